@@ -1,0 +1,11 @@
+# One image for the web server and the Celery worker (see docker-compose.yml).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/app/staticfiles
+WORKDIR /app
+COPY requirements.txt .
+# torch==2.13.0 is the CPU build; point PIP_FIND_LINKS / PIP_EXTRA_INDEX_URL at a mirror if needed.
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DJANGO_SETTINGS_MODULE=ecgsite.settings python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "ecgsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "300"]

@@ -1,0 +1,174 @@
+"""Training datasets: MIT-BIH beats (AAMI classes, de Chazal inter-patient split) and ECG5000.
+
+MIT-BIH beats are cut at the reference annotation positions (the usual protocol for the inter-patient
+benchmark) from the band-passed signal at MODEL_FS. Built record datasets are cached as .npz under
+``var/cache/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.errors import SignalError
+from mlcore.paths import REPO_ROOT, ecg5000_dir, mitdb_dir
+from mlcore.segment import AAMI_CLASSES, AFTER_S, BEFORE_S, aami_class, beat_windows
+
+# de Chazal et al. 2004 inter-patient split; paced records 102, 104, 107, 217 are excluded.
+DS1 = (
+    "101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230"
+).split()
+DS2 = (
+    "100 103 105 111 113 117 121 123 200 202 210 212 213 214 219 221 222 228 231 232 233 234"
+).split()
+PACED = ("102", "104", "107", "217")
+# DS1 records held out (whole patients) for early stopping and threshold choice; DS2 is never used
+# for training decisions. Chosen to contain S and V beats while leaving most S beats (209) for training.
+VALIDATION = ("118", "124", "207", "223")
+
+CACHE_DIR = REPO_ROOT / "var" / "cache"
+ECG5000_CLASSES = ("1 normal", "2 R-on-T PVC", "3 PVC", "4 SP or EB", "5 UB")
+
+
+@dataclass(frozen=True)
+class BeatDataset:
+    """Beats with integer labels; ``groups`` names the record/patient each beat came from."""
+
+    windows: np.ndarray  # float32 (n, n_leads, length)
+    rr: np.ndarray  # float32 (n, k); k = 0 for ECG5000
+    labels: np.ndarray  # int64 (n,), index into classes
+    groups: np.ndarray  # str (n,)
+    classes: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return int(self.labels.shape[0])
+
+    def subset(self, mask: np.ndarray) -> BeatDataset:
+        return BeatDataset(
+            self.windows[mask], self.rr[mask], self.labels[mask], self.groups[mask], self.classes
+        )
+
+    def class_counts(self) -> np.ndarray:
+        return np.bincount(self.labels, minlength=len(self.classes))
+
+
+def concat(parts: list[BeatDataset]) -> BeatDataset:
+    return BeatDataset(
+        np.concatenate([p.windows for p in parts]),
+        np.concatenate([p.rr for p in parts]),
+        np.concatenate([p.labels for p in parts]),
+        np.concatenate([p.groups for p in parts]),
+        parts[0].classes,
+    )
+
+
+def model_input(signal):
+    """Band-pass at MODEL_FS, as every beat model expects: returns (samples, fs)."""
+    from mlcore.preprocess import MODEL_FS, bandpass, resample
+
+    x = np.asarray(signal.samples, dtype=np.float32)
+    fs = float(signal.fs)
+    if fs != MODEL_FS:
+        x = resample(x, fs, MODEL_FS)
+        fs = MODEL_FS
+    x = bandpass(x, fs).astype(np.float32)
+    return x, fs
+
+
+def record_beats(path: Path, leads: int = 2) -> BeatDataset:
+    """All AAMI-labelled beats of one annotated WFDB record (path without extension)."""
+    from mlcore.readers import read_record
+
+    signal = read_record(path)
+    if signal.annotations is None:
+        raise SignalError(f"record {path.name} has no beat annotations")
+    if signal.n_leads < leads:
+        raise SignalError(f"record {path.name} has {signal.n_leads} leads, {leads} needed")
+    x, fs = model_input(signal)
+    x = x[:leads]
+    ann = signal.annotations
+    scale = fs / float(signal.fs)
+    symbols = np.asarray(ann.symbols).astype(str)
+    classes = [aami_class(s) for s in symbols]
+    is_beat = np.array([c is not None for c in classes], dtype=bool)
+    pos = np.round(np.asarray(ann.samples, dtype=np.float64)[is_beat] * scale).astype(np.int64)
+    pos, first = np.unique(np.clip(pos, 0, x.shape[1] - 1), return_index=True)
+    labels = np.array([AAMI_CLASSES.index(c) for c in classes if c is not None], dtype=np.int64)
+    labels = labels[first]
+    beats = beat_windows(x, pos, fs)
+    return BeatDataset(
+        windows=beats.windows,
+        rr=beats.rr,
+        labels=labels[beats.kept],
+        groups=np.full(len(beats), path.name, dtype=object).astype(str),
+        classes=AAMI_CLASSES,
+    )
+
+
+def _cache_key(record: str, leads: int, data: Path) -> str:
+    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v1|{data}"
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def mitdb_beats(
+    records: tuple[str, ...] | list[str],
+    *,
+    data_dir: Path | None = None,
+    leads: int = 2,
+    cache: bool = True,
+) -> BeatDataset:
+    """Beats of the given MIT-BIH (or any annotated WFDB) records, cached per record under var/cache."""
+    data = Path(data_dir) if data_dir is not None else mitdb_dir()
+    parts = []
+    for record in records:
+        cached = CACHE_DIR / f"beats-{record}-{_cache_key(record, leads, data)}.npz"
+        if cache and cached.exists():
+            z = np.load(cached)
+            parts.append(
+                BeatDataset(
+                    z["windows"], z["rr"], z["labels"], z["groups"].astype(str), AAMI_CLASSES
+                )
+            )
+            continue
+        part = record_beats(data / record, leads=leads)
+        if cache:
+            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            np.savez(
+                cached, windows=part.windows, rr=part.rr, labels=part.labels, groups=part.groups
+            )
+        parts.append(part)
+    if not parts:
+        raise SignalError("no records given")
+    return concat(parts)
+
+
+def ecg5000(data_dir: Path | None = None) -> tuple[BeatDataset, BeatDataset]:
+    """ECG5000 (train 500, test 4500, as published); labels 0-4 for classes 1-5 (0 = normal).
+
+    Windows are (n, 1, 140), already z-normalised by the archive; groups are "train"/"test".
+    """
+    from mlcore.readers import read_ucr
+
+    data = Path(data_dir) if data_dir is not None else ecg5000_dir()
+    out = []
+    for split in ("TRAIN", "TEST"):
+        table = read_ucr(data / f"ECG5000_{split}.tsv")
+        labels = np.asarray(table.labels, dtype=np.int64) - 1
+        if labels.min() < 0 or labels.max() > 4:
+            raise SignalError(
+                f"ECG5000 labels must be 1-5, found {labels.min() + 1}-{labels.max() + 1}"
+            )
+        beats = np.asarray(table.beats, dtype=np.float32)[:, None, :]
+        out.append(
+            BeatDataset(
+                beats,
+                np.zeros((len(labels), 0), dtype=np.float32),
+                labels,
+                np.full(len(labels), split.lower()),
+                ECG5000_CLASSES,
+            )
+        )
+    return out[0], out[1]

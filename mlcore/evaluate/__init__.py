@@ -1,0 +1,1 @@
+"""Evaluation commands: ``python -m mlcore.evaluate {rpeaks,beats,ecg5000} ...``."""

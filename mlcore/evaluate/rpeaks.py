@@ -1,0 +1,198 @@
+"""``python -m mlcore.evaluate rpeaks``: R-peak sensitivity / positive predictivity on a WFDB database.
+
+Scoring follows AAMI EC57 beat-by-beat matching: a detection within 150 ms of a reference beat is a
+true positive (one detection per beat). Reference beats are the WFDB beat-annotation symbols (not
+rhythm, noise or other non-beat annotations). Ventricular flutter/fibrillation episodes (between the
+``[`` and ``]`` annotations) are excluded from scoring, as EC57 does for QRS detection; their flutter
+waves (``!``) are therefore not reference beats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.errors import SignalError
+from mlcore.paths import mitdb_dir
+from mlcore.preprocess import resample, resample_indices
+from mlcore.rpeaks import detect_rpeaks
+
+BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
+MATCH_WINDOW_S = 0.150
+
+
+@dataclass
+class RecordScore:
+    record: str
+    fs: float
+    hours: float
+    reference: int
+    detected: int
+    tp: int
+    fn: int
+    fp: int
+    seconds: float
+
+    @property
+    def se(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def ppv(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+
+def match_beats(reference: np.ndarray, detected: np.ndarray, tolerance: int) -> tuple[int, int, int]:
+    """One-to-one matching of sorted sample indices; returns (tp, fn, fp).
+
+    Each reference beat takes the nearest still-unmatched detection within ``tolerance`` samples.
+    """
+    reference = np.sort(np.asarray(reference, dtype=np.int64))
+    detected = np.sort(np.asarray(detected, dtype=np.int64))
+    used = np.zeros(len(detected), dtype=bool)
+    tp = 0
+    j = 0
+    for r in reference:
+        while j < len(detected) and detected[j] < r - tolerance:
+            j += 1
+        best, best_dist = -1, tolerance + 1
+        k = j
+        while k < len(detected) and detected[k] <= r + tolerance:
+            dist = abs(int(detected[k]) - int(r))
+            if not used[k] and dist < best_dist:
+                best, best_dist = k, dist
+            k += 1
+        if best >= 0:
+            used[best] = True
+            tp += 1
+    return tp, len(reference) - tp, len(detected) - tp
+
+
+def reference_beats(samples: np.ndarray, symbols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reference beat indices and the excluded (start, end) intervals of VF episodes."""
+    symbols = np.asarray(symbols).astype(str)
+    samples = np.asarray(samples, dtype=np.int64)
+    beats = samples[np.isin(symbols, list(BEAT_SYMBOLS))]
+    starts = samples[symbols == "["]
+    ends = samples[symbols == "]"]
+    intervals = []
+    for s in starts:
+        after = ends[ends > s]
+        intervals.append((int(s), int(after[0]) if len(after) else int(samples.max()) + 1))
+    return beats, np.asarray(intervals, dtype=np.int64).reshape(-1, 2)
+
+
+def _outside(x: np.ndarray, intervals: np.ndarray) -> np.ndarray:
+    keep = np.ones(len(x), dtype=bool)
+    for s, e in intervals:
+        keep &= (x < s) | (x > e)
+    return x[keep]
+
+
+def _load(record_path: Path) -> tuple[np.ndarray, float]:
+    """Signal (n_leads, n) and sampling rate; through mlcore.readers when it is available."""
+    try:
+        from mlcore.readers import read_record
+    except ImportError:
+        read_record = None
+    if read_record is not None:
+        sig = read_record(record_path.with_suffix(".hea"))
+        return sig.samples, float(sig.fs)
+    import wfdb
+
+    rec = wfdb.rdrecord(str(record_path))
+    return np.nan_to_num(rec.p_signal.T.astype(np.float32)), float(rec.fs)
+
+
+def evaluate_record(record_path: Path, fs_out: float | None = None) -> RecordScore:
+    import wfdb
+
+    x, fs = _load(record_path)
+    ann = wfdb.rdann(str(record_path), "atr")
+    ref, excluded = reference_beats(ann.sample, np.asarray(ann.symbol))
+    t0 = time.perf_counter()
+    if fs_out and fs_out != fs:
+        x = resample(x, fs, fs_out)
+    detected = detect_rpeaks(x, fs_out or fs)
+    seconds = time.perf_counter() - t0
+    if fs_out and fs_out != fs:
+        ref = resample_indices(ref, fs, fs_out)
+        excluded = resample_indices(excluded, fs, fs_out).reshape(-1, 2)
+        fs = fs_out
+    ref, detected = _outside(ref, excluded), _outside(detected, excluded)
+    tp, fn, fp = match_beats(ref, detected, int(round(MATCH_WINDOW_S * fs)))
+    return RecordScore(
+        record=record_path.name,
+        fs=fs,
+        hours=x.shape[-1] / fs / 3600.0,
+        reference=len(ref),
+        detected=len(detected),
+        tp=tp,
+        fn=fn,
+        fp=fp,
+        seconds=seconds,
+    )
+
+
+def list_records(data_dir: Path, records: str | None) -> list[Path]:
+    if records:
+        names = [r.strip() for r in records.split(",") if r.strip()]
+    elif (data_dir / "RECORDS").exists():
+        names = (data_dir / "RECORDS").read_text().split()
+    else:
+        names = sorted(p.stem for p in data_dir.glob("*.hea") if p.with_suffix(".atr").exists())
+    if not names:
+        raise SignalError(f"no annotated WFDB records (.hea with .atr) found in {data_dir}")
+    paths = [data_dir / name for name in names]
+    missing = [p.name for p in paths if not p.with_suffix(".atr").exists()]
+    if missing:
+        raise SignalError(f"records without a .hea/.atr pair in {data_dir}: {', '.join(missing)}")
+    return paths
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)")
+    parser.add_argument("--records", default=None, help="comma-separated record names")
+    parser.add_argument("--json", type=Path, default=None, help="write per-record results here")
+    parser.add_argument(
+        "--resample-to", type=float, default=None, help="resample records to this rate first (Hz)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or mitdb_dir()
+    try:
+        paths = list_records(Path(data_dir), args.records)
+    except SignalError as exc:
+        print(f"error: {exc}")
+        return 2
+    scores = []
+    print(f"{'record':>8} {'fs':>6} {'ref':>6} {'TP':>6} {'FN':>5} {'FP':>5} {'Se%':>7} {'+P%':>7}")
+    for path in paths:
+        s = evaluate_record(path, args.resample_to)
+        scores.append(s)
+        print(
+            f"{s.record:>8} {s.fs:>6g} {s.reference:>6} {s.tp:>6} {s.fn:>5} {s.fp:>5} "
+            f"{100 * s.se:>7.2f} {100 * s.ppv:>7.2f}",
+            flush=True,
+        )
+    tp, fn, fp = (sum(getattr(s, k) for s in scores) for k in ("tp", "fn", "fp"))
+    hours = sum(s.hours for s in scores)
+    seconds = sum(s.seconds for s in scores)
+    se = tp / (tp + fn) if tp + fn else 1.0
+    ppv = tp / (tp + fp) if tp + fp else 1.0
+    print(
+        f"{'total':>8} {'':>6} {tp + fn:>6} {tp:>6} {fn:>5} {fp:>5} {100 * se:>7.2f} {100 * ppv:>7.2f}"
+    )
+    print(f"records: {len(scores)}, signal: {hours:.2f} h, detection: {seconds / hours:.2f} s per hour")
+    if args.json:
+        rows = [asdict(s) | {"se": s.se, "ppv": s.ppv} for s in scores]
+        total = {"tp": tp, "fn": fn, "fp": fp, "se": se, "ppv": ppv, "hours": hours,
+                 "seconds_per_hour": seconds / hours}
+        args.json.write_text(json.dumps({"records": rows, "total": total}, indent=2))
+    return 0

@@ -1,0 +1,52 @@
+"""Beat models, one ``nn.Module`` per file.
+
+Classifiers take ``(x, rr)`` with x float32 (batch, n_leads, length) and rr float32 (batch, k) and
+return class logits; the autoencoder takes x and returns its reconstruction.
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+from mlcore.models.autoencoder import ConvAutoencoder
+from mlcore.models.cnn import BeatCNN
+from mlcore.models.combined import CombinedModel
+from mlcore.models.dnn import BeatDNN
+from mlcore.models.lstm import BeatLSTM
+from mlcore.models.transformer import BeatTransformer
+
+CLASSIFIERS = {
+    "cnn": BeatCNN,
+    "dnn": BeatDNN,
+    "lstm": BeatLSTM,
+    "transformer": BeatTransformer,
+}
+MODEL_NAMES = (*CLASSIFIERS, "ae", "combined")
+
+
+def build_model(name: str, **params) -> nn.Module:
+    """Instantiate a model by its short name (see MODEL_NAMES) from its constructor arguments."""
+    if name in CLASSIFIERS:
+        return CLASSIFIERS[name](**params)
+    if name == "ae":
+        return ConvAutoencoder(**params)
+    if name == "combined":
+        return CombinedModel(
+            classifier=build_model(params["classifier_name"], **params["classifier"]),
+            autoencoder=ConvAutoencoder(**params["autoencoder"]),
+            n_classes=params["n_classes"],
+        )
+    raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}")
+
+
+__all__ = [
+    "CLASSIFIERS",
+    "MODEL_NAMES",
+    "BeatCNN",
+    "BeatDNN",
+    "BeatLSTM",
+    "BeatTransformer",
+    "CombinedModel",
+    "ConvAutoencoder",
+    "build_model",
+]

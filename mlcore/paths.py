@@ -1,0 +1,22 @@
+"""Where the shared datasets and committed model artefacts live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = REPO_ROOT / "models"
+
+
+def data_dir() -> Path:
+    """The shared public datasets: ``$BEATLINE_DATA_DIR``, default ``../shared/data`` beside the repo."""
+    return Path(os.environ.get("BEATLINE_DATA_DIR", REPO_ROOT.parent / "shared" / "data")).resolve()
+
+
+def mitdb_dir() -> Path:
+    return data_dir() / "mitdb"
+
+
+def ecg5000_dir() -> Path:
+    return data_dir() / "ecg5000"

@@ -1,0 +1,134 @@
+"""Read ECG recordings of every supported format into ECGSignal, whole or in chunks.
+
+Every failure on bad input is a SignalError whose message can be shown to the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from mlcore.errors import (
+    CorruptRecordError,
+    RecordTooLargeError,
+    SignalError,
+    UnsupportedFormatError,
+)
+from mlcore.readers.detect import detect_format
+from mlcore.readers.records import BeatTable, Chunk, RecordInfo
+from mlcore.readers.source import Source
+from mlcore.readers.ucr_io import read_ucr
+from mlcore.readers.validate import check_finite, check_size, validate
+from mlcore.signal import ECGSignal
+
+FORMATS = ("wfdb", "csv", "edf", "npy", "ucr")
+
+__all__ = [
+    "FORMATS",
+    "BeatTable",
+    "Chunk",
+    "RecordInfo",
+    "describe",
+    "detect_format",
+    "iter_chunks",
+    "read_record",
+    "read_ucr",
+    "validate",
+]
+
+
+def read_record(path: str | Path, *, fs: float | None = None) -> ECGSignal:
+    """Read and validate a whole record as float32 (n_leads, n_samples).
+
+    ``fs`` is needed where the file carries no sampling rate (npy, CSV without time column)
+    and ignored otherwise.
+    """
+    path = Path(path)
+    with _guard(path):
+        source = _open(path, fs)
+        info = source.info
+        check_size(info.n_leads, info.n_samples)
+        return validate(source.read(0, info.n_samples))
+
+
+def describe(path: str | Path, *, fs: float | None = None) -> RecordInfo:
+    """Cheap metadata, from the header where the format has one (CSV is scanned once)."""
+    path = Path(path)
+    with _guard(path):
+        return _open(path, fs).info
+
+
+def iter_chunks(
+    path: str | Path, *, chunk_s: float, overlap_s: float = 0.0, fs: float | None = None
+) -> Iterator[Chunk]:
+    """Yield consecutive chunks of ``chunk_s`` seconds, each sharing ``overlap_s`` with the last.
+
+    Only each slice is read. The last chunk may be shorter. Chunks are checked for NaN/inf;
+    the whole-record checks (flat leads) need the whole record and are left to the caller.
+    """
+    path = Path(path)
+    with _guard(path):
+        source = _open(path, fs)
+    info = source.info
+    size = max(1, round(chunk_s * info.fs))
+    overlap = round(overlap_s * info.fs)
+    if chunk_s <= 0 or not 0 <= overlap < size:
+        raise ValueError(
+            f"need chunk_s > 0 and 0 <= overlap_s < chunk_s, got {chunk_s}, {overlap_s}"
+        )
+    check_size(info.n_leads, size)
+    start = 0
+    while True:
+        stop = min(start + size, info.n_samples)
+        with _guard(path):
+            signal = source.read(start, stop)
+            check_finite(signal, offset=start)
+        yield Chunk(start, signal)
+        if stop >= info.n_samples:
+            return
+        start = stop - overlap
+
+
+def _open(path: Path, fs: float | None) -> Source:
+    fmt = detect_format(path)
+    if fmt == "wfdb":
+        from mlcore.readers.wfdb_io import WfdbSource
+
+        return WfdbSource(path.with_suffix(".hea"))
+    if fmt == "csv":
+        from mlcore.readers.csv_io import CsvSource
+
+        return CsvSource(path, fs)
+    if fmt == "edf":
+        from mlcore.readers.edf_io import EdfSource
+
+        return EdfSource(path)
+    if fmt == "npy":
+        from mlcore.readers.npy_io import NpyArraySource
+
+        return NpyArraySource(path, fs)
+    raise UnsupportedFormatError(
+        f"{path.name} is a table of separate labelled beats (UCR format), not a continuous "
+        "recording; it cannot be analysed as one."
+    )
+
+
+class _guard:
+    """Turn anything but a SignalError raised while reading bad bytes into a SignalError."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None or isinstance(exc, SignalError) or not isinstance(exc, Exception):
+            return False
+        if isinstance(exc, MemoryError):
+            raise RecordTooLargeError(
+                f"{self.path.name} is too large to load into memory."
+            ) from exc
+        text = str(exc).strip().splitlines()
+        reason = text[0][:200] if text else type(exc).__name__
+        raise CorruptRecordError(f"{self.path.name} cannot be read: {reason}") from exc

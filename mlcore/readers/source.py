@@ -1,0 +1,47 @@
+"""The small interface every format module implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from mlcore.readers.records import RecordInfo
+from mlcore.signal import Annotations, ECGSignal
+
+BLOCK = 1 << 20  # samples per lead decoded at a time while filling a float32 result
+
+
+class Source(Protocol):
+    """An opened record: its metadata, and random access to sample spans."""
+
+    info: RecordInfo
+
+    def read(self, start: int, stop: int) -> ECGSignal:
+        """Samples ``start:stop`` as float32 (unvalidated); annotations relative to ``start``."""
+        ...
+
+
+def slice_annotations(ann: Annotations | None, start: int, stop: int) -> Annotations | None:
+    if ann is None:
+        return None
+    lo, hi = np.searchsorted(ann.samples, [start, stop])
+    return Annotations(ann.samples[lo:hi] - start, ann.symbols[lo:hi])
+
+
+def signal_at(info: RecordInfo, samples: np.ndarray, start: int, ann: Annotations | None):
+    """Wrap a span of samples as an ECGSignal whose start time is shifted to the span."""
+    from datetime import timedelta
+
+    start_time = info.start_time
+    if start_time is not None and start:
+        start_time = start_time + timedelta(seconds=start / info.fs)
+    stop = start + samples.shape[1]
+    return ECGSignal(
+        samples,
+        info.fs,
+        info.lead_names,
+        info.units,
+        start_time,
+        slice_annotations(ann, start, stop),
+    )

@@ -1,0 +1,74 @@
+"""UCR archive rows (e.g. ECG5000): one beat per row, the class label first."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.errors import CorruptRecordError, InvalidSignalError
+from mlcore.readers.records import BeatTable
+
+MIN_LENGTH = 8  # samples per beat
+
+
+def read_ucr(path: str | Path) -> BeatTable:
+    """Read tab-, comma- or space-separated UCR rows into labels (int64) and beats (float32)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorruptRecordError(f"{path.name} cannot be opened: {exc.strerror}") from exc
+    if not data.strip():
+        raise InvalidSignalError(f"{path.name} is empty.")
+    if b"\x00" in data:
+        raise CorruptRecordError(f"{path.name} is not a text file (it contains binary data).")
+    text = data.decode("utf-8-sig", errors="replace")
+    first = next(line for line in text.splitlines() if line.strip())
+    delimiter = "\t" if "\t" in first else ("," if "," in first else None)
+    try:
+        table = np.loadtxt(io.StringIO(text), delimiter=delimiter, dtype=np.float64, ndmin=2)
+    except ValueError as exc:
+        raise CorruptRecordError(
+            f"{path.name} is not a table of numbers with the same count on every row (UCR "
+            f"format: label, then the beat's samples): {str(exc)[:200]}"
+        ) from None
+    if table.shape[1] < MIN_LENGTH + 1:
+        raise InvalidSignalError(
+            f"{path.name} has {table.shape[1]} columns; UCR rows need a label and at least "
+            f"{MIN_LENGTH} samples."
+        )
+    labels, beats = table[:, 0], table[:, 1:]
+    if not np.isfinite(labels).all() or np.any(labels != np.round(labels)):
+        row = int(np.argmax(~np.isfinite(labels) | (labels != np.round(labels))))
+        raise InvalidSignalError(
+            f"Row {row + 1} of {path.name} has label {labels[row]!r}; labels must be integers."
+        )
+    bad = ~np.isfinite(beats)
+    if bad.any():
+        row = int(np.argmax(bad.any(axis=1)))
+        raise InvalidSignalError(
+            f"Row {row + 1} of {path.name} has missing (NaN) or infinite samples; all beats must "
+            "have the same length."
+        )
+    return BeatTable(labels.astype(np.int64), np.ascontiguousarray(beats, dtype=np.float32))
+
+
+def looks_like_ucr(lines: list[str]) -> bool:
+    """Many columns and an integer first column on every line: UCR rows, not a recording."""
+    rows = []
+    for line in lines:
+        if not line.strip():
+            continue
+        delimiter = "\t" if "\t" in line else ("," if "," in line else None)
+        rows.append(line.split(delimiter))
+    if not rows or len({len(r) for r in rows}) != 1 or len(rows[0]) < 17:
+        return False
+    try:
+        labels = [float(r[0]) for r in rows]
+        for r in rows:
+            [float(v) for v in r[1:]]
+    except ValueError:
+        return False
+    return all(v == int(v) for v in labels)

@@ -1,0 +1,243 @@
+"""R-peak detection on one or more leads.
+
+A QRS-energy detector in the Pan-Tompkins family, made robust for whole recordings:
+
+1. per lead: 5-20 Hz zero-phase band-pass, squared slope, ~120 ms moving integration (the envelope
+   is polarity-free, so inverted leads need no special handling);
+2. each lead's envelope is divided by a running robust estimate of its QRS height, then weighted by how
+   clean it is locally (QRS peak height over the floor between beats), and the leads are averaged;
+3. candidate peaks at least a refractory period apart are accepted with a threshold that adapts to the
+   local signal and noise levels; a peak soon after a beat that is much smaller is taken as a T wave;
+4. search-back: a gap much longer than the local RR interval is searched again with half the threshold;
+5. each detection is moved to the largest deflection of the 0.5-40 Hz filtered signal nearby.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal as sps
+from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
+
+from mlcore.errors import SignalError
+from mlcore.preprocess import as_signal_array, bandpass, check_fs, resample
+
+WORK_FS_MAX = 500.0  # above this the envelope is computed on a resampled copy (speed only)
+WORK_FS = 250.0
+REFRACTORY_S = 0.2
+T_WAVE_S = 0.36
+INTEGRATION_S = 0.12
+BLOCK_S = 2.0
+SCALE_BLOCKS = 15  # running median over 30 s of 2-s blocks
+REFINE_S = 0.06
+MIN_SECONDS = 1.0
+NOISE_FLOOR = 0.12
+ARTEFACT_RATIO = 3.0
+CLIP = 3.0
+THRESHOLD = 0.35
+INTRUDER_SPAN = 1.25
+INTRUDER_HEIGHT = 0.5
+INTRUDER_AGREEMENT = 0.25
+
+
+def _block_reduce(x: np.ndarray, block: int, func) -> np.ndarray:
+    """Per-lead reduction over consecutive blocks (last partial block included)."""
+    n = x.shape[-1]
+    n_blocks = -(-n // block)
+    pad = n_blocks * block - n
+    if pad:
+        x = np.concatenate([x, np.repeat(x[:, -1:], pad, axis=1)], axis=1)
+    return func(x.reshape(x.shape[0], n_blocks, block), axis=2)
+
+
+def _expand_blocks(values: np.ndarray, block: int, n: int) -> np.ndarray:
+    """Piecewise-linear interpolation of per-block values back to sample resolution."""
+    centres = (np.arange(values.shape[-1]) + 0.5) * block
+    t = np.arange(n)
+    return np.stack([np.interp(t, centres, v) for v in values]).astype(np.float32)
+
+
+def lead_envelopes(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-lead normalised QRS envelopes and their local weights, both (n_leads, n).
+
+    Amplitude domain (square root of the integrated squared slope), so a QRS complex of typical
+    height is about 1 and a beat of half the usual amplitude is about 0.5.
+    """
+    q = bandpass(x, fs, 5.0, 20.0)
+    slope = np.diff(q, axis=-1, prepend=q[:, :1]) * np.float32(fs / 100.0)
+    env = uniform_filter1d(slope * slope, size=max(1, int(round(INTEGRATION_S * fs))), axis=-1)
+    np.sqrt(np.maximum(env, 0, out=env), out=env)
+    n = env.shape[-1]
+    block = max(1, int(round(BLOCK_S * fs)))
+    peaks = _block_reduce(env, block, np.max)
+    floors = _block_reduce(env, block, np.median)
+    k = min(SCALE_BLOCKS, peaks.shape[-1])
+    level = median_filter(peaks, size=(1, k), mode="nearest")
+    # Never divide by (almost) nothing: a lead that goes flat for a while must not blow up.
+    level = np.maximum(level, 0.1 * np.median(peaks, axis=1, keepdims=True) + 1e-12)
+    # Local weight per lead and block: a high floor between beats means noise; block maxima far
+    # above the usual QRS level mean artefacts (electrode motion, saturation steps).
+    floor_ratio = median_filter(floors / level, size=(1, min(3, k)), mode="nearest")
+    max_ratio = peaks / level
+    weight = 1.0 / (1.0 + (floor_ratio / NOISE_FLOOR) ** 2)
+    weight /= 1.0 + np.maximum(max_ratio / ARTEFACT_RATIO - 1.0, 0.0) ** 2
+    weight = np.maximum(weight, 1e-3)
+    norm = np.minimum(env * _expand_blocks(1.0 / level, block, n), CLIP)
+    return norm.astype(np.float32, copy=False), _expand_blocks(weight, block, n)
+
+
+def combine(norm: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    return ((norm * weight).sum(axis=0) / weight.sum(axis=0)).astype(np.float32)
+
+
+def qrs_envelope(x: np.ndarray, fs: float) -> np.ndarray:
+    """Combined, normalised QRS envelope of an (n_leads, n) signal, one value per sample."""
+    return combine(*lead_envelopes(x, fs))
+
+
+def _accept(env: np.ndarray, cand: np.ndarray, fs: float) -> np.ndarray:
+    """Adaptive-threshold decision over candidate peaks, with T-wave rejection and search-back."""
+    h = env[cand]
+    n = len(env)
+    # Local reference level of QRS peaks: running max over ~2 s, then median over ~10 s windows.
+    win = max(3, int(2.0 * fs))
+    local_max = maximum_filter1d(env, size=win)
+    block = max(1, int(fs))
+    ref_blocks = _block_reduce(local_max[None, :], block, np.max)
+    ref = median_filter(ref_blocks, size=(1, min(9, ref_blocks.shape[-1])), mode="nearest")
+    ref = _expand_blocks(ref, block, n)[0]
+    thr = THRESHOLD * ref[cand]
+    refractory = int(REFRACTORY_S * fs)
+    t_wave = int(T_WAVE_S * fs)
+
+    beats: list[int] = []
+    heights: list[float] = []
+    for i, c in enumerate(cand):
+        if h[i] < thr[i]:
+            continue
+        if beats and c - beats[-1] < t_wave:
+            if c - beats[-1] < refractory:
+                continue
+            if h[i] < 0.4 * heights[-1]:
+                continue
+        beats.append(int(c))
+        heights.append(float(h[i]))
+
+    beats_arr = np.asarray(beats, dtype=np.int64)
+    if len(beats_arr) < 3:
+        return beats_arr
+    # Search-back: in gaps > 1.5x the local median RR, take the best candidate above half threshold.
+    added: list[int] = []
+    rr = np.diff(beats_arr)
+    local_rr = median_filter(rr, size=min(9, len(rr)), mode="nearest")
+    in_beats = set(beats)
+    for j in np.nonzero(rr > 1.5 * local_rr)[0]:
+        lo, hi = beats_arr[j], beats_arr[j + 1]
+        _search_gap(lo, hi, cand, h, thr, local_rr[j], t_wave, in_beats, added)
+    if added:
+        beats_arr = np.sort(np.concatenate([beats_arr, np.asarray(added, dtype=np.int64)]))
+    return beats_arr
+
+
+def _search_gap(lo, hi, cand, h, thr, rr, min_gap, taken, added) -> None:
+    a, b = np.searchsorted(cand, [lo + min_gap, hi - min_gap + 1])
+    if b <= a:
+        return
+    idx = np.arange(a, b)
+    ok = idx[h[idx] >= 0.5 * thr[idx]]
+    ok = np.array([i for i in ok if cand[i] not in taken], dtype=np.int64)
+    if len(ok) == 0:
+        return
+    best = ok[np.argmax(h[ok])]
+    c = int(cand[best])
+    taken.add(c)
+    added.append(c)
+    if c - lo > 1.5 * rr:
+        _search_gap(lo, c, cand, h, thr, rr, min_gap, taken, added)
+    if hi - c > 1.5 * rr:
+        _search_gap(c, hi, cand, h, thr, rr, min_gap, taken, added)
+
+
+def _drop_intruders(beats, env, norm, weight, fs) -> np.ndarray:
+    """Remove weak or single-lead detections squeezed between two beats a normal RR apart.
+
+    A true premature beat is followed by a (partly) compensatory pause, so its two neighbours are
+    well over one RR interval apart; noise spikes and artefacts are not, and they usually show in
+    one lead only or are much smaller than the beats around them.
+    """
+    for _ in range(3):
+        if len(beats) < 5:
+            return beats
+        rr = np.diff(beats)
+        local_rr = median_filter(rr, size=min(9, len(rr)), mode="nearest").astype(np.float64)
+        h = env[beats]
+        span = beats[2:] - beats[:-2]
+        ref_rr = np.minimum(local_rr[:-1], local_rr[1:])
+        squeezed = span < INTRUDER_SPAN * ref_rr
+        neighbours = 0.5 * (h[:-2] + h[2:])
+        weak = h[1:-1] < INTRUDER_HEIGHT * neighbours
+        if norm.shape[0] > 1:
+            half = max(1, int(0.05 * fs))
+            idx = beats[1:-1]
+            per_lead = _window_max(norm, idx, half)
+            usable = weight[:, idx] > 0.2
+            lo_h = np.where(usable, per_lead, np.inf).min(axis=0)
+            hi_h = np.where(usable, per_lead, 0.0).max(axis=0)
+            agree = lo_h / np.maximum(hi_h, 1e-6)
+            agree = np.where(usable.sum(axis=0) >= 2, agree, 1.0)
+            weak |= agree < INTRUDER_AGREEMENT
+        drop = np.nonzero(squeezed & weak)[0] + 1
+        if len(drop) == 0:
+            return beats
+        # Never drop two neighbours in one pass: the survivor decides the next pass.
+        drop = drop[np.concatenate([[True], np.diff(drop) > 1])]
+        beats = np.delete(beats, drop)
+    return beats
+
+
+def _window_max(norm: np.ndarray, idx: np.ndarray, half: int) -> np.ndarray:
+    offsets = np.arange(-half, half + 1)
+    cols = np.clip(idx[:, None] + offsets[None, :], 0, norm.shape[-1] - 1)
+    return norm[:, cols].max(axis=2)
+
+
+def _refine(x: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
+    """Move each beat to the largest absolute deflection of the filtered lead that is cleanest."""
+    if len(beats) == 0:
+        return beats
+    y = bandpass(x, fs, 0.5, 40.0)
+    half = max(1, int(REFINE_S * fs))
+    n = y.shape[-1]
+    offsets = np.arange(-half, half + 1)
+    idx = np.clip(beats[:, None] + offsets[None, :], 0, n - 1)  # (n_beats, w)
+    # Lead choice per beat: largest peak-to-peak in the window relative to the lead's typical QRS.
+    win = y[:, idx]  # (n_leads, n_beats, w)
+    p2p = win.max(axis=2) - win.min(axis=2)
+    typical = np.median(p2p, axis=1, keepdims=True) + 1e-12
+    lead = np.argmax(p2p / typical, axis=0)
+    chosen = win[lead, np.arange(len(beats))]
+    centred = chosen - np.median(chosen, axis=1, keepdims=True)
+    return idx[np.arange(len(beats)), np.argmax(np.abs(centred), axis=1)]
+
+
+def detect_rpeaks(x: np.ndarray, fs: float) -> np.ndarray:
+    """Sample indices (sorted int64, at ``fs``) of the R peaks in ``x`` (1-D or (n_leads, n))."""
+    fs = check_fs(fs)
+    x = as_signal_array(x, fs, min_seconds=MIN_SECONDS)
+    if x.ndim == 1:
+        x = x[None, :]
+    spread = np.ptp(x, axis=-1)
+    live = spread > 1e-6 * (1.0 + np.abs(x).max(axis=-1))
+    if not live.any():
+        raise SignalError("the signal is constant (flat line); no heartbeats can be found")
+    x = x[live]
+    work_fs = fs if fs <= WORK_FS_MAX else WORK_FS
+    xw = x if work_fs == fs else resample(x, fs, work_fs)
+    norm, weight = lead_envelopes(xw, work_fs)
+    env = combine(norm, weight)
+    cand, _ = sps.find_peaks(env, distance=max(1, int(REFRACTORY_S * work_fs)))
+    beats = _accept(env, cand, work_fs)
+    beats = _drop_intruders(beats, env, norm, weight, work_fs)
+    if work_fs != fs:
+        beats = np.round(beats * (fs / work_fs)).astype(np.int64)
+    beats = _refine(x, fs, beats)
+    return np.unique(beats).astype(np.int64)

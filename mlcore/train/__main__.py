@@ -1,0 +1,5 @@
+import sys
+
+from mlcore.train.cli import main
+
+sys.exit(main())

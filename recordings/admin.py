@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from recordings.models import Recording, RecordingFile
+
+
+class RecordingFileInline(admin.TabularInline):
+    model = RecordingFile
+    extra = 0
+    readonly_fields = ("name", "size", "file")
+
+
+@admin.register(Recording)
+class RecordingAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "format", "sampling_rate", "duration_s", "created")
+    list_filter = ("format", "created")
+    search_fields = ("name", "owner__username", "owner__email")
+    inlines = [RecordingFileInline]

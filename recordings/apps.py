@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class RecordingsConfig(AppConfig):
+    name = "recordings"
+
+    def ready(self) -> None:
+        from recordings import signals  # noqa: F401

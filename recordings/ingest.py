@@ -1,0 +1,157 @@
+"""Turn an upload (several files or one .zip) into a stored, validated Recording.
+
+Everything is staged and parsed in a temporary folder first: a Recording row and its files are only
+created once mlcore has read the signal, so a bad upload stores nothing and loses nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+
+from mlcore.errors import SignalError
+from mlcore.readers import detect_format, read_record
+from mlcore.signal import ECGSignal
+from recordings.models import Recording
+
+RECORD_SUFFIXES = {".hea", ".csv", ".txt", ".edf", ".bdf", ".npy"}
+IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
+
+
+class UploadError(Exception):
+    """The upload cannot become a recording; the message is shown to the user as is."""
+
+
+def ingest(owner, name: str, uploads: list[UploadedFile], fs: float | None = None) -> Recording:
+    """Validate and parse the uploaded files, then store them as a new Recording of ``owner``."""
+    if not uploads:
+        raise UploadError("Choose at least one file to upload.")
+    with tempfile.TemporaryDirectory(prefix="beatline-upload-") as tmp:
+        folder = Path(tmp)
+        paths = stage(uploads, folder)
+        main = main_file(paths)
+        try:
+            fmt = detect_format(main)
+            if fmt not in Recording.Format.values:
+                raise UploadError(
+                    f"{main.name}: {fmt.upper()} beat tables cannot be uploaded as a recording."
+                )
+            signal = read_record(main, fs=fs)
+        except SignalError as exc:
+            raise UploadError(str(exc)) from exc
+        return store(owner, name or main.stem, fmt, main, paths, signal)
+
+
+def stage(uploads: list[UploadedFile], folder: Path) -> list[Path]:
+    """Write the uploads (zips extracted) into ``folder``; enforce the size limit."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if sum(upload.size for upload in uploads) > limit:
+        raise UploadError(f"The upload is larger than the {limit // 2**20} MB limit.")
+    paths: list[Path] = []
+    for upload in uploads:
+        filename = get_valid_filename(Path(upload.name).name)
+        if upload.size == 0:
+            raise UploadError(f"{filename} is empty.")
+        if filename.lower().endswith(".zip"):
+            paths += extract_zip(upload, folder, limit)
+            continue
+        path = folder / filename
+        with open(path, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        paths.append(path)
+    names = [p.name for p in paths]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise UploadError(f"The same file name was uploaded twice: {', '.join(duplicates)}.")
+    return paths
+
+
+def extract_zip(upload: UploadedFile, folder: Path, limit: int) -> list[Path]:
+    """Extract the zip's files (flattened, no folders, no path tricks) within the size limit."""
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UploadError(f"{upload.name} is not a valid zip archive.") from exc
+    with archive:
+        members = [
+            m
+            for m in archive.infolist()
+            if not m.is_dir()
+            and not m.filename.startswith("__MACOSX/")
+            and Path(m.filename).name not in IGNORED_NAMES
+        ]
+        if not members:
+            raise UploadError(f"{upload.name} contains no files.")
+        if sum(m.file_size for m in members) > limit:
+            raise UploadError(f"{upload.name} unpacks to more than the {limit // 2**20} MB limit.")
+        paths = []
+        for member in members:
+            path = folder / get_valid_filename(Path(member.filename).name)
+            try:
+                with archive.open(member) as src, open(path, "wb") as out:
+                    out.write(src.read(limit + 1))
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise UploadError(f"{upload.name}: {member.filename} is corrupt.") from exc
+            if path.stat().st_size == 0:
+                raise UploadError(f"{member.filename} in {upload.name} is empty.")
+            paths.append(path)
+    return paths
+
+
+def main_file(paths: list[Path]) -> Path:
+    """The file a reader opens: the WFDB header, or the single data file."""
+    headers = [p for p in paths if p.suffix.lower() == ".hea"]
+    if len(headers) > 1:
+        # A multi-segment record uploads a master header ("NAME/NSEG ...") with its segment headers.
+        masters = [p for p in headers if "/" in first_header_line(p).split(" ")[0]]
+        if len(masters) != 1:
+            raise UploadError("Upload one WFDB record at a time (several .hea headers were given).")
+        return masters[0]
+    if headers:
+        return headers[0]
+    records = [p for p in paths if p.suffix.lower() in RECORD_SUFFIXES | {".tsv"}]
+    if not records:
+        names = ", ".join(p.name for p in paths)
+        raise UploadError(
+            f"Unknown file type ({names}). Upload a WFDB record (.hea with its .dat, optional .atr), "
+            "a CSV, an EDF or a .npy file."
+        )
+    if len(paths) > 1:
+        raise UploadError("Upload one recording at a time: several data files were given.")
+    return records[0]
+
+
+def first_header_line(path: Path) -> str:
+    with open(path, encoding="latin-1") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                return line.strip()
+    return ""
+
+
+def store(
+    owner, name: str, fmt: str, main: Path, paths: list[Path], signal: ECGSignal
+) -> Recording:
+    with transaction.atomic():
+        recording = Recording.objects.create(
+            owner=owner,
+            name=name[:200],
+            format=fmt,
+            main_file=main.name,
+            sampling_rate=signal.fs,
+            lead_names=list(signal.lead_names),
+            n_samples=signal.n_samples,
+            duration_s=signal.duration_s,
+        )
+        for path in paths:
+            with open(path, "rb") as fh:
+                recording.files.create(name=path.name, size=path.stat().st_size, file=File(fh))
+    return recording

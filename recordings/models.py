@@ -1,0 +1,91 @@
+"""A user's uploaded ECG recording and its original files."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Recording(models.Model):
+    class Format(models.TextChoices):
+        WFDB = "wfdb", "WFDB"
+        CSV = "csv", "CSV"
+        EDF = "edf", "EDF"
+        NPY = "npy", "NumPy"
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recordings"
+    )
+    name = models.CharField(max_length=200)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    main_file = models.CharField(
+        max_length=255, help_text="The file the reader opens, e.g. 100.hea"
+    )
+    sampling_rate = models.FloatField(help_text="Hz")
+    lead_names = models.JSONField(default=list)
+    n_samples = models.BigIntegerField()
+    duration_s = models.FloatField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recording_detail", args=[self.pk])
+
+    @property
+    def latest_analysis(self):
+        return self.analyses.order_by("-created", "-id").first()
+
+    @property
+    def status(self) -> str:
+        """The latest analysis's status, or "uploaded" before any analysis exists."""
+        latest = self.latest_analysis
+        return latest.status if latest else "uploaded"
+
+    @contextmanager
+    def local_copy(self) -> Iterator[Path]:
+        """Copy the original files into a temporary folder; yield the path of the main file.
+
+        Readers need real paths side by side (a .hea beside its .dat), whatever the storage backend.
+        """
+        with tempfile.TemporaryDirectory(prefix="beatline-") as tmp:
+            for stored in self.files.all():
+                with stored.file.open("rb") as src, open(Path(tmp) / stored.name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            yield Path(tmp) / self.main_file
+
+
+def stored_file_path(instance: RecordingFile, filename: str) -> str:
+    rec = instance.recording
+    return f"recordings/{rec.owner_id}/{rec.uid}/{instance.name}"
+
+
+class RecordingFile(models.Model):
+    """One original uploaded file, kept byte for byte."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=stored_file_path, max_length=500)
+    size = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "name"], name="unique_file_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,47 @@
+"""UCR/ECG5000 beat tables."""
+
+import numpy as np
+import pytest
+
+from mlcore.errors import CorruptRecordError, InvalidSignalError, UnsupportedFormatError
+from mlcore.readers import detect_format, read_record, read_ucr
+
+
+def test_ecg5000_train(ecg5000):
+    path = ecg5000 / "ECG5000_TRAIN.tsv"
+    table = read_ucr(path)
+    assert table.beats.shape == (500, 140)
+    assert table.beats.dtype == np.float32
+    assert table.labels.dtype == np.int64
+    assert np.bincount(table.labels).tolist() == [0, 292, 177, 10, 19, 2]
+    assert detect_format(path) == "ucr"
+    with pytest.raises(UnsupportedFormatError, match="separate labelled beats"):
+        read_record(path)
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ",", " "])
+def test_ucr_round_trip(tmp_path, delimiter):
+    rng = np.random.default_rng(0)
+    beats = rng.normal(size=(7, 30)).astype(np.float32)
+    labels = rng.integers(0, 5, size=7)
+    path = tmp_path / "x.txt"
+    np.savetxt(path, np.column_stack([labels, beats]), delimiter=delimiter, fmt="%.9g")
+    table = read_ucr(path)
+    assert table.labels.tolist() == labels.tolist()
+    np.testing.assert_array_equal(table.beats, beats)
+
+
+def test_ucr_bad_rows(tmp_path):
+    path = tmp_path / "x.tsv"
+    path.write_text("1\t" + "\t".join(["0.5"] * 20) + "\n2\t" + "\t".join(["0.5"] * 19) + "\n")
+    with pytest.raises(CorruptRecordError, match="same count on every row"):
+        read_ucr(path)
+    path.write_text("1.5\t" + "\t".join(["0.5"] * 20) + "\n")
+    with pytest.raises(InvalidSignalError, match="labels must be integers"):
+        read_ucr(path)
+    path.write_text("1\t" + "\t".join(["nan"] * 20) + "\n")
+    with pytest.raises(InvalidSignalError, match="Row 1 .*NaN"):
+        read_ucr(path)
+    path.write_text("")
+    with pytest.raises(InvalidSignalError, match="empty"):
+        read_ucr(path)

@@ -1,0 +1,53 @@
+"""Users, logged-in clients and upload files shared by the platform tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.platform.helpers import make_csv, upload_file
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return User.objects.create_user("alice", "alice@example.org", "correct-horse-1")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return User.objects.create_user("bob", "bob@example.org", "battery-staple-2")
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def record_100(mitdb) -> list[SimpleUploadedFile]:
+    """MIT-BIH record 100 as a user uploads it: header, signal and annotations."""
+    return [upload_file(mitdb / f"100.{ext}") for ext in ("hea", "dat", "atr")]
+
+
+@pytest.fixture
+def ecg_csv(tmp_path) -> Path:
+    return make_csv(tmp_path / "holter.csv")
