@@ -1,14 +1,21 @@
-"""One analysis run of a recording; its status moves queued -> running -> succeeded/failed."""
+"""Analysis runs of a recording, their chunk results and the events they found."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
 from recordings.models import Recording
 
 
 class Analysis(models.Model):
+    """One run of the pipeline; status moves queued -> running -> succeeded/failed."""
+
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
@@ -20,9 +27,18 @@ class Analysis(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="percent")
     error = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    model_versions = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True, help_text="seconds per stage")
+    n_chunks = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    flagged = models.BooleanField(default=False, help_text="events passed the review rule")
+    artefacts = models.JSONField(
+        default=dict, blank=True, help_text="storage names of the result files, envelope levels"
+    )
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -35,30 +51,241 @@ class Analysis(models.Model):
     def done(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    @property
+    def storage_prefix(self) -> str:
+        return f"analyses/{self.recording.owner_id}/{self.recording.uid}/{self.pk}"
+
     @classmethod
     def start(cls, recording: Recording) -> Analysis:
         """Create a queued analysis and send it to the workers once the transaction commits."""
-        from analysis.tasks import run_analysis
-
         analysis = cls.objects.create(recording=recording)
-        transaction.on_commit(lambda: run_analysis.delay(analysis.pk))
+        analysis.enqueue()
         return analysis
 
-    def mark_running(self) -> None:
-        self._update(status=self.Status.RUNNING, progress=0, error="", started=timezone.now())
+    def enqueue(self) -> None:
+        from analysis.tasks import start_analysis
+
+        transaction.on_commit(lambda: start_analysis.delay(self.pk))
+
+    def mark_running(self, n_chunks: int, model_versions: dict) -> None:
+        self._update(
+            status=self.Status.RUNNING,
+            progress=0,
+            error="",
+            started=timezone.now(),
+            n_chunks=n_chunks,
+            model_versions=model_versions,
+            attempts=self.attempts + 1,
+        )
 
     def set_progress(self, percent: int) -> None:
         self._update(progress=max(0, min(100, int(percent))))
 
-    def succeed(self, summary: dict) -> None:
-        self._update(
-            status=self.Status.SUCCEEDED, progress=100, summary=summary, finished=timezone.now()
-        )
+    def requeue(self) -> None:
+        self._update(status=self.Status.QUEUED)
+        self.enqueue()
 
     def fail(self, message: str) -> None:
         self._update(status=self.Status.FAILED, error=message, finished=timezone.now())
+        self.announce_finished()
+
+    def announce_finished(self) -> None:
+        from analysis.signals import analysis_finished
+
+        transaction.on_commit(lambda: analysis_finished.send(sender=Analysis, analysis=self))
 
     def _update(self, **fields) -> None:
+        fields["updated"] = timezone.now()
         for name, value in fields.items():
             setattr(self, name, value)
         type(self).objects.filter(pk=self.pk).update(**fields)
+
+    def is_stuck(self, now=None) -> bool:
+        """Running (or queued) with no sign of life for longer than ANALYSIS_STUCK_AFTER_S."""
+        now = now or timezone.now()
+        limit = timedelta(seconds=settings.ANALYSIS_STUCK_AFTER_S)
+        return not self.done and now - self.updated > limit
+
+
+class ChunkResult(models.Model):
+    """The stored result of one chunk; its unique index makes a re-delivered chunk a no-op."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    file = models.CharField(max_length=500, help_text="storage name of the chunk's .npz")
+    n_beats = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "index"], name="unique_chunk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.index} of analysis {self.analysis_id}"
+
+
+class Event(models.Model):
+    class Severity(models.IntegerChoices):
+        MINOR = MINOR, "minor"
+        MODERATE = MODERATE, "moderate"
+        MAJOR = MAJOR, "major"
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=20, choices=list(EVENT_TYPES.items()))
+    start_s = models.FloatField()
+    end_s = models.FloatField()
+    lead = models.CharField(max_length=40, blank=True, help_text="blank: all leads")
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    score = models.FloatField()
+    beats = models.PositiveIntegerField(default=0)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_s", "id"]
+        indexes = [models.Index(fields=["analysis", "start_s"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} at {self.start_s:.1f} s"
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class Webhook(models.Model):
+    """A URL of the user's that is POSTed a signed JSON body when an analysis finishes."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64, default=new_webhook_secret, editable=False)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being retried) to one webhook: the visible delivery log."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    analysis = models.ForeignKey(
+        Analysis, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40, help_text="e.g. analysis.succeeded")
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "analysis", "event"], name="one_delivery_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook}"
+
+
+class ReviewCase(models.Model):
+    """A flagged analysis in the reviewers' queue: pending -> in review (claimed) -> closed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        IN_REVIEW = "in_review", "in review"
+        CLOSED = "closed"
+
+    analysis = models.OneToOneField(Analysis, on_delete=models.CASCADE, related_name="review")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_cases",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    conclusion = models.TextField(blank=True, help_text="the reviewer's conclusion for the owner")
+    notes = models.TextField(blank=True, help_text="internal notes")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.analysis}"
+
+
+class EventReview(models.Model):
+    """A reviewer's decision on one event: confirm, reject, or relabel it."""
+
+    class Decision(models.TextChoices):
+        CONFIRM = "confirm"
+        REJECT = "reject"
+        RELABEL = "relabel"
+
+    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="decisions")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    new_type = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=list(EVENT_TYPES.items()),
+        help_text="relabel: event type",
+    )
+    new_class = models.CharField(
+        max_length=1, blank=True, help_text="relabel: AAMI beat class N, S, V, F or Q"
+    )
+    note = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_reviews"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "event"], name="one_decision_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.event}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what and when on a review case; written once, never edited."""
+
+    # Deleting a recording deletes its review history with it; nothing else can remove an entry.
+    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=40)
+    details = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} at {self.created:%Y-%m-%d %H:%M}"

@@ -1,47 +1,259 @@
-"""The analysis run, as a plain function the Celery task wraps and tests call directly."""
+"""The analysis run as plain functions; analysis/tasks.py wraps each in a Celery task.
+
+start -> run_chunk (one per chunk, in parallel) -> finalize (by whichever chunk completes the set).
+Every step is safe to run twice: a stored chunk is never recomputed, and finalize writes the events
+and the final status in one transaction that only one caller can commit.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
+import time
+from pathlib import Path
 
-from analysis.models import Analysis
+import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from analysis.models import Analysis, ChunkResult, Event
+from mlcore.analyse import ChunkResult as Chunk
+from mlcore.analyse import Span, analyse_span, plan_chunks, stitch
+from mlcore.envelope import build_levels
 from mlcore.errors import SignalError
-from mlcore.hrv import heart_rate_summary
-from mlcore.preprocess import bandpass
-from mlcore.readers import read_record
-from mlcore.rpeaks import detect_rpeaks
+from mlcore.findings import find_events, needs_review, summarise, window_table
+from mlcore.infer import load_default_models
+from mlcore.readers import read_span
 
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
 
 
-def run(analysis_id: int) -> None:
-    """Read the stored recording, band-pass it, detect R-peaks and store heart-rate figures."""
+def running(analysis_id: int) -> Analysis | None:
     analysis = Analysis.objects.select_related("recording").filter(pk=analysis_id).first()
     if analysis is None:
         log.warning("analysis %s no longer exists; nothing to do", analysis_id)
-        return
-    if analysis.done:
-        log.info("analysis %s already %s; not running it again", analysis_id, analysis.status)
-        return
-    recording = analysis.recording
-    analysis.mark_running()
+    elif analysis.status != Analysis.Status.RUNNING:
+        log.info("analysis %s is %s, not running; nothing to do", analysis_id, analysis.status)
+        return None
+    return analysis
+
+
+def chunk_plan(analysis: Analysis) -> list[Span]:
+    return plan_chunks(
+        analysis.recording.duration_s, settings.ANALYSIS_CHUNK_S, settings.ANALYSIS_MARGIN_S
+    )
+
+
+def start(analysis_id: int) -> list[int]:
+    """Mark the analysis running; return the chunk indices still to analyse."""
+    analysis = Analysis.objects.select_related("recording").filter(pk=analysis_id).first()
+    if analysis is None or analysis.done:
+        return []
     try:
-        with recording.local_copy() as path:
-            signal = read_record(path, fs=recording.sampling_rate)
-        analysis.set_progress(30)
-        filtered = bandpass(signal.samples, signal.fs)
-        analysis.set_progress(50)
-        rpeaks = detect_rpeaks(filtered, signal.fs)
-        analysis.set_progress(90)
-        summary = heart_rate_summary(rpeaks, signal.fs).as_dict()
-        summary["duration_s"] = round(signal.duration_s, 3)
-    except SignalError as exc:
-        analysis.fail(str(exc))
-        return
+        models = load_default_models()
     except Exception:
-        log.exception("analysis %s failed", analysis_id)
+        log.exception("cannot load the models for analysis %s", analysis_id)
         analysis.fail(INTERNAL_ERROR)
+        return []
+    plan = chunk_plan(analysis)
+    versions = {
+        "classifier": model_version(models.classifier.folder),
+        "autoencoder": model_version(models.autoencoder.folder),
+    }
+    analysis.mark_running(len(plan), versions)
+    stored = set(analysis.chunks.values_list("index", flat=True))
+    todo = [span.index for span in plan if span.index not in stored]
+    if not todo:
+        finalize(analysis_id)
+    return todo
+
+
+def model_version(folder: Path) -> str:
+    """Artefact folder name plus a short hash of its weights, e.g. ``cnn-mitdb@3f2a9c1b04de``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.pt")):
+        digest.update(path.read_bytes())
+    return f"{folder.name}@{digest.hexdigest()[:12]}"
+
+
+def run_chunk(analysis_id: int, index: int) -> None:
+    """Analyse one chunk (unless it is stored already); finalize when it was the last one."""
+    analysis = running(analysis_id)
+    if analysis is None:
         return
-    analysis.succeed(summary)
+    if not analysis.chunks.filter(index=index).exists():
+        began = time.perf_counter()
+        try:
+            result = compute_chunk(analysis, chunk_plan(analysis)[index])
+        except SignalError as exc:
+            analysis.fail(str(exc))
+            return
+        except Exception:
+            log.exception("analysis %s chunk %s failed", analysis_id, index)
+            analysis.fail(INTERNAL_ERROR)
+            return
+        store_chunk(analysis, index, result, time.perf_counter() - began)
+    done = analysis.chunks.count()
+    analysis.set_progress(5 + 85 * done // max(analysis.n_chunks, 1))
+    if done >= analysis.n_chunks:
+        finalize(analysis_id)
+
+
+def compute_chunk(analysis: Analysis, span: Span) -> Chunk:
+    recording = analysis.recording
+    fs = recording.sampling_rate
+    with recording.local_path() as path:
+        signal = read_span(path, round(span.read_start_s * fs), round(span.read_stop_s * fs), fs=fs)
+    return analyse_span(signal, span, load_default_models())
+
+
+def store_chunk(analysis: Analysis, index: int, result: Chunk, seconds: float) -> None:
+    name = save_arrays(
+        f"{analysis.storage_prefix}/chunk-{index:04d}.npz",
+        seconds=np.array(seconds),
+        **result.as_arrays(),
+    )
+    try:
+        with transaction.atomic():
+            ChunkResult.objects.create(
+                analysis=analysis, index=index, file=name, n_beats=len(result.beat_times_s)
+            )
+    except IntegrityError:
+        # Another delivery of the same chunk stored it first; keep theirs.
+        if not ChunkResult.objects.filter(analysis=analysis, index=index, file=name).exists():
+            default_storage.delete(name)
+
+
+def save_arrays(name: str, compress: bool = True, **arrays: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    (np.savez_compressed if compress else np.savez)(buffer, **arrays)
+    return save_bytes(name, buffer.getvalue())
+
+
+def save_npy(name: str, array: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array))
+    return save_bytes(name, buffer.getvalue())
+
+
+def save_bytes(name: str, data: bytes) -> str:
+    """Save under exactly ``name`` when it is free (a crashed attempt may have left a file there)."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
+
+
+def load_chunk(row: ChunkResult) -> tuple[Chunk, float]:
+    with default_storage.open(row.file, "rb") as fh, np.load(fh) as arrays:
+        return Chunk.from_arrays(arrays), float(arrays["seconds"])
+
+
+def finalize(analysis_id: int) -> None:
+    """Stitch the chunks; store events, summary, artefacts and the final status, once."""
+    analysis = running(analysis_id)
+    if analysis is None:
+        return
+    rows = list(analysis.chunks.all())
+    if len(rows) < analysis.n_chunks:
+        return
+    began = time.perf_counter()
+    loaded = [load_chunk(row) for row in rows]
+    chunks = [chunk for chunk, _ in loaded]
+    recording = analysis.recording
+    threshold = float(load_default_models().autoencoder.threshold)
+    track, unreadable, display = stitch(chunks, threshold)
+    findings = find_events(track, unreadable)
+    summary = summarise(track, unreadable, recording.duration_s)
+    artefacts = write_artefacts(analysis, track, chunks, display)
+    timings = {
+        "chunks_s": round(sum(seconds for _, seconds in loaded), 3),
+        "finalize_s": round(time.perf_counter() - began, 3),
+    }
+    with transaction.atomic():
+        Analysis.objects.select_for_update().filter(pk=analysis_id).first()
+        Event.objects.filter(analysis_id=analysis_id).delete()
+        Event.objects.bulk_create(
+            Event(analysis_id=analysis_id, **finding.as_dict()) for finding in findings
+        )
+        finished = timezone.now()
+        timings["total_s"] = round((finished - analysis.started).total_seconds(), 3)
+        updated = Analysis.objects.filter(pk=analysis_id, status=Analysis.Status.RUNNING).update(
+            status=Analysis.Status.SUCCEEDED,
+            progress=100,
+            summary=summary,
+            flagged=needs_review(findings),
+            artefacts=artefacts,
+            timings=timings,
+            finished=finished,
+            updated=finished,
+        )
+        if not updated:
+            transaction.set_rollback(True)  # someone else finished it meanwhile
+            return
+    delete_chunk_files(rows)  # their arrays now live in the results and envelope files
+    analysis.announce_finished()
+
+
+def write_artefacts(analysis: Analysis, track, chunks: list[Chunk], display: np.ndarray) -> dict:
+    """Per-beat and per-window arrays (one .npz) and the envelope levels (one .npy each)."""
+    prefix = analysis.storage_prefix
+    fs = chunks[0].fs
+    beats = save_arrays(
+        f"{prefix}/results.npz",
+        **{f"beat_{key}": value for key, value in beats_arrays(track, chunks).items()},
+        **{
+            f"window_{key}": value
+            for key, value in window_table(track, analysis.recording.duration_s).items()
+        },
+    )
+    levels = [
+        save_npy(f"{prefix}/envelope-{k}.npy", level)
+        for k, level in enumerate(build_levels(display))
+    ]
+    return {
+        "results": beats,
+        "envelope": levels,
+        "envelope_fs": fs,
+        "envelope_scale_uv": 1,
+        "n_samples": int(display.shape[0]),
+    }
+
+
+def beats_arrays(track, chunks: list[Chunk]) -> dict[str, np.ndarray]:
+    return {
+        "times_s": track.times_s,
+        "classes": track.classes.astype(np.int8),
+        "confidence": np.concatenate([c.confidence for c in chunks]),
+        "scores": track.scores,
+    }
+
+
+def delete_chunk_files(rows: list[ChunkResult]) -> None:
+    for row in rows:
+        default_storage.delete(row.file)
+
+
+def recover_stuck(now=None) -> list[tuple[int, str]]:
+    """Re-queue analyses with no sign of life past the timeout; fail them after too many attempts."""
+    actions = []
+    for analysis in Analysis.objects.exclude(status__in=["succeeded", "failed"]).select_related(
+        "recording"
+    ):
+        if not analysis.is_stuck(now):
+            continue
+        if analysis.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+            analysis.fail(
+                f"The analysis stopped responding {analysis.attempts} times and was given up; "
+                "re-run it, or contact support if it keeps failing."
+            )
+            actions.append((analysis.pk, "failed"))
+        else:
+            analysis.requeue()
+            actions.append((analysis.pk, "requeued"))
+    return actions

@@ -1,10 +1,21 @@
-"""Celery tasks: thin wrappers over plain functions."""
+"""Celery tasks: thin wrappers over analysis.pipeline.
 
-from celery import shared_task
+Tasks are acknowledged after they run (acks_late) and re-queued if their worker process dies
+(reject_on_worker_lost), both set in settings; the pipeline makes a second delivery harmless.
+"""
+
+from celery import group, shared_task
 
 from analysis import pipeline
 
 
-@shared_task(name="analysis.run_analysis")
-def run_analysis(analysis_id: int) -> None:
-    pipeline.run(analysis_id)
+@shared_task(name="analysis.start")
+def start_analysis(analysis_id: int) -> None:
+    todo = pipeline.start(analysis_id)
+    if todo:
+        group(analyse_chunk.s(analysis_id, index) for index in todo).apply_async()
+
+
+@shared_task(name="analysis.chunk")
+def analyse_chunk(analysis_id: int, index: int) -> None:
+    pipeline.run_chunk(analysis_id, index)

@@ -76,6 +76,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web and worker write concurrently; wait for the lock instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # A file, not memory, so worker processes started by the tests share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,3 +134,9 @@ LOGGING = {
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
+
+# Analysis: long recordings are cut into chunks analysed in parallel by the workers.
+ANALYSIS_CHUNK_S = float(os.environ.get("ANALYSIS_CHUNK_S", 1800))
+ANALYSIS_MARGIN_S = float(os.environ.get("ANALYSIS_MARGIN_S", 30))
+ANALYSIS_STUCK_AFTER_S = envint("ANALYSIS_STUCK_AFTER_S", 900)
+ANALYSIS_MAX_ATTEMPTS = envint("ANALYSIS_MAX_ATTEMPTS", 3)

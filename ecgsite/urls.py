@@ -5,6 +5,7 @@ from ecgsite import accounts
 
 urlpatterns = [
     path("", include("recordings.urls")),
+    path("", include("analysis.urls")),
     path("accounts/register/", accounts.register, name="register"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -46,7 +46,12 @@ class Artefact:
 
     @property
     def n_leads(self) -> int:
-        return int(self.config["params"].get("n_leads", self.config.get("leads", 1)))
+        """Signal leads the model reads (its input may hold more channels, see ``input``)."""
+        return int(self.config["window"]["leads"])
+
+    @property
+    def input(self) -> str:
+        return self.config.get("input", "beat")
 
     @property
     def length(self) -> int:
@@ -95,7 +100,11 @@ def save_artefact(
     _write_json(folder / "config.json", config)
     _write_json(
         folder / "normalisation.json",
-        {"rr_features": "log, then (x - mean) / std", "mean": rr_mean.tolist(), "std": rr_std.tolist()},
+        {
+            "rr_features": "log, then (x - mean) / std",
+            "mean": rr_mean.tolist(),
+            "std": rr_std.tolist(),
+        },
     )
     if threshold is not None:
         _write_json(folder / "threshold.json", threshold)
@@ -106,7 +115,9 @@ def save_artefact(
 def load_artefact(folder: Path | str) -> Artefact:
     folder = Path(folder)
     if not (folder / "config.json").exists() or not (folder / "weights.pt").exists():
-        raise SignalError(f"{folder} is not a model artefact folder (config.json, weights.pt missing)")
+        raise SignalError(
+            f"{folder} is not a model artefact folder (config.json, weights.pt missing)"
+        )
     config = json.loads((folder / "config.json").read_text())
     norm = json.loads((folder / "normalisation.json").read_text())
     model = build_model(config["model"], **config["params"])

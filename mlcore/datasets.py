@@ -39,6 +39,7 @@ class BeatDataset:
 
     windows: np.ndarray  # float32 (n, n_leads, length)
     rr: np.ndarray  # float32 (n, k); k = 0 for ECG5000
+    diff: np.ndarray  # float32 (n, n_leads, length): beat minus its record's median beat
     labels: np.ndarray  # int64 (n,), index into classes
     groups: np.ndarray  # str (n,)
     classes: tuple[str, ...]
@@ -48,8 +49,19 @@ class BeatDataset:
 
     def subset(self, mask: np.ndarray) -> BeatDataset:
         return BeatDataset(
-            self.windows[mask], self.rr[mask], self.labels[mask], self.groups[mask], self.classes
+            self.windows[mask],
+            self.rr[mask],
+            self.diff[mask],
+            self.labels[mask],
+            self.groups[mask],
+            self.classes,
         )
+
+    def inputs(self, kind: str) -> np.ndarray:
+        """Model input: "beat" (windows) or "beat+diff" (windows then difference channels)."""
+        if kind == "beat":
+            return self.windows
+        return np.concatenate([self.windows, self.diff], axis=1)
 
     def class_counts(self) -> np.ndarray:
         return np.bincount(self.labels, minlength=len(self.classes))
@@ -59,6 +71,7 @@ def concat(parts: list[BeatDataset]) -> BeatDataset:
     return BeatDataset(
         np.concatenate([p.windows for p in parts]),
         np.concatenate([p.rr for p in parts]),
+        np.concatenate([p.diff for p in parts]),
         np.concatenate([p.labels for p in parts]),
         np.concatenate([p.groups for p in parts]),
         parts[0].classes,
@@ -78,30 +91,38 @@ def model_input(signal):
     return x, fs
 
 
+def reference_beats(signal, fs: float, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sample indices (at ``fs``) and AAMI label indices of the annotated beats of a signal."""
+    if signal.annotations is None:
+        raise SignalError("the recording has no beat annotations")
+    ann = signal.annotations
+    symbols = np.asarray(ann.symbols).astype(str)
+    classes = [aami_class(s) for s in symbols]
+    is_beat = np.array([c is not None for c in classes], dtype=bool)
+    scale = fs / float(signal.fs)
+    pos = np.round(np.asarray(ann.samples, dtype=np.float64)[is_beat] * scale).astype(np.int64)
+    pos, first = np.unique(np.clip(pos, 0, n_samples - 1), return_index=True)
+    labels = np.array([AAMI_CLASSES.index(c) for c in classes if c is not None], dtype=np.int64)
+    return pos, labels[first]
+
+
 def record_beats(path: Path, leads: int = 2) -> BeatDataset:
     """All AAMI-labelled beats of one annotated WFDB record (path without extension)."""
     from mlcore.readers import read_record
 
-    signal = read_record(path)
+    signal = read_record(Path(f"{path}.hea"))
     if signal.annotations is None:
         raise SignalError(f"record {path.name} has no beat annotations")
     if signal.n_leads < leads:
         raise SignalError(f"record {path.name} has {signal.n_leads} leads, {leads} needed")
     x, fs = model_input(signal)
     x = x[:leads]
-    ann = signal.annotations
-    scale = fs / float(signal.fs)
-    symbols = np.asarray(ann.symbols).astype(str)
-    classes = [aami_class(s) for s in symbols]
-    is_beat = np.array([c is not None for c in classes], dtype=bool)
-    pos = np.round(np.asarray(ann.samples, dtype=np.float64)[is_beat] * scale).astype(np.int64)
-    pos, first = np.unique(np.clip(pos, 0, x.shape[1] - 1), return_index=True)
-    labels = np.array([AAMI_CLASSES.index(c) for c in classes if c is not None], dtype=np.int64)
-    labels = labels[first]
+    pos, labels = reference_beats(signal, fs, x.shape[1])
     beats = beat_windows(x, pos, fs)
     return BeatDataset(
         windows=beats.windows,
         rr=beats.rr,
+        diff=beats.with_difference()[:, leads:],
         labels=labels[beats.kept],
         groups=np.full(len(beats), path.name, dtype=object).astype(str),
         classes=AAMI_CLASSES,
@@ -109,7 +130,7 @@ def record_beats(path: Path, leads: int = 2) -> BeatDataset:
 
 
 def _cache_key(record: str, leads: int, data: Path) -> str:
-    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v1|{data}"
+    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v2|{data}"
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
@@ -129,7 +150,12 @@ def mitdb_beats(
             z = np.load(cached)
             parts.append(
                 BeatDataset(
-                    z["windows"], z["rr"], z["labels"], z["groups"].astype(str), AAMI_CLASSES
+                    z["windows"],
+                    z["rr"],
+                    z["diff"],
+                    z["labels"],
+                    z["groups"].astype(str),
+                    AAMI_CLASSES,
                 )
             )
             continue
@@ -137,7 +163,12 @@ def mitdb_beats(
         if cache:
             CACHE_DIR.mkdir(parents=True, exist_ok=True)
             np.savez(
-                cached, windows=part.windows, rr=part.rr, labels=part.labels, groups=part.groups
+                cached,
+                windows=part.windows,
+                rr=part.rr,
+                diff=part.diff,
+                labels=part.labels,
+                groups=part.groups,
             )
         parts.append(part)
     if not parts:
@@ -166,6 +197,7 @@ def ecg5000(data_dir: Path | None = None) -> tuple[BeatDataset, BeatDataset]:
             BeatDataset(
                 beats,
                 np.zeros((len(labels), 0), dtype=np.float32),
+                beats - np.median(beats, axis=0, keepdims=True),
                 labels,
                 np.full(len(labels), split.lower()),
                 ECG5000_CLASSES,

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = REPO_ROOT / "models"
+# The committed artefacts; BEATLINE_MODELS_DIR points a deployment at other trained models.
+MODELS_DIR = Path(os.environ.get("BEATLINE_MODELS_DIR", REPO_ROOT / "models"))
 
 
 def data_dir() -> Path:

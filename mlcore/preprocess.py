@@ -184,6 +184,9 @@ def preprocess(signal: ECGSignal, config: PreprocessConfig = PreprocessConfig())
     annotations = signal.annotations
     if annotations is not None and fs != fs_in:
         idx = resample_indices(annotations.samples, fs_in, fs)
-        annotations = Annotations(samples=np.clip(idx, 0, x.shape[-1] - 1), symbols=annotations.symbols)
-    return replace(signal, samples=np.ascontiguousarray(x, dtype=np.float32), fs=fs,
-                   annotations=annotations)
+        annotations = Annotations(
+            samples=np.clip(idx, 0, x.shape[-1] - 1), symbols=annotations.symbols
+        )
+    return replace(
+        signal, samples=np.ascontiguousarray(x, dtype=np.float32), fs=fs, annotations=annotations
+    )

@@ -31,10 +31,19 @@ SCALE_BLOCKS = 15  # running median over 30 s of 2-s blocks
 REFINE_S = 0.06
 MIN_SECONDS = 1.0
 NOISE_FLOOR = 0.12
+FLOOR_PERCENTILE = 50.0
 ARTEFACT_RATIO = 3.0
-CLIP = 3.0
-THRESHOLD = 0.35
-INTRUDER_SPAN = 1.25
+CLIP = 1.5
+THRESHOLD = 0.3
+NOISE_GAIN = 0.25
+QRS_LOW = 5.0
+QRS_HIGH = 20.0
+INTRUDER_SPAN = 1.4
+INTRUDER_RR_BEATS = 21
+SEARCH_BACK_GAP = 1.4
+SEARCH_BACK_HEIGHT = 0.22
+SEARCH_BACK_AGREEMENT = 0.4
+USABLE_WEIGHT = 0.05
 INTRUDER_HEIGHT = 0.5
 INTRUDER_AGREEMENT = 0.25
 
@@ -49,11 +58,29 @@ def _block_reduce(x: np.ndarray, block: int, func) -> np.ndarray:
     return func(x.reshape(x.shape[0], n_blocks, block), axis=2)
 
 
+def _floor(x: np.ndarray, axis: int) -> np.ndarray:
+    """Level between beats: a low percentile, so frequent wide beats do not count as noise."""
+    return np.percentile(x, FLOOR_PERCENTILE, axis=axis)
+
+
 def _expand_blocks(values: np.ndarray, block: int, n: int) -> np.ndarray:
-    """Piecewise-linear interpolation of per-block values back to sample resolution."""
-    centres = (np.arange(values.shape[-1]) + 0.5) * block
-    t = np.arange(n)
-    return np.stack([np.interp(t, centres, v) for v in values]).astype(np.float32)
+    """Piecewise-linear interpolation of per-block values (at block centres) to every sample."""
+    values = values.astype(np.float32)
+    n_leads, n_blocks = values.shape
+    # Value at block k's centre, slope towards block k+1; flat before the first/after the last centre.
+    padded = np.concatenate([values[:, :1], values, values[:, -1:]], axis=1)
+    step = np.diff(padded, axis=1)  # (n_leads, n_blocks + 1)
+    frac = (np.arange(block, dtype=np.float32) - block / 2) / block  # -0.5 .. 0.5
+    out = np.empty((n_leads, n_blocks * block), dtype=np.float32)
+    view = out.reshape(n_leads, n_blocks, block)
+    view[:] = values[:, :, None]
+    left = frac < 0
+    view[:, :, left] += step[:, :-1, None] * frac[left]
+    view[:, :, ~left] += step[:, 1:, None] * frac[~left]
+    # Outside the first and last centres the value is held constant.
+    view[:, 0, left] = values[:, :1]
+    view[:, -1, ~left] = values[:, -1:]
+    return out[:, :n]
 
 
 def lead_envelopes(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
@@ -62,14 +89,14 @@ def lead_envelopes(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
     Amplitude domain (square root of the integrated squared slope), so a QRS complex of typical
     height is about 1 and a beat of half the usual amplitude is about 0.5.
     """
-    q = bandpass(x, fs, 5.0, 20.0)
+    q = bandpass(x, fs, QRS_LOW, QRS_HIGH)
     slope = np.diff(q, axis=-1, prepend=q[:, :1]) * np.float32(fs / 100.0)
     env = uniform_filter1d(slope * slope, size=max(1, int(round(INTEGRATION_S * fs))), axis=-1)
     np.sqrt(np.maximum(env, 0, out=env), out=env)
     n = env.shape[-1]
     block = max(1, int(round(BLOCK_S * fs)))
     peaks = _block_reduce(env, block, np.max)
-    floors = _block_reduce(env, block, np.median)
+    floors = _block_reduce(env, block, _floor)
     k = min(SCALE_BLOCKS, peaks.shape[-1])
     level = median_filter(peaks, size=(1, k), mode="nearest")
     # Never divide by (almost) nothing: a lead that goes flat for a while must not blow up.
@@ -94,18 +121,18 @@ def qrs_envelope(x: np.ndarray, fs: float) -> np.ndarray:
     return combine(*lead_envelopes(x, fs))
 
 
-def _accept(env: np.ndarray, cand: np.ndarray, fs: float) -> np.ndarray:
+def _accept(
+    env: np.ndarray, cand: np.ndarray, agree: np.ndarray, clean: np.ndarray, fs: float
+) -> np.ndarray:
     """Adaptive-threshold decision over candidate peaks, with T-wave rejection and search-back."""
     h = env[cand]
-    n = len(env)
-    # Local reference level of QRS peaks: running max over ~2 s, then median over ~10 s windows.
-    win = max(3, int(2.0 * fs))
-    local_max = maximum_filter1d(env, size=win)
+    # Local reference level of QRS peaks: maxima of 1-s blocks, max over 3 blocks, median over 9.
     block = max(1, int(fs))
-    ref_blocks = _block_reduce(local_max[None, :], block, np.max)
-    ref = median_filter(ref_blocks, size=(1, min(9, ref_blocks.shape[-1])), mode="nearest")
-    ref = _expand_blocks(ref, block, n)[0]
-    thr = THRESHOLD * ref[cand]
+    ref = maximum_filter1d(_block_reduce(env[None, :], block, np.max)[0], size=3)
+    ref = median_filter(ref, size=min(9, len(ref)), mode="nearest")
+    ref = np.interp(cand, (np.arange(len(ref)) + 0.5) * block, ref)
+    # Noisier stretches (no clean lead) need a higher threshold.
+    thr = ref * (THRESHOLD + NOISE_GAIN * (1.0 - clean))
     refractory = int(REFRACTORY_S * fs)
     t_wave = int(T_WAVE_S * fs)
 
@@ -125,36 +152,46 @@ def _accept(env: np.ndarray, cand: np.ndarray, fs: float) -> np.ndarray:
     beats_arr = np.asarray(beats, dtype=np.int64)
     if len(beats_arr) < 3:
         return beats_arr
-    # Search-back: in gaps > 1.5x the local median RR, take the best candidate above half threshold.
-    added: list[int] = []
+    # Search-back: a gap well over the local RR is searched again with a lower threshold (relative
+    # to the beats around it); a low candidate must show in every clean lead (agreement).
+    pos = np.searchsorted(cand, beats_arr)
+    beat_h = median_filter(h[pos], size=min(9, len(pos)), mode="nearest")
     rr = np.diff(beats_arr)
     local_rr = median_filter(rr, size=min(9, len(rr)), mode="nearest")
-    in_beats = set(beats)
-    for j in np.nonzero(rr > 1.5 * local_rr)[0]:
-        lo, hi = beats_arr[j], beats_arr[j + 1]
-        _search_gap(lo, hi, cand, h, thr, local_rr[j], t_wave, in_beats, added)
+    taken = set(beats)
+    added: list[int] = []
+    for j in np.nonzero(rr > SEARCH_BACK_GAP * local_rr)[0]:
+        level = SEARCH_BACK_HEIGHT * min(beat_h[j], beat_h[j + 1])
+        gap = _Gap(cand, h, agree, level, local_rr[j], t_wave, taken, added)
+        gap.search(beats_arr[j], beats_arr[j + 1])
     if added:
         beats_arr = np.sort(np.concatenate([beats_arr, np.asarray(added, dtype=np.int64)]))
     return beats_arr
 
 
-def _search_gap(lo, hi, cand, h, thr, rr, min_gap, taken, added) -> None:
-    a, b = np.searchsorted(cand, [lo + min_gap, hi - min_gap + 1])
-    if b <= a:
-        return
-    idx = np.arange(a, b)
-    ok = idx[h[idx] >= 0.5 * thr[idx]]
-    ok = np.array([i for i in ok if cand[i] not in taken], dtype=np.int64)
-    if len(ok) == 0:
-        return
-    best = ok[np.argmax(h[ok])]
-    c = int(cand[best])
-    taken.add(c)
-    added.append(c)
-    if c - lo > 1.5 * rr:
-        _search_gap(lo, c, cand, h, thr, rr, min_gap, taken, added)
-    if hi - c > 1.5 * rr:
-        _search_gap(c, hi, cand, h, thr, rr, min_gap, taken, added)
+class _Gap:
+    """Recursive search-back inside one long RR gap."""
+
+    def __init__(self, cand, h, agree, level, rr, min_gap, taken, added):
+        self.cand, self.h, self.agree, self.level = cand, h, agree, level
+        self.rr, self.min_gap, self.taken, self.added = rr, min_gap, taken, added
+
+    def search(self, lo: int, hi: int) -> None:
+        a, b = np.searchsorted(self.cand, [lo + self.min_gap, hi - self.min_gap + 1])
+        if b <= a:
+            return
+        idx = np.arange(a, b)
+        ok = idx[(self.h[idx] >= self.level) & (self.agree[idx] >= SEARCH_BACK_AGREEMENT)]
+        ok = [i for i in ok if self.cand[i] not in self.taken]
+        if not ok:
+            return
+        c = int(self.cand[max(ok, key=lambda i: self.h[i])])
+        self.taken.add(c)
+        self.added.append(c)
+        if c - lo > SEARCH_BACK_GAP * self.rr:
+            self.search(lo, c)
+        if hi - c > SEARCH_BACK_GAP * self.rr:
+            self.search(c, hi)
 
 
 def _drop_intruders(beats, env, norm, weight, fs) -> np.ndarray:
@@ -168,23 +205,16 @@ def _drop_intruders(beats, env, norm, weight, fs) -> np.ndarray:
         if len(beats) < 5:
             return beats
         rr = np.diff(beats)
-        local_rr = median_filter(rr, size=min(9, len(rr)), mode="nearest").astype(np.float64)
+        local_rr = median_filter(rr, size=min(INTRUDER_RR_BEATS, len(rr)), mode="nearest").astype(
+            np.float64
+        )
         h = env[beats]
         span = beats[2:] - beats[:-2]
         ref_rr = np.minimum(local_rr[:-1], local_rr[1:])
         squeezed = span < INTRUDER_SPAN * ref_rr
         neighbours = 0.5 * (h[:-2] + h[2:])
         weak = h[1:-1] < INTRUDER_HEIGHT * neighbours
-        if norm.shape[0] > 1:
-            half = max(1, int(0.05 * fs))
-            idx = beats[1:-1]
-            per_lead = _window_max(norm, idx, half)
-            usable = weight[:, idx] > 0.2
-            lo_h = np.where(usable, per_lead, np.inf).min(axis=0)
-            hi_h = np.where(usable, per_lead, 0.0).max(axis=0)
-            agree = lo_h / np.maximum(hi_h, 1e-6)
-            agree = np.where(usable.sum(axis=0) >= 2, agree, 1.0)
-            weak |= agree < INTRUDER_AGREEMENT
+        weak |= _agreement(norm, weight, beats[1:-1], fs) < INTRUDER_AGREEMENT
         drop = np.nonzero(squeezed & weak)[0] + 1
         if len(drop) == 0:
             return beats
@@ -194,6 +224,18 @@ def _drop_intruders(beats, env, norm, weight, fs) -> np.ndarray:
     return beats
 
 
+def _agreement(norm: np.ndarray, weight: np.ndarray, idx: np.ndarray, fs: float) -> np.ndarray:
+    """Smallest over largest per-lead QRS height at ``idx`` among clean leads (1 if < 2 clean)."""
+    if norm.shape[0] < 2 or len(idx) == 0:
+        return np.ones(len(idx))
+    per_lead = _window_max(norm, idx, max(1, int(0.05 * fs)))
+    usable = weight[:, idx] > USABLE_WEIGHT
+    lo_h = np.where(usable, per_lead, np.inf).min(axis=0)
+    hi_h = np.where(usable, per_lead, 0.0).max(axis=0)
+    agree = lo_h / np.maximum(hi_h, 1e-6)
+    return np.where(usable.sum(axis=0) >= 2, agree, 1.0)
+
+
 def _window_max(norm: np.ndarray, idx: np.ndarray, half: int) -> np.ndarray:
     offsets = np.arange(-half, half + 1)
     cols = np.clip(idx[:, None] + offsets[None, :], 0, norm.shape[-1] - 1)
@@ -201,22 +243,27 @@ def _window_max(norm: np.ndarray, idx: np.ndarray, half: int) -> np.ndarray:
 
 
 def _refine(x: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
-    """Move each beat to the largest absolute deflection of the filtered lead that is cleanest."""
+    """Move each beat to the largest deflection of the lightly smoothed lead that shows it best.
+
+    Only short windows around the beats are filtered (a ~12 ms moving average against spikes and
+    the window median against baseline), which is much cheaper than filtering the whole record.
+    """
     if len(beats) == 0:
         return beats
-    y = bandpass(x, fs, 0.5, 40.0)
     half = max(1, int(REFINE_S * fs))
-    n = y.shape[-1]
-    offsets = np.arange(-half, half + 1)
+    margin = max(1, int(0.012 * fs))
+    n = x.shape[-1]
+    offsets = np.arange(-half - margin, half + margin + 1)
     idx = np.clip(beats[:, None] + offsets[None, :], 0, n - 1)  # (n_beats, w)
-    # Lead choice per beat: largest peak-to-peak in the window relative to the lead's typical QRS.
-    win = y[:, idx]  # (n_leads, n_beats, w)
+    win = uniform_filter1d(x[:, idx], size=margin, axis=-1)[:, :, margin:-margin]
+    idx = idx[:, margin:-margin]
+    win = win - np.median(win, axis=2, keepdims=True)  # (n_leads, n_beats, w)
+    # Lead choice per beat: largest peak-to-peak relative to the lead's typical QRS.
     p2p = win.max(axis=2) - win.min(axis=2)
     typical = np.median(p2p, axis=1, keepdims=True) + 1e-12
     lead = np.argmax(p2p / typical, axis=0)
     chosen = win[lead, np.arange(len(beats))]
-    centred = chosen - np.median(chosen, axis=1, keepdims=True)
-    return idx[np.arange(len(beats)), np.argmax(np.abs(centred), axis=1)]
+    return idx[np.arange(len(beats)), np.argmax(np.abs(chosen), axis=1)]
 
 
 def detect_rpeaks(x: np.ndarray, fs: float) -> np.ndarray:
@@ -235,7 +282,9 @@ def detect_rpeaks(x: np.ndarray, fs: float) -> np.ndarray:
     norm, weight = lead_envelopes(xw, work_fs)
     env = combine(norm, weight)
     cand, _ = sps.find_peaks(env, distance=max(1, int(REFRACTORY_S * work_fs)))
-    beats = _accept(env, cand, work_fs)
+    agree = _agreement(norm, weight, cand, work_fs)
+    clean = weight[:, cand].max(axis=0)
+    beats = _accept(env, cand, agree, clean, work_fs)
     beats = _drop_intruders(beats, env, norm, weight, work_fs)
     if work_fs != fs:
         beats = np.round(beats * (fs / work_fs)).astype(np.int64)

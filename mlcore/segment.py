@@ -64,14 +64,28 @@ class BeatSet:
     kept: np.ndarray  # int64 (n_beats,), positions in the rpeaks array given
     samples: np.ndarray  # int64 (n_beats,), R-peak sample index of each beat
     fs: float
+    template: np.ndarray  # float32 (n_leads, length), median beat of the recording
 
     def __len__(self) -> int:
         return int(self.windows.shape[0])
 
     def subset(self, index: np.ndarray) -> BeatSet:
         return BeatSet(
-            self.windows[index], self.rr[index], self.kept[index], self.samples[index], self.fs
+            self.windows[index],
+            self.rr[index],
+            self.kept[index],
+            self.samples[index],
+            self.fs,
+            self.template,
         )
+
+    def with_difference(self) -> np.ndarray:
+        """Model input (n, 2 * n_leads, length): each beat, then the beat minus the template.
+
+        The difference from the recording's own median beat is what lets a model compare a beat with
+        the patient's usual morphology instead of with other patients' beats.
+        """
+        return np.concatenate([self.windows, self.windows - self.template[None]], axis=1)
 
 
 @dataclass(frozen=True)
@@ -155,12 +169,17 @@ def beat_windows(
         scale = np.median(peak, axis=0)  # per lead
         scale = np.where(scale > 1e-6, scale, 1.0)
         windows = windows / scale[None, :, None]
+    if len(kept):
+        template = np.median(windows, axis=0)
+    else:
+        template = np.zeros((x.shape[0], length), dtype=np.float32)
     return BeatSet(
         windows=windows.astype(np.float32),
         rr=rr[kept],
         kept=kept.astype(np.int64),
         samples=rpeaks[kept],
         fs=float(fs),
+        template=template.astype(np.float32),
     )
 
 

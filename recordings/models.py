@@ -56,16 +56,36 @@ class Recording(models.Model):
         return latest.status if latest else "uploaded"
 
     @contextmanager
-    def local_copy(self) -> Iterator[Path]:
-        """Copy the original files into a temporary folder; yield the path of the main file.
+    def local_path(self) -> Iterator[Path]:
+        """Yield a real path to the main file, with the other files beside it under their names.
 
-        Readers need real paths side by side (a .hea beside its .dat), whatever the storage backend.
+        Readers need real paths side by side (a .hea beside its .dat). Files in a local storage
+        folder are used in place; any other storage is copied to a temporary folder first.
         """
+        stored = list(self.files.all())
+        folder = local_folder(stored)
+        if folder is not None:
+            yield folder / self.main_file
+            return
         with tempfile.TemporaryDirectory(prefix="beatline-") as tmp:
-            for stored in self.files.all():
-                with stored.file.open("rb") as src, open(Path(tmp) / stored.name, "wb") as dst:
+            for item in stored:
+                with item.file.open("rb") as src, open(Path(tmp) / item.name, "wb") as dst:
                     shutil.copyfileobj(src, dst)
             yield Path(tmp) / self.main_file
+
+
+def local_folder(stored: list[RecordingFile]) -> Path | None:
+    """The one local folder holding every file under its original name, if there is one."""
+    try:
+        paths = [Path(item.file.path) for item in stored]
+    except NotImplementedError:  # storage without local paths
+        return None
+    folders = {path.parent for path in paths}
+    if len(folders) == 1 and all(
+        p.name == item.name for p, item in zip(paths, stored, strict=True)
+    ):
+        return folders.pop()
+    return None
 
 
 def stored_file_path(instance: RecordingFile, filename: str) -> str:

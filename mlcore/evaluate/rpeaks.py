@@ -47,7 +47,9 @@ class RecordScore:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
 
 
-def match_beats(reference: np.ndarray, detected: np.ndarray, tolerance: int) -> tuple[int, int, int]:
+def match_beats(
+    reference: np.ndarray, detected: np.ndarray, tolerance: int
+) -> tuple[int, int, int]:
     """One-to-one matching of sorted sample indices; returns (tp, fn, fp).
 
     Each reference beat takes the nearest still-unmatched detection within ``tolerance`` samples.
@@ -156,7 +158,9 @@ def list_records(data_dir: Path, records: str | None) -> list[Path]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)"
+    )
     parser.add_argument("--records", default=None, help="comma-separated record names")
     parser.add_argument("--json", type=Path, default=None, help="write per-record results here")
     parser.add_argument(
@@ -189,10 +193,19 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{'total':>8} {'':>6} {tp + fn:>6} {tp:>6} {fn:>5} {fp:>5} {100 * se:>7.2f} {100 * ppv:>7.2f}"
     )
-    print(f"records: {len(scores)}, signal: {hours:.2f} h, detection: {seconds / hours:.2f} s per hour")
+    print(
+        f"records: {len(scores)}, signal: {hours:.2f} h, detection: {seconds / hours:.2f} s per hour"
+    )
     if args.json:
         rows = [asdict(s) | {"se": s.se, "ppv": s.ppv} for s in scores]
-        total = {"tp": tp, "fn": fn, "fp": fp, "se": se, "ppv": ppv, "hours": hours,
-                 "seconds_per_hour": seconds / hours}
+        total = {
+            "tp": tp,
+            "fn": fn,
+            "fp": fp,
+            "se": se,
+            "ppv": ppv,
+            "hours": hours,
+            "seconds_per_hour": seconds / hours,
+        }
         args.json.write_text(json.dumps({"records": rows, "total": total}, indent=2))
     return 0

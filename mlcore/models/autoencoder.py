@@ -11,6 +11,7 @@ class ConvAutoencoder(nn.Module):
     def __init__(self, n_leads: int, length: int, latent: int = 16, width: int = 16) -> None:
         super().__init__()
         self.length = length
+        self.n_leads = n_leads
         self.encoder = nn.Sequential(
             nn.Conv1d(n_leads, width, 7, stride=2, padding=3),
             nn.ReLU(inplace=True),

@@ -23,8 +23,12 @@ class BeatCNN(nn.Module):
         n_classes: int,
         width: int = 32,
         dropout: float = 0.3,
+        morphology_dropout: float = 0.0,
     ) -> None:
         super().__init__()
+        # Training only: hide the whole morphology vector of some beats so the head must also learn
+        # to classify from RR features alone (premature beats with normal-looking QRS, i.e. SVEB).
+        self.morphology_dropout = morphology_dropout
         self.features = nn.Sequential(
             conv_block(n_leads, width // 2, 7, stride=2),
             nn.MaxPool1d(2),
@@ -46,7 +50,11 @@ class BeatCNN(nn.Module):
 
     def forward(self, x: torch.Tensor, rr: torch.Tensor) -> torch.Tensor:
         h = self.features(x)
-        parts = [h.mean(dim=2), h.amax(dim=2)]
+        morphology = torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1)
+        if self.training and self.morphology_dropout > 0:
+            keep = torch.rand(len(x), 1, device=x.device) >= self.morphology_dropout
+            morphology = morphology * keep
+        parts = [morphology]
         if self.rr is not None:
             parts.append(self.rr(rr))
         return self.head(torch.cat(parts, dim=1))

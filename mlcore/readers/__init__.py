@@ -14,10 +14,10 @@ from mlcore.errors import (
     SignalError,
     UnsupportedFormatError,
 )
+from mlcore.readers import ucr_io
 from mlcore.readers.detect import detect_format
 from mlcore.readers.records import BeatTable, Chunk, RecordInfo
 from mlcore.readers.source import Source
-from mlcore.readers.ucr_io import read_ucr
 from mlcore.readers.validate import check_finite, check_size, validate
 from mlcore.signal import ECGSignal
 
@@ -49,6 +49,12 @@ def read_record(path: str | Path, *, fs: float | None = None) -> ECGSignal:
         info = source.info
         check_size(info.n_leads, info.n_samples)
         return validate(source.read(0, info.n_samples))
+
+
+def read_ucr(path: str | Path) -> BeatTable:
+    """UCR rows (label first, then one beat) as int64 labels and float32 beats (n, length)."""
+    with _guard(Path(path)):
+        return ucr_io.read_ucr(path)
 
 
 def describe(path: str | Path, *, fs: float | None = None) -> RecordInfo:
@@ -132,3 +138,21 @@ class _guard:
         text = str(exc).strip().splitlines()
         reason = text[0][:200] if text else type(exc).__name__
         raise CorruptRecordError(f"{self.path.name} cannot be read: {reason}") from exc
+
+
+def read_span(path: str | Path, start: int, stop: int, *, fs: float | None = None) -> ECGSignal:
+    """Samples ``start:stop`` of a record (clipped to its length), reading only that slice.
+
+    Annotation sample indices are relative to ``start``. Checked for NaN/inf like ``iter_chunks``.
+    """
+    path = Path(path)
+    with _guard(path):
+        source = _open(path, fs)
+        info = source.info
+        start, stop = max(0, start), min(stop, info.n_samples)
+        if stop <= start:
+            raise ValueError(f"empty span {start}:{stop} of a record of {info.n_samples} samples")
+        check_size(info.n_leads, stop - start)
+        signal = source.read(start, stop)
+        check_finite(signal, offset=start)
+        return signal

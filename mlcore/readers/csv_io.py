@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,24 +53,48 @@ _UNIT_IN_NAME = re.compile(r"^(.*?)\s*[\(\[]([^\)\]]*)[\)\]]\s*$")
 class _Layout:
     delimiter: str | None
     decimal_comma: bool
+    trailing: bool  # every line ends with the delimiter (an empty last column to ignore)
     data_offset: int  # byte offset of the first line after the header/units rows
     first_line: int  # 1-based line number at data_offset
     n_cols: int
     lead_cols: list[int]
     time_col: int | None
     time_scale: float | None  # seconds per time unit, None when to be guessed
-    lead_names: tuple[str, ...]
-    units: tuple[str, ...]
+    names: list[str]  # of every column
+    all_units: list[str]
+    time_guessed: bool = False  # first column taken for time because it increases
     n_rows: int = 0
     # (data rows before, byte offset, line number) at block starts, for seeking
     checkpoints: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def lead_names(self) -> tuple[str, ...]:
+        return tuple(self.names[c] for c in self.lead_cols)
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(self.all_units[c] for c in self.lead_cols)
+
+
+class _NotIncreasing(InvalidSignalError):
+    pass
 
 
 class CsvSource:
     def __init__(self, path: Path, fs: float | None):
         self.path = path
         layout = _sniff(path)
-        fs_from_time = _scan(path, layout)
+        try:
+            fs_from_time = _scan(path, layout)
+        except _NotIncreasing:
+            if not layout.time_guessed:
+                raise
+            # the increasing first lines were a lead after all
+            layout.lead_cols.insert(0, layout.time_col)
+            layout.time_col, layout.time_guessed, layout.checkpoints = None, False, []
+            fs_from_time = _scan(path, layout)
+        if layout.time_col is not None and layout.n_rows < 2:
+            raise InvalidSignalError(f"{path.name} has {layout.n_rows} data rows; too short.")
         if layout.time_col is not None:
             fs_value = check_fs(fs_from_time, source=f"{path.name} (from its time column)")
         elif fs is None:
@@ -106,7 +131,8 @@ class CsvSource:
                 line_no += len(block)
                 lo, hi = max(start - row, 0), min(stop - row, len(arr))
                 if hi > lo:
-                    out[:, filled : filled + hi - lo] = arr[lo:hi, lay.lead_cols].T
+                    with np.errstate(over="ignore"):  # beyond float32 -> inf, caught by validate
+                        out[:, filled : filled + hi - lo] = arr[lo:hi, lay.lead_cols].T
                     filled += hi - lo
                 row += len(arr)
                 if row >= stop:
@@ -138,8 +164,12 @@ def _is_data_line(text: str) -> bool:
     return bool(s) and not s.startswith("#")
 
 
-def _split(text: str, delimiter: str | None) -> list[str]:
-    return [p.strip().strip("'\"").strip() for p in text.strip().split(delimiter)]
+def _split(text: str, delimiter: str | None, trailing: bool = False) -> list[str]:
+    """Fields of a line, unquoted; ``trailing``: every line ends with a delimiter, drop it."""
+    text = text.strip()
+    if trailing and delimiter is not None and text.endswith(delimiter):
+        text = text[: -len(delimiter)]
+    return [p.strip().strip("'\"").strip() for p in text.split(delimiter)]
 
 
 def _is_number(token: str, decimal_comma: bool) -> bool:
@@ -167,30 +197,36 @@ def _sniff(path: Path) -> _Layout:
     if not head:
         raise InvalidSignalError(f"{path.name} contains no samples.")
     delimiter, decimal_comma = _delimiter([t for _, _, t in head[-max(1, len(head) // 2) :]])
-    n_text_rows = 0
-    for _, _, text in head[:2]:
-        if all(_is_number(t, decimal_comma) for t in _split(text, delimiter)):
-            break
-        n_text_rows += 1
+    trailing = delimiter is not None and all(t.strip().endswith(delimiter) for _, _, t in head)
+    # a header is a first line with any text; a units row under it has no number at all
+    numeric = [
+        [_is_number(t, decimal_comma) for t in _split(text, delimiter, trailing)]
+        for _, _, text in head[:2]
+    ]
+    n_text_rows = 0 if all(numeric[0]) else 1
+    if n_text_rows and len(numeric) > 1 and not any(numeric[1]):
+        n_text_rows = 2
     if n_text_rows == len(head):
         raise CorruptRecordError(
             f"{path.name} has no numeric rows in its first lines; it does not look like a CSV "
             "of ECG samples."
         )
-    header = _split(head[0][2], delimiter) if n_text_rows else None
-    unit_row = _split(head[1][2], delimiter) if n_text_rows == 2 else None
+    header = _split(head[0][2], delimiter, trailing) if n_text_rows else None
+    unit_row = _split(head[1][2], delimiter, trailing) if n_text_rows == 2 else None
     first = head[n_text_rows]
-    n_cols = len(_split(first[2], delimiter))
+    n_cols = len(_split(first[2], delimiter, trailing))
     if header is not None and len(header) != n_cols:
         raise CorruptRecordError(
             f"The header of {path.name} names {len(header)} columns but line {first[0]} has "
             f"{n_cols} values."
         )
     names, units, time_col, time_scale, index_cols = _columns(header, unit_row, n_cols)
-    if header is None and n_cols >= 2:
-        time_col, time_scale, index_cols = _headerless_time(
+    time_guessed = False
+    if time_col is None and not index_cols and n_cols >= 2:
+        time_col, index_cols = _increasing_first_column(
             head[n_text_rows:], delimiter, decimal_comma
         )
+        time_guessed = time_col is not None
     drop = set(index_cols) | ({time_col} if time_col is not None else set())
     lead_cols = [c for c in range(n_cols) if c not in drop]
     # data starts right after the text rows (or at the first data line)
@@ -198,14 +234,16 @@ def _sniff(path: Path) -> _Layout:
     return _Layout(
         delimiter=delimiter,
         decimal_comma=decimal_comma,
+        trailing=trailing,
         data_offset=data_offset,
         first_line=first_line,
         n_cols=n_cols,
         lead_cols=lead_cols,
         time_col=time_col,
         time_scale=time_scale,
-        lead_names=tuple(names[c] for c in lead_cols),
-        units=tuple(units[c] for c in lead_cols),
+        names=names,
+        all_units=units,
+        time_guessed=time_guessed,
     )
 
 
@@ -232,6 +270,8 @@ def _columns(header, unit_row, n_cols):
         if unit_row is not None and unit_row[c]:
             unit = unit_row[c]
         key = name.lower()
+        names[c] = name or f"lead{c + 1}"
+        units[c] = unit or DEFAULT_UNIT
         tm = _TIME_RE.match(key)
         if tm and time_col is None:
             time_col = c
@@ -240,24 +280,24 @@ def _columns(header, unit_row, n_cols):
             continue
         if _INDEX_RE.match(key):
             index_cols.append(c)
-            continue
-        names[c] = name or f"lead{c + 1}"
-        units[c] = unit or DEFAULT_UNIT
     return names, units, time_col, time_scale, index_cols
 
 
-def _headerless_time(head, delimiter, decimal_comma):
-    """Without a header, a strictly increasing first column is time (or a sample index)."""
+def _increasing_first_column(head, delimiter, decimal_comma):
+    """An unnamed, strictly increasing first column is time (or a sample index).
+
+    Returns (time column, index columns).
+    """
     try:
         firsts = [_split(t, delimiter)[0] for _, _, t in head]
         col = np.array([float(v.replace(",", ".") if decimal_comma else v) for v in firsts])
     except (ValueError, IndexError):
-        return None, None, []
+        return None, []
     if len(col) < 3 or not np.all(np.diff(col) > 0):
-        return None, None, []
+        return None, []
     if np.all(np.diff(col) == 1) and col[0] in (0, 1):
-        return None, None, [0]  # a sample counter carries no time
-    return 0, None, []
+        return None, [0]  # a sample counter carries no time
+    return 0, []
 
 
 def _parse(block: list[bytes], lay: _Layout, line_no: int, path: Path) -> np.ndarray:
@@ -266,14 +306,17 @@ def _parse(block: list[bytes], lay: _Layout, line_no: int, path: Path) -> np.nda
     if lay.decimal_comma:
         text = text.replace(",", ".")
     try:
-        arr = np.loadtxt(
-            io.StringIO(text),
-            delimiter=lay.delimiter,
-            dtype=np.float64,
-            comments="#",
-            ndmin=2,
-            quotechar='"',
-        )
+        with warnings.catch_warnings():  # a block of only comments holds no data: fine
+            warnings.simplefilter("ignore", UserWarning)
+            arr = np.loadtxt(
+                io.StringIO(text),
+                delimiter=lay.delimiter,
+                dtype=np.float64,
+                comments="#",
+                ndmin=2,
+                quotechar='"',
+                usecols=range(lay.n_cols) if lay.trailing else None,
+            )
     except ValueError:
         raise _explain(text, lay, line_no, path) from None
     if arr.shape[0] and arr.shape[1] != lay.n_cols:
@@ -286,7 +329,7 @@ def _explain(text: str, lay: _Layout, line_no: int, path: Path) -> CorruptRecord
     for i, line in enumerate(text.splitlines()):
         if not _is_data_line(line):
             continue
-        values = _split(line, lay.delimiter)
+        values = _split(line, lay.delimiter, lay.trailing)
         where = f"line {line_no + i} of {path.name}"
         if len(values) != lay.n_cols:
             return CorruptRecordError(
@@ -299,8 +342,10 @@ def _explain(text: str, lay: _Layout, line_no: int, path: Path) -> CorruptRecord
                     f"{where.capitalize()} has an empty value in column {c + 1} (a missing sample)."
                 )
             if not _is_number(v, False):
+                hint = " (times must be seconds or milliseconds)" if c == lay.time_col else ""
                 return CorruptRecordError(
-                    f"{where.capitalize()} has {v[:40]!r} in column {c + 1}, which is not a number."
+                    f"{where.capitalize()} has {v[:40]!r} in column {c + 1}, which is not a "
+                    f"number{hint}."
                 )
     return CorruptRecordError(f"{path.name} cannot be parsed as numbers near line {line_no}.")
 
@@ -355,7 +400,7 @@ def _check_steps(diffs: np.ndarray, dt_ref: float | None, row0: int, path: Path)
         return
     if not (np.isfinite(diffs).all() and (diffs > 0).all()):
         row = int(np.argmax(~(diffs > 0))) + row0 + 2
-        raise InvalidSignalError(
+        raise _NotIncreasing(
             f"The time column of {path.name} does not increase at data row {row}; the samples "
             "must be in time order without repeated times."
         )

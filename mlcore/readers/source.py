@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 import numpy as np
@@ -29,10 +30,10 @@ def slice_annotations(ann: Annotations | None, start: int, stop: int) -> Annotat
     return Annotations(ann.samples[lo:hi] - start, ann.symbols[lo:hi])
 
 
-def signal_at(info: RecordInfo, samples: np.ndarray, start: int, ann: Annotations | None):
+def signal_at(
+    info: RecordInfo, samples: np.ndarray, start: int, ann: Annotations | None
+) -> ECGSignal:
     """Wrap a span of samples as an ECGSignal whose start time is shifted to the span."""
-    from datetime import timedelta
-
     start_time = info.start_time
     if start_time is not None and start:
         start_time = start_time + timedelta(seconds=start / info.fs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,9 @@ def read_ucr(path: str | Path) -> BeatTable:
     first = next(line for line in text.splitlines() if line.strip())
     delimiter = "\t" if "\t" in first else ("," if "," in first else None)
     try:
-        table = np.loadtxt(io.StringIO(text), delimiter=delimiter, dtype=np.float64, ndmin=2)
+        with warnings.catch_warnings():  # "input contained no data": reported below
+            warnings.simplefilter("ignore", UserWarning)
+            table = np.loadtxt(io.StringIO(text), delimiter=delimiter, dtype=np.float64, ndmin=2)
     except ValueError as exc:
         raise CorruptRecordError(
             f"{path.name} is not a table of numbers with the same count on every row (UCR "
@@ -67,8 +70,8 @@ def looks_like_ucr(lines: list[str]) -> bool:
         return False
     try:
         labels = [float(r[0]) for r in rows]
-        for r in rows:
-            [float(v) for v in r[1:]]
+        values = [float(v) for r in rows for v in r[1:]]
     except ValueError:
         return False
-    return all(v == int(v) for v in labels)
+    # integer labels, but not an all-integer table (that would be ADC counts of many leads)
+    return all(v.is_integer() for v in labels) and not all(v.is_integer() for v in values)

@@ -70,10 +70,13 @@ def check_finite(signal: ECGSignal, *, offset: int = 0) -> None:
         bad = ~np.isfinite(row)
         first = int(np.argmax(bad)) + offset
         count = int(bad.sum())
-        kind = "missing (NaN)" if np.isnan(row).any() else "infinite"
+        if np.isnan(row).any():
+            kind, why = "missing (NaN)", "gaps in the recording are not supported"
+        else:
+            kind, why = "infinite", "the values are out of range"
         raise InvalidSignalError(
             f"Lead {signal.lead_names[lead]} has {count} {kind} sample(s), the first at "
-            f"{first / signal.fs:.3f} s (sample {first}); gaps in the recording are not supported."
+            f"{first / signal.fs:.3f} s (sample {first}); {why}."
         )
 
 

@@ -131,15 +131,18 @@ def _check_dat_files(path: Path, header) -> None:
         fmt = header.fmt[sigs[0]]
         if fmt not in _BYTES_PER_SAMPLE:
             continue  # FLAC (508/516/524): checked while decoding
-        if header.sig_len is None:
-            continue  # wfdb derives the length from the file size
         offset = int((header.byte_offset or [None] * header.n_sig)[sigs[0]] or 0)
         spf = header.samps_per_frame or [1] * header.n_sig
         per_frame = sum(int(spf[i] or 1) for i in sigs)
-        need = offset + math.floor(header.sig_len * per_frame * _BYTES_PER_SAMPLE[fmt])
         have = dat.stat().st_size
+        frames = max(0, int((have - offset) / (per_frame * _BYTES_PER_SAMPLE[fmt])))
+        if header.sig_len is None:  # wfdb cannot read slices of such a record
+            raise CorruptRecordError(
+                f"{path.name} does not declare the number of samples (the signal file holds "
+                f"{frames}); add it after the sampling rate on the header's first line."
+            )
+        need = offset + math.floor(header.sig_len * per_frame * _BYTES_PER_SAMPLE[fmt])
         if have < need:
-            frames = max(0, int((have - offset) / (per_frame * _BYTES_PER_SAMPLE[fmt])))
             fs = float(header.fs or 1)
             raise CorruptRecordError(
                 f"The signal file {name} is truncated: {path.name} declares {header.sig_len} "

@@ -40,20 +40,30 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="artefact folder to write")
     p.add_argument("--data-dir", type=Path, help="dataset folder (default: mlcore.paths)")
     p.add_argument("--leads", type=int, default=1, help="MIT-BIH leads to use (1 or 2)")
+    p.add_argument(
+        "--input",
+        choices=("beat", "beat+diff"),
+        help="classifier input channels (default: beat+diff for mitdb, beat for ecg5000)",
+    )
     p.add_argument("--val-records", default=",".join(datasets.VALIDATION))
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--patience", type=int, default=6)
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--weight-power", type=float, default=0.5, help="class weight exponent")
+    p.add_argument("--max-per-class", type=int, default=8000, help="per-epoch class subsample")
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--width", type=int, help="model width (cnn) / hidden size (dnn, lstm)")
+    p.add_argument("--morphology-dropout", type=float, help="cnn: see mlcore.models.cnn")
     p.add_argument("--threshold-quantile", type=float, default=99.0, help="autoencoder threshold")
     p.add_argument("--classifier", type=Path, help="combined: classifier artefact folder")
     p.add_argument("--autoencoder", type=Path, help="combined: autoencoder artefact folder")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--limit-records", type=int, help="use only the first N training records (tests)")
+    p.add_argument(
+        "--limit-records", type=int, help="use only the first N training records (tests)"
+    )
     return p
 
 
@@ -97,11 +107,11 @@ def load_splits(args) -> tuple[BeatDataset, BeatDataset, dict, dict]:
 
 
 def val_score(classes: tuple[str, ...]):
-    """Mean F1 over classes with at least 5 validation examples (drives early stopping)."""
+    """Mean F1 over classes with at least 50 validation examples (drives early stopping)."""
 
     def score(y_true: np.ndarray, logits: np.ndarray) -> float:
         report = classification_report(y_true, logits.argmax(1), classes)
-        f1 = [m["f1"] for m in report["per_class"].values() if m["support"] >= 5]
+        f1 = [m["f1"] for m in report["per_class"].values() if m["support"] >= 50]
         return float(np.mean(f1))
 
     return score
@@ -115,20 +125,30 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     train, val, split, window = load_splits(args)
     classes = train.classes
-    print(f"train {len(train)} beats {train.class_counts().tolist()}, val {len(val)} beats "
-          f"{val.class_counts().tolist()}")
+    print(
+        f"train {len(train)} beats {train.class_counts().tolist()}, val {len(val)} beats "
+        f"{val.class_counts().tolist()}"
+    )
     rr_mean, rr_std = rr_statistics(train.rr)
     settings = Settings(
         epochs=args.epochs,
         patience=args.patience,
         batch_size=args.batch_size,
         lr=args.lr,
+        weight_decay=args.weight_decay,
         weight_power=args.weight_power,
         augment=not args.no_augment,
+        max_per_class=args.max_per_class,
         seed=args.seed,
     )
-    tr = Arrays(train.windows, standardise_rr(train.rr, rr_mean, rr_std), train.labels)
-    va = Arrays(val.windows, standardise_rr(val.rr, rr_mean, rr_std), val.labels)
+    kind = args.input or ("beat+diff" if args.dataset == "mitdb" else "beat")
+    if args.model == "ae":
+        kind = "beat"
+    if args.model == "combined":
+        kind = load_artefact(args.classifier).config["input"]
+    window["input"] = kind
+    tr = Arrays(train.inputs(kind), standardise_rr(train.rr, rr_mean, rr_std), train.labels)
+    va = Arrays(val.inputs(kind), standardise_rr(val.rr, rr_mean, rr_std), val.labels)
     n_leads, length, n_rr = tr.x.shape[1], tr.x.shape[2], tr.rr.shape[1]
     threshold = None
     description = ""
@@ -136,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         params = {"n_leads": n_leads, "length": length, "n_rr": n_rr, "n_classes": len(classes)}
         if args.width:
             params["width" if args.model == "cnn" else "hidden"] = args.width
+        if args.morphology_dropout is not None and args.model == "cnn":
+            params["morphology_dropout"] = args.morphology_dropout
         model = build_model(args.model, **params)
         history = fit_classifier(model, tr, va, len(classes), settings, val_score(classes))
         metrics = classification_report(va.y, predict_logits(model, va.x, va.rr).argmax(1), classes)
@@ -181,11 +203,16 @@ def main(argv: list[str] | None = None) -> int:
         for p in [*model.classifier.parameters(), *model.autoencoder.parameters()]:
             p.requires_grad_(False)
         rr_mean, rr_std = clf.rr_mean, clf.rr_std
-        tr = Arrays(train.windows, standardise_rr(train.rr, rr_mean, rr_std), train.labels)
-        va = Arrays(val.windows, standardise_rr(val.rr, rr_mean, rr_std), val.labels)
+        tr = Arrays(tr.x, standardise_rr(train.rr, rr_mean, rr_std), train.labels)
+        va = Arrays(va.x, standardise_rr(val.rr, rr_mean, rr_std), val.labels)
         head_settings = Settings(**{**settings.__dict__, "augment": False, "lr": 1e-2})
         history = fit_classifier(
-            model, tr, va, len(classes), head_settings, val_score(classes),
+            model,
+            tr,
+            va,
+            len(classes),
+            head_settings,
+            val_score(classes),
             params=model.head.parameters(),
         )
         metrics = classification_report(va.y, predict_logits(model, va.x, va.rr).argmax(1), classes)
@@ -203,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         "classes": list(classes),
         "split": split,
         "window": window,
+        "input": kind,
         "preprocessing": "band-pass 0.5-40 Hz (zero phase) at 360 Hz; per-record R-peak amplitude "
         "scaling and per-window median removal (mlcore.segment.beat_windows)"
         if args.dataset == "mitdb"

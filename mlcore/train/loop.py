@@ -34,6 +34,7 @@ class Settings:
     weight_power: float = 0.5  # class weight = (n_max / n_class) ** weight_power
     augment: bool = True
     seed: int = 0
+    max_per_class: int = 8000  # larger classes are subsampled afresh each epoch
 
 
 def seed_everything(seed: int) -> None:
@@ -57,12 +58,16 @@ def class_weights(y: np.ndarray, n_classes: int, power: float) -> torch.Tensor:
     return torch.tensor(weights / weights[counts > 0].mean(), dtype=torch.float32)
 
 
-def predict_logits(model: nn.Module, x: np.ndarray, rr: np.ndarray, batch: int = 2048) -> np.ndarray:
+def predict_logits(
+    model: nn.Module, x: np.ndarray, rr: np.ndarray, batch: int = 2048
+) -> np.ndarray:
     model.eval()
     out = []
     with torch.inference_mode():
         for i in range(0, len(x), batch):
-            out.append(model(torch.from_numpy(x[i : i + batch]), torch.from_numpy(rr[i : i + batch])))
+            out.append(
+                model(torch.from_numpy(x[i : i + batch]), torch.from_numpy(rr[i : i + batch]))
+            )
     return torch.cat(out).numpy() if out else np.zeros((0, 0), np.float32)
 
 
@@ -75,9 +80,23 @@ def reconstruction_error(model: nn.Module, x: np.ndarray, batch: int = 2048) -> 
     return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
 
 
+def epoch_sampler(y: np.ndarray, max_per_class: int) -> Callable[[np.random.Generator], np.ndarray]:
+    """Each epoch: every example of small classes, a fresh random ``max_per_class`` of large ones."""
+    groups = [np.flatnonzero(y == c) for c in np.unique(y)]
+
+    def draw(rng: np.random.Generator) -> np.ndarray:
+        parts = [
+            g if len(g) <= max_per_class else rng.choice(g, max_per_class, replace=False)
+            for g in groups
+        ]
+        return rng.permutation(np.concatenate(parts))
+
+    return draw
+
+
 def _fit(
     model: nn.Module,
-    n_train: int,
+    sample: Callable[[np.random.Generator], np.ndarray],
     loss_on: Callable[[np.ndarray, torch.Generator], torch.Tensor],
     validate: Callable[[], float],
     settings: Settings,
@@ -92,7 +111,8 @@ def _fit(
     bar = tqdm(range(settings.epochs), desc="epochs", unit="epoch")
     for epoch in bar:
         model.train()
-        order = rng.permutation(n_train)
+        order = sample(rng)
+        n_train = len(order)
         total = 0.0
         for i in range(0, n_train, settings.batch_size):
             index = order[i : i + settings.batch_size]
@@ -102,7 +122,7 @@ def _fit(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            total += float(loss) * len(index)
+            total += float(loss.detach()) * len(index)
         scheduler.step()
         score = validate()
         history.append({"epoch": epoch + 1, "train_loss": total / n_train, "val_score": score})
@@ -129,7 +149,9 @@ def fit_classifier(
     params=None,
 ) -> list[dict]:
     """Weighted cross-entropy; ``val_score(y_true, logits)`` (higher is better) drives early stopping."""
-    weights = class_weights(train.y, n_classes, settings.weight_power)
+    sample = epoch_sampler(train.y, settings.max_per_class)
+    seen = np.minimum(np.bincount(train.y, minlength=n_classes), settings.max_per_class)
+    weights = class_weights(np.repeat(np.arange(n_classes), seen), n_classes, settings.weight_power)
     criterion = nn.CrossEntropyLoss(weight=weights)
     x, rr, y = torch.from_numpy(train.x), torch.from_numpy(train.rr), torch.from_numpy(train.y)
 
@@ -142,7 +164,7 @@ def fit_classifier(
     def validate() -> float:
         return val_score(val.y, predict_logits(model, val.x, val.rr))
 
-    _, history = _fit(model, len(train.y), loss_on, validate, settings, params)
+    _, history = _fit(model, sample, loss_on, validate, settings, params)
     return history
 
 
@@ -162,5 +184,6 @@ def fit_autoencoder(
     def validate() -> float:
         return -float(np.mean(reconstruction_error(model, val_x)))
 
-    _, history = _fit(model, len(train_x), loss_on, validate, settings)
+    sample = epoch_sampler(np.zeros(len(train_x), dtype=np.int64), settings.max_per_class)
+    _, history = _fit(model, sample, loss_on, validate, settings)
     return history

@@ -16,9 +16,7 @@ def _ratio(a: float, b: float) -> float:
     return float(a / b) if b else 0.0
 
 
-def classification_report(
-    y_true: np.ndarray, y_pred: np.ndarray, classes: tuple[str, ...]
-) -> dict:
+def classification_report(y_true: np.ndarray, y_pred: np.ndarray, classes: tuple[str, ...]) -> dict:
     """Per-class Se, +P, F1 and support; accuracy; macro-F1 over classes present in y_true."""
     cm = confusion(y_true, y_pred, len(classes))
     per_class = {}

@@ -138,9 +138,7 @@ def test_preprocess_resamples_signal_and_annotations():
         (lambda: notch(np.ones(1000), FS, -50.0), "notch"),
         (lambda: normalize(np.array([1.0, np.inf])), "NaN or infinite"),
         (
-            lambda: preprocess(
-                ECGSignal(np.ones((1, 10), np.float32), 360.0, ("I",), ("mV",))
-            ),
+            lambda: preprocess(ECGSignal(np.ones((1, 10), np.float32), 360.0, ("I",), ("mV",))),
             "too short",
         ),
     ],

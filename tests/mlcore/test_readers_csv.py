@@ -176,3 +176,40 @@ def test_header_only_and_binary_csv(tmp_path):
     path.write_bytes(b"\x00\x01\x02\xff" * 100)
     with pytest.raises(UnsupportedFormatError, match="not a text file"):
         read_record(path, fs=FS)
+
+
+def test_crlf_bom_quoted_header_and_trailing_delimiter(tmp_path):
+    x = _leads()
+    rows = [f"{i / FS:.5f},{a:.5f},{b:.5f}," for i, (a, b) in enumerate(x.T)]
+    path = tmp_path / "a.csv"
+    path.write_bytes(('\ufeff"Time","ECG1","ECG2",\r\n' + "\r\n".join(rows) + "\r\n").encode())
+    sig = read_record(path)
+    assert sig.fs == FS
+    assert sig.lead_names == ("ECG1", "ECG2")
+    np.testing.assert_allclose(sig.samples, x, atol=1e-5)
+
+
+def test_time_column_of_dates_gets_a_hint(tmp_path):
+    lines = ["timestamp,I"] + [f"2024-01-01 00:00:{i / 250:06.3f},{i % 7}" for i in range(600)]
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines))
+    with pytest.raises(CorruptRecordError, match="Line 2 .*seconds or milliseconds"):
+        read_record(path)
+
+
+def test_first_lead_rising_at_the_start_is_not_taken_for_time(tmp_path):
+    x = _leads()
+    x[0, :100] = np.linspace(-1, 1, 100)  # strictly increasing over the sniffed lines
+    path = _write(tmp_path / "a.csv", list(x))
+    sig = read_record(path, fs=FS)
+    assert sig.n_leads == 2
+    np.testing.assert_allclose(sig.samples, x, atol=1e-6)
+
+
+def test_unnamed_increasing_first_column_with_header_is_time(tmp_path):
+    x = _leads()
+    t = np.arange(x.shape[1]) / FS
+    path = _write(tmp_path / "a.csv", [t, *x], header="elapsed,MLII,V5")
+    sig = read_record(path)
+    assert sig.fs == FS
+    assert sig.lead_names == ("MLII", "V5")

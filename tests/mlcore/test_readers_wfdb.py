@@ -158,3 +158,12 @@ def test_corrupt_flac_data_raises_signal_error(tmp_path):
     dat.write_bytes(dat.read_bytes()[:200])
     with pytest.raises(SignalError):
         read_record(hea)
+
+
+def test_header_without_length_is_reported(tmp_path):
+    hea, _ = _write(tmp_path, "r", _ecg_like(1000), "16")
+    lines = hea.read_text().splitlines()
+    lines[0] = "r 2 250"
+    hea.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CorruptRecordError, match="does not declare the number of samples.*1000"):
+        read_record(hea)

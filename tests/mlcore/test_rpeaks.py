@@ -15,7 +15,9 @@ SECONDS = 120
 def _slice(mitdb, record):
     rec = wfdb.rdrecord(str(mitdb / record), sampto=SECONDS * 360)
     ann = wfdb.rdann(str(mitdb / record), "atr", sampto=SECONDS * 360)
-    beats = np.array([s for s, sym in zip(ann.sample, ann.symbol) if sym in BEAT_SYMBOLS])
+    beats = np.array(
+        [s for s, sym in zip(ann.sample, ann.symbol, strict=True) if sym in BEAT_SYMBOLS]
+    )
     return rec.p_signal.T.astype(np.float32), float(rec.fs), beats
 
 

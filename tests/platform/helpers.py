@@ -25,3 +25,43 @@ def make_csv(
     columns = np.column_stack([t, leads]) if time_column else leads
     np.savetxt(path, columns, delimiter=",", header=header, comments="", fmt="%.5f")
     return path
+
+
+def wfdb_slice(mitdb: Path, record: str, seconds: float, folder: Path) -> list[SimpleUploadedFile]:
+    """The first ``seconds`` of a MIT-BIH record, written as a WFDB record (format 212) to upload."""
+    import wfdb
+
+    source = wfdb.rdrecord(str(mitdb / record), sampto=int(seconds * 360), physical=False)
+    wfdb.wrsamp(
+        record,
+        fs=source.fs,
+        units=source.units,
+        sig_name=source.sig_name,
+        d_signal=source.d_signal,
+        fmt=source.fmt,
+        adc_gain=source.adc_gain,
+        baseline=source.baseline,
+        write_dir=str(folder),
+    )
+    return [upload_file(folder / f"{record}.{ext}") for ext in ("hea", "dat")]
+
+
+def run_analysis_inline(analysis_id: int) -> None:
+    """Do what the workers do, in this process and in order."""
+    from analysis import pipeline
+
+    for index in pipeline.start(analysis_id):
+        pipeline.run_chunk(analysis_id, index)
+
+
+def wait_until_done(analysis, timeout_s: float = 240):
+    """Poll the database until the analysis has succeeded or failed."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        analysis.refresh_from_db()
+        if analysis.done:
+            return analysis
+        time.sleep(0.5)
+    raise AssertionError(f"analysis still {analysis.status} after {timeout_s} s")

@@ -1,0 +1,22 @@
+"""Periodic work: re-queue analyses that stopped making progress (run from cron, or --loop)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from analysis.pipeline import recover_stuck
+
+
+class Command(BaseCommand):
+    help = "Re-queue stuck analyses, or fail them after ANALYSIS_MAX_ATTEMPTS."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--loop", type=float, metavar="SECONDS", help="repeat every SECONDS")
+
+    def handle(self, *args, loop: float | None = None, **options) -> None:
+        while True:
+            for analysis_id, action in recover_stuck():
+                self.stdout.write(f"analysis {analysis_id}: {action}")
+            if not loop:
+                return
+            time.sleep(loop)

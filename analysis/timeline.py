@@ -1,0 +1,90 @@
+"""Timeline data of a finished analysis, read by time range from its stored artefacts."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.core.files.storage import default_storage
+
+from analysis.models import Analysis
+from mlcore.envelope import bin_size, choose_level, minmax_bins, read_npy_rows
+from mlcore.segment import AAMI_CLASSES
+
+MAX_POINTS = 5000
+
+
+class RangeError(ValueError):
+    """A bad time range or resolution; the message is shown to the caller."""
+
+
+def parse_range(params, duration_s: float) -> tuple[float, float, int]:
+    """``start``/``end`` in seconds (default: the whole recording) and ``points`` (max rows)."""
+    try:
+        start = float(params.get("start", 0))
+        end = float(params.get("end", duration_s))
+        points = int(params.get("points", 2000))
+    except (TypeError, ValueError) as exc:
+        raise RangeError("start and end must be numbers of seconds, points a whole number") from exc
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise RangeError("start and end must be finite")
+    start, end = max(0.0, start), min(duration_s, end)
+    if end <= start:
+        raise RangeError(f"empty range: the recording lasts {duration_s:.1f} s")
+    if not 10 <= points <= MAX_POINTS:
+        raise RangeError(f"points must be between 10 and {MAX_POINTS}")
+    return start, end, points
+
+
+def envelope(analysis: Analysis, start_s: float, end_s: float, points: int) -> dict:
+    """Min/max of the filtered signal (mV) per bin, at the finest level with at most ``points`` bins."""
+    meta = analysis.artefacts
+    fs = meta["envelope_fs"]
+    first, last = int(start_s * fs), int(np.ceil(end_s * fs))
+    level = choose_level(last - first, points, len(meta["envelope"]))
+    size = bin_size(level)
+    with default_storage.open(meta["envelope"][level], "rb") as fh:
+        rows = read_npy_rows(fh, first // size, -(-last // size))
+    if level == 0:
+        rows = np.stack([rows, rows], axis=2)
+    if len(rows) > points:  # even the coarsest stored level is too fine: merge bins on the fly
+        factor = -(-len(rows) // points)
+        rows = minmax_bins(rows, factor)
+        size *= factor
+    scale = meta["envelope_scale_uv"] / 1000.0
+    return {
+        "level": level,
+        "bin_s": size / fs,
+        "start_s": (first // bin_size(level)) * bin_size(level) / fs,
+        "leads": analysis.recording.lead_names,
+        "min": np.round(rows[:, :, 0].T * scale, 3).tolist(),
+        "max": np.round(rows[:, :, 1].T * scale, 3).tolist(),
+    }
+
+
+def results(analysis: Analysis) -> dict[str, np.ndarray]:
+    with default_storage.open(analysis.artefacts["results"], "rb") as fh, np.load(fh) as arrays:
+        return {key: arrays[key] for key in arrays.files}
+
+
+def beats(analysis: Analysis, start_s: float, end_s: float) -> dict:
+    arrays = results(analysis)
+    times = arrays["beat_times_s"]
+    lo, hi = np.searchsorted(times, [start_s, end_s])
+    return {
+        "classes": list(AAMI_CLASSES),
+        "time_s": np.round(times[lo:hi], 4).tolist(),
+        "class": arrays["beat_classes"][lo:hi].tolist(),
+        "confidence": np.round(arrays["beat_confidence"][lo:hi], 3).tolist(),
+        "score": np.round(arrays["beat_scores"][lo:hi], 5).tolist(),
+    }
+
+
+def windows(analysis: Analysis) -> dict:
+    arrays = results(analysis)
+    hr = arrays["window_hr_bpm"]
+    return {
+        "start_s": arrays["window_start_s"].tolist(),
+        "beats": arrays["window_beats"].tolist(),
+        "hr_bpm": [None if np.isnan(v) else round(float(v), 1) for v in hr],
+        "abnormal_frac": np.round(arrays["window_abnormal_frac"], 3).tolist(),
+        "max_score": np.round(arrays["window_max_score"], 5).tolist(),
+    }

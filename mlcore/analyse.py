@@ -1,0 +1,137 @@
+"""The analysis of one span of a recording, and the stitching of spans into one beat track.
+
+A long recording is cut into spans ("chunks") of ``chunk_s`` seconds, each read with ``margin_s``
+seconds of extra signal on both sides so filters, R-peak detection and RR features see the same
+context as in a whole-recording run. A chunk keeps only the beats whose R-peak falls inside its own
+core span [start_s, stop_s), so stitched chunks have no doubled and no missing beats at borders.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlcore.datasets import model_input
+from mlcore.findings import BeatTrack
+from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
+from mlcore.quality import signal_quality
+from mlcore.rpeaks import detect_rpeaks
+from mlcore.segment import beat_windows
+from mlcore.signal import ECGSignal
+
+DISPLAY_SCALE = 1000.0  # display samples are int16 in microvolts (signal units are mV)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Core span of chunk ``index`` and the wider span read around it, in seconds."""
+
+    index: int
+    start_s: float
+    stop_s: float
+    read_start_s: float
+    read_stop_s: float
+
+
+def plan_chunks(duration_s: float, chunk_s: float, margin_s: float) -> list[Span]:
+    n = max(1, math.ceil(duration_s / chunk_s - 1e-9))
+    spans = []
+    for i in range(n):
+        start, stop = i * chunk_s, min((i + 1) * chunk_s, duration_s)
+        spans.append(
+            Span(i, start, stop, max(0.0, start - margin_s), min(duration_s, stop + margin_s))
+        )
+    return spans
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """Per-beat results of one core span (times in seconds from the recording start)."""
+
+    beat_times_s: np.ndarray  # float64 (n,)
+    classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES
+    confidence: np.ndarray  # float32 (n,), probability of the chosen class
+    scores: np.ndarray  # float32 (n,), autoencoder anomaly score
+    unreadable_s: np.ndarray  # float64 (k, 2), unreadable [start, stop) spans inside the core
+    display: np.ndarray  # int16 (n_samples, n_leads), filtered signal at fs, microvolts
+    fs: float
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "beat_times_s": self.beat_times_s,
+            "classes": self.classes,
+            "confidence": self.confidence,
+            "scores": self.scores,
+            "unreadable_s": self.unreadable_s,
+            "display": self.display,
+            "fs": np.array(self.fs),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays) -> ChunkResult:
+        return cls(
+            **{k: arrays[k] for k in cls.__dataclass_fields__ if k != "fs"}, fs=float(arrays["fs"])
+        )
+
+
+def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
+    """Detect, classify and score the beats of ``signal`` (read from ``span.read_start_s``)."""
+    x, fs = model_input(signal)
+    offset = span.read_start_s
+    rpeaks = detect_rpeaks(x, fs)
+    beats = beat_windows(x, rpeaks, fs)
+    probs = classify_beats(models.classifier, beats)
+    scores = anomaly_scores(models.autoencoder, beats)
+    times = offset + beats.samples / fs
+    core = (times >= span.start_s) & (times < span.stop_s)
+    first = round((span.start_s - offset) * fs)
+    last = round((span.stop_s - offset) * fs)
+    display = np.clip(np.round(x[:, first:last].T * DISPLAY_SCALE), -32768, 32767).astype(np.int16)
+    return ChunkResult(
+        beat_times_s=times[core],
+        classes=probs[core].argmax(axis=1).astype(np.int64),
+        confidence=probs[core].max(axis=1).astype(np.float32),
+        scores=scores[core].astype(np.float32),
+        unreadable_s=unreadable_spans(signal, offset, span),
+        display=display,
+        fs=fs,
+    )
+
+
+def unreadable_spans(signal: ECGSignal, offset_s: float, span: Span) -> np.ndarray:
+    """Unreadable windows of the quality index (on the raw signal, where clipping and flat lines
+    show), merged and clipped to the core span."""
+    quality = signal_quality(signal.samples, signal.fs)
+    spans: list[list[float]] = []
+    for first in quality.starts[~quality.readable]:
+        start = max(offset_s + first / signal.fs, span.start_s)
+        stop = min(offset_s + first / signal.fs + quality.window_s, span.stop_s)
+        if stop <= start:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = stop
+        else:
+            spans.append([start, stop])
+    return np.array(spans, dtype=np.float64).reshape(-1, 2)
+
+
+def stitch(
+    chunks: list[ChunkResult], threshold: float
+) -> tuple[BeatTrack, list[tuple[float, float]], np.ndarray]:
+    """Chunks in order -> the recording's beat track, unreadable spans and display signal."""
+    track = BeatTrack(
+        times_s=np.concatenate([c.beat_times_s for c in chunks]),
+        classes=np.concatenate([c.classes for c in chunks]),
+        scores=np.concatenate([c.scores for c in chunks]),
+        threshold=threshold,
+    )
+    unreadable: list[tuple[float, float]] = []
+    for start, stop in np.concatenate([c.unreadable_s for c in chunks]):
+        if unreadable and start <= unreadable[-1][1]:
+            unreadable[-1] = (unreadable[-1][0], float(stop))
+        else:
+            unreadable.append((float(start), float(stop)))
+    display = np.concatenate([c.display for c in chunks])
+    return track, unreadable, display

@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print numbers (``python -m mlcore.benchmark NAME``); never tests."""

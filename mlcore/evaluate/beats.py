@@ -1,0 +1,215 @@
+"""``python -m mlcore.evaluate beats``: a beat model on any WFDB database with beat annotations.
+
+Beats are cut at the reference annotation positions (the usual protocol for comparing beat
+classifiers, as in de Chazal 2004), through the same path the platform uses: read_record ->
+band-pass at MODEL_FS -> beat_windows -> classify_beats / anomaly_scores. For a classifier it prints
+per-class Se, +P, F1, accuracy and the confusion matrix; for an autoencoder the normal-vs-abnormal
+ROC-AUC and the fraction of beats flagged at its threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from mlcore.checkpoint import load_artefact, write_model_card
+from mlcore.datasets import model_input, reference_beats
+from mlcore.errors import SignalError
+from mlcore.infer import anomaly_scores, classify_beats
+from mlcore.segment import AAMI_CLASSES, beat_windows
+from mlcore.train.metrics import classification_report, roc_auc
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True, type=Path, help="artefact folder")
+    parser.add_argument("--data-dir", required=True, type=Path, help="folder with .hea/.dat/.atr")
+    parser.add_argument("--records", required=True, help="comma-separated record names")
+    parser.add_argument("--json", type=Path, help="write metrics here; plots go beside it")
+    parser.add_argument("--threads", type=int, default=2)
+
+
+def record_predictions(model, path: Path) -> tuple[np.ndarray, np.ndarray, object]:
+    """Reference labels and model outputs (probabilities or scores) for one record."""
+    from mlcore.readers import read_record
+
+    signal = read_record(Path(f"{path}.hea"))
+    if signal.annotations is None:
+        raise SignalError(f"record {path.name} has no beat annotations (.atr)")
+    x, fs = model_input(signal)
+    pos, labels = reference_beats(signal, fs, x.shape[1])
+    beats = beat_windows(x[: model.n_leads], pos, fs)
+    if model.name == "ae":
+        return labels[beats.kept], anomaly_scores(model, beats), beats
+    return labels[beats.kept], classify_beats(model, beats), beats
+
+
+def print_report(report: dict, classes: tuple[str, ...]) -> None:
+    print(f"{'class':>5} {'n':>7} {'Se%':>6} {'+P%':>6} {'F1%':>6}")
+    for name, m in report["per_class"].items():
+        print(
+            f"{name:>5} {m['support']:>7} {100 * m['se']:6.1f} {100 * m['ppv']:6.1f} "
+            f"{100 * m['f1']:6.1f}"
+        )
+    print(f"accuracy {100 * report['accuracy']:.2f}%  macro-F1 {100 * report['macro_f1']:.2f}%")
+    print("confusion (rows reference, columns predicted): " + " ".join(classes))
+    for name, row in zip(classes, report["confusion"], strict=True):
+        print(f"{name:>5} " + " ".join(f"{v:>7}" for v in row))
+
+
+def plot_confusion(cm: np.ndarray, classes: tuple[str, ...], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cm = np.asarray(cm)
+    rows = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    ax.imshow(rows, cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(classes)):
+        for j in range(len(classes)):
+            colour = "white" if rows[i, j] > 0.5 else "black"
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(len(classes)), classes)
+    ax.set_yticks(range(len(classes)), classes)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("reference")
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_roc(positive: np.ndarray, scores: np.ndarray, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mlcore.train.metrics import roc_curve
+
+    fpr, tpr = roc_curve(positive, scores)
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot(fpr, tpr)
+    ax.plot([0, 1], [0, 1], "k:", lw=0.8)
+    ax.set_xlabel("false-positive rate")
+    ax.set_ylabel("true-positive rate")
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_reconstructions(model, x: np.ndarray, labels: list[str], path: Path) -> None:
+    """Up to six beats with the autoencoder's reconstruction and error."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with torch.inference_mode():
+        xt = torch.from_numpy(np.ascontiguousarray(x, np.float32))
+        recon = model.model(xt).numpy()
+        err = model.model.score(xt).numpy()
+    fig, axes = plt.subplots(1, len(x), figsize=(2.6 * len(x), 2.4), squeeze=False)
+    for ax, beat, rec, e, label in zip(axes[0], x, recon, err, labels, strict=True):
+        ax.plot(beat[0], lw=1, label="beat")
+        ax.plot(rec[0], lw=1, label="reconstruction")
+        flag = " > thr" if model.threshold is not None and e > model.threshold else ""
+        ax.set_title(f"{label}: err {e:.3f}{flag}", fontsize=8)
+        ax.set_xticks([])
+    axes[0][0].legend(fontsize=6)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def anomaly_report(labels: np.ndarray, scores: np.ndarray, threshold: float | None) -> dict:
+    abnormal = labels != 0
+    report = {"n": int(len(labels)), "roc_auc_normal_vs_abnormal": roc_auc(abnormal, scores)}
+    if threshold is not None:
+        flagged = scores > threshold
+        report["threshold"] = threshold
+        report["flagged_normal_fraction"] = (
+            float(flagged[~abnormal].mean()) if (~abnormal).any() else 0.0
+        )
+        for i, name in enumerate(AAMI_CLASSES):
+            if (labels == i).any():
+                report[f"flagged_{name}_fraction"] = float(flagged[labels == i].mean())
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    torch.set_num_threads(max(1, min(args.threads, 2)))
+    model = load_artefact(args.model)
+    records = [r for r in args.records.split(",") if r]
+    started = time.perf_counter()
+    labels, outputs, examples = [], [], []
+    for record in records:
+        y, out, beats = record_predictions(model, args.data_dir / record)
+        labels.append(y)
+        outputs.append(out)
+        examples.append((y, beats))
+    y = np.concatenate(labels)
+    out = np.concatenate(outputs)
+    elapsed = time.perf_counter() - started
+    command = "python -m mlcore.evaluate beats " + shlex.join(
+        sys.argv[2:] if len(sys.argv) > 2 else []
+    )
+    if model.name == "ae":
+        report = anomaly_report(y, out, model.threshold)
+        for key, value in report.items():
+            print(f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}")
+    else:
+        report = classification_report(y, out.argmax(axis=1), model.classes)
+        print_report(report, model.classes)
+    report = {
+        "data_dir": str(args.data_dir),
+        "records": records,
+        "model": str(args.model),
+        "seconds": round(elapsed, 1),
+        "command": command,
+        **report,
+    }
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        stem = args.json.with_suffix("")
+        if model.name == "ae":
+            plot_roc(y != 0, out, Path(f"{stem}-roc.png"), f"{model.folder.name}: N vs abnormal")
+            picks = _examples(examples)
+            if picks:
+                x = np.stack([b.windows[i, : model.n_leads] for b, i, _ in picks])
+                plot_reconstructions(model, x, [n for _, _, n in picks], Path(f"{stem}-recon.png"))
+        else:
+            plot_confusion(
+                np.asarray(report["confusion"]),
+                model.classes,
+                Path(f"{stem}-confusion.png"),
+                f"{model.folder.name} on {len(records)} records",
+            )
+        if args.json.parent.resolve() == model.folder.resolve() and args.json.stem.startswith(
+            "eval-"
+        ):
+            write_model_card(model.folder)
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _examples(examples) -> list[tuple]:
+    """One beat of each AAMI class present (first record that has it), for the reconstruction plot."""
+    picks = []
+    for c, name in enumerate(AAMI_CLASSES):
+        for y, beats in examples:
+            hits = np.flatnonzero(y == c)
+            if len(hits):
+                picks.append((beats, int(hits[len(hits) // 2]), name))
+                break
+    return picks

@@ -1,0 +1,323 @@
+"""Clinical findings from the beat track: the events a cardiologist looks for on a Holter.
+
+Input is one recording's beat track (R-peak times, AAMI class, anomaly score per beat) and its
+unreadable spans; output is a list of ``Finding``s and summary figures. Plain rules, stated here:
+
+* isolated PVC / PAC: a single V / S beat between beats of other classes (not part of a pattern below);
+* couplet: exactly two consecutive V (or S) beats; run: three or more (ventricular run / SVT run);
+* bigeminy / trigeminy: at least ``PATTERN_CYCLES`` single V beats, each 2 (3) beats after the last;
+* pause: an R-R interval of at least ``PAUSE_S`` seconds within readable signal;
+* bradycardia / tachycardia: the ``HR_BEATS``-beat median heart rate below ``BRADY_BPM`` / above
+  ``TACHY_BPM`` for at least ``EPISODE_S`` seconds;
+* anomaly: consecutive beats whose autoencoder score is above the model's threshold (gaps of at most
+  ``ANOMALY_GAP_BEATS`` normal beats are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
+* unreadable: the signal-quality spans marked unreadable; beats inside them are not used for the
+  rhythm rules above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from mlcore.hrv import heart_rate_summary
+from mlcore.segment import AAMI_CLASSES
+
+MINOR, MODERATE, MAJOR = 1, 2, 3
+PAUSE_S = 2.0
+MAJOR_PAUSE_S = 3.0
+HR_BEATS = 10
+BRADY_BPM = 50.0
+MAJOR_BRADY_BPM = 40.0
+TACHY_BPM = 100.0
+MAJOR_TACHY_BPM = 150.0
+EPISODE_S = 10.0
+PATTERN_CYCLES = 3
+ANOMALY_GAP_BEATS = 2
+ANOMALY_MIN_BEATS = 3
+# An analysis goes to the review queue with any major finding, or this many moderate ones.
+REVIEW_MODERATE_COUNT = 5
+
+EVENT_TYPES = {
+    "pvc": "Isolated PVC",
+    "pac": "Isolated PAC",
+    "v_couplet": "Ventricular couplet",
+    "s_couplet": "Supraventricular couplet",
+    "v_run": "Ventricular run",
+    "s_run": "Supraventricular run",
+    "bigeminy": "Ventricular bigeminy",
+    "trigeminy": "Ventricular trigeminy",
+    "pause": "Pause",
+    "bradycardia": "Bradycardia",
+    "tachycardia": "Tachycardia",
+    "anomaly": "Anomalous beats",
+    "unreadable": "Unreadable signal",
+}
+
+
+@dataclass(frozen=True)
+class BeatTrack:
+    """One recording's beats, in time order."""
+
+    times_s: np.ndarray  # float64 (n,), R-peak time in seconds from the recording start
+    classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES
+    scores: np.ndarray  # float32 (n,), autoencoder anomaly score
+    threshold: float  # scores above it are anomalous
+
+    def __len__(self) -> int:
+        return int(self.times_s.size)
+
+
+@dataclass(frozen=True)
+class Finding:
+    type: str  # a key of EVENT_TYPES
+    start_s: float
+    end_s: float
+    severity: int  # MINOR, MODERATE or MAJOR
+    score: float  # type-specific strength: beats in a run, pause length, bpm, anomaly score, ...
+    beats: int
+    lead: str = ""  # "" when the finding uses all leads
+    description: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the runs of True in ``mask``."""
+    padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def find_events(track: BeatTrack, unreadable: list[tuple[float, float]]) -> list[Finding]:
+    """Every finding of the recording, sorted by start time."""
+    readable = ~in_spans(track.times_s, unreadable)
+    events = [
+        *ectopy_events(track, readable),
+        *pause_events(track, readable),
+        *rate_events(track, readable),
+        *anomaly_events(track),
+        *(
+            Finding("unreadable", s, e, MINOR, e - s, 0, description=f"{e - s:.0f} s of noise")
+            for s, e in unreadable
+        ),
+    ]
+    return sorted(events, key=lambda f: (f.start_s, f.type))
+
+
+def in_spans(times: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:
+    mask = np.zeros(times.size, bool)
+    for start, end in spans:
+        mask |= (times >= start) & (times < end)
+    return mask
+
+
+def ectopy_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+    events: list[Finding] = []
+    t = track.times_s
+    for cls, single, couplet, run in (
+        ("V", "pvc", "v_couplet", "v_run"),
+        ("S", "pac", "s_couplet", "s_run"),
+    ):
+        ectopic = (track.classes == AAMI_CLASSES.index(cls)) & readable
+        spans = runs(ectopic)
+        singles = [start for start, stop in spans if stop - start == 1]
+        in_pattern: set[int] = set()
+        if cls == "V":
+            for kind, gap in (("bigeminy", 2), ("trigeminy", 3)):
+                for first, last, count in patterns(singles, gap):
+                    in_pattern.update(range(first, last + 1, gap))
+                    events.append(
+                        Finding(
+                            kind,
+                            t[first],
+                            t[last],
+                            MODERATE,
+                            count,
+                            last - first + 1,
+                            description=f"{count} cycles",
+                        )
+                    )
+        for start, stop in spans:
+            n = stop - start
+            if n == 1 and start in in_pattern:
+                continue
+            kind, severity = (
+                (single, MINOR)
+                if n == 1
+                else (couplet, MODERATE)
+                if n == 2
+                else (run, MAJOR if cls == "V" else MODERATE)
+            )
+            rate = (
+                60.0 * (n - 1) / (t[stop - 1] - t[start])
+                if n > 1 and t[stop - 1] > t[start]
+                else 0.0
+            )
+            description = f"{n} beats at {rate:.0f} bpm" if n > 2 else ""
+            events.append(
+                Finding(kind, t[start], t[stop - 1], severity, float(n), n, description=description)
+            )
+    return events
+
+
+def patterns(singles: list[int], gap: int) -> list[tuple[int, int, int]]:
+    """Stretches of single ectopic beats each exactly ``gap`` beats after the previous one."""
+    found = []
+    i = 0
+    while i < len(singles):
+        j = i
+        while j + 1 < len(singles) and singles[j + 1] - singles[j] == gap:
+            j += 1
+        if j - i + 1 >= PATTERN_CYCLES:
+            found.append((singles[i], singles[j], j - i + 1))
+        i = j + 1
+    return found
+
+
+def pause_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+    t = track.times_s
+    rr = np.diff(t)
+    both_readable = readable[:-1] & readable[1:]
+    events = []
+    for i in np.flatnonzero((rr >= PAUSE_S) & both_readable):
+        severity = MAJOR if rr[i] >= MAJOR_PAUSE_S else MODERATE
+        events.append(
+            Finding(
+                "pause", t[i], t[i + 1], severity, float(rr[i]), 2, description=f"{rr[i]:.1f} s"
+            )
+        )
+    return events
+
+
+def rolling_heart_rate(times_s: np.ndarray) -> np.ndarray:
+    """Heart rate (bpm) at each R-R interval, the median of the last ``HR_BEATS`` intervals."""
+    rr = np.diff(times_s)
+    if rr.size == 0:
+        return rr
+    k = min(HR_BEATS, rr.size)
+    padded = np.concatenate([np.full(k - 1, rr[0]), rr])
+    medians = np.median(np.lib.stride_tricks.sliding_window_view(padded, k), axis=1)
+    return 60.0 / medians
+
+
+def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+    t = track.times_s
+    hr = rolling_heart_rate(t)
+    ok = readable[:-1] & readable[1:]
+    events = []
+    for kind, mask, major in (
+        ("bradycardia", (hr < BRADY_BPM) & ok, lambda v: v < MAJOR_BRADY_BPM),
+        ("tachycardia", (hr > TACHY_BPM) & ok, lambda v: v > MAJOR_TACHY_BPM),
+    ):
+        for start, stop in runs(mask):
+            begin, end = t[start], t[stop]
+            if end - begin < EPISODE_S:
+                continue
+            extreme = float(hr[start:stop].min() if kind == "bradycardia" else hr[start:stop].max())
+            events.append(
+                Finding(
+                    kind,
+                    begin,
+                    end,
+                    MAJOR if major(extreme) else MODERATE,
+                    round(extreme, 1),
+                    stop - start + 1,
+                    description=f"{extreme:.0f} bpm for {end - begin:.0f} s",
+                )
+            )
+    return events
+
+
+def anomaly_events(track: BeatTrack) -> list[Finding]:
+    anomalous = track.scores > track.threshold
+    events = []
+    for start, stop in bridged_runs(anomalous, ANOMALY_GAP_BEATS):
+        n = int(anomalous[start:stop].sum())
+        if n < ANOMALY_MIN_BEATS:
+            continue
+        peak = float(track.scores[start:stop].max())
+        events.append(
+            Finding(
+                "anomaly",
+                track.times_s[start],
+                track.times_s[stop - 1],
+                MODERATE,
+                round(peak, 4),
+                n,
+                description=f"{n} beats above the anomaly threshold",
+            )
+        )
+    return events
+
+
+def bridged_runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of True, merging runs separated by at most ``gap`` False values."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in runs(mask):
+        if merged and start - merged[-1][1] <= gap:
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def needs_review(events: list[Finding]) -> bool:
+    """The severity rule that sends an analysis to the reviewers' queue."""
+    severities = [e.severity for e in events]
+    return MAJOR in severities or severities.count(MODERATE) >= REVIEW_MODERATE_COUNT
+
+
+def summarise(track: BeatTrack, unreadable: list[tuple[float, float]], duration_s: float) -> dict:
+    """Summary figures: beats per AAMI class, heart rate, HRV, abnormal share, readable share."""
+    counts = (
+        np.bincount(track.classes, minlength=len(AAMI_CLASSES)) if len(track) else np.zeros(5, int)
+    )
+    hr = heart_rate_summary(np.round(track.times_s * 1000).astype(np.int64), 1000.0).as_dict()
+    abnormal = int(counts[1:].sum())
+    unreadable_s = sum(e - s for s, e in unreadable)
+    return {
+        **hr,
+        "beats_by_class": dict(zip(AAMI_CLASSES, counts.tolist(), strict=True)),
+        "abnormal_beats_pct": round(100.0 * abnormal / max(len(track), 1), 2),
+        "anomalous_beats_pct": round(
+            100.0 * float((track.scores > track.threshold).mean()) if len(track) else 0.0, 2
+        ),
+        "readable_pct": round(100.0 * (1.0 - unreadable_s / duration_s), 2)
+        if duration_s > 0
+        else 0.0,
+        "duration_s": round(duration_s, 3),
+    }
+
+
+WINDOW_S = 10.0
+WINDOW_STEP_S = 5.0
+
+
+def window_table(
+    track: BeatTrack, duration_s: float, window_s: float = WINDOW_S, step_s: float = WINDOW_STEP_S
+) -> dict[str, np.ndarray]:
+    """Sliding-window figures for the timeline: beats, heart rate, abnormal share, peak anomaly score."""
+    starts = np.arange(0.0, max(duration_s - window_s, 0.0) + 1e-9, step_s)
+    t = track.times_s
+    lo = np.searchsorted(t, starts)
+    hi = np.searchsorted(t, starts + window_s)
+    beats = hi - lo
+    abnormal = np.concatenate([[0], np.cumsum(track.classes != 0)])
+    hr = np.full(starts.size, np.nan, np.float32)
+    peak = np.zeros(starts.size, np.float32)
+    for i in np.flatnonzero(beats >= 2):
+        span = t[hi[i] - 1] - t[lo[i]]
+        hr[i] = 60.0 * (beats[i] - 1) / span if span > 0 else np.nan
+        peak[i] = track.scores[lo[i] : hi[i]].max()
+    return {
+        "start_s": starts.astype(np.float32),
+        "beats": beats.astype(np.int32),
+        "hr_bpm": hr,
+        "abnormal_frac": np.where(
+            beats > 0, (abnormal[hi] - abnormal[lo]) / np.maximum(beats, 1), 0
+        ).astype(np.float32),
+        "max_score": peak,
+    }

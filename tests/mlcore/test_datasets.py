@@ -1,0 +1,54 @@
+import numpy as np
+import wfdb
+
+from mlcore import datasets
+from mlcore.segment import AAMI_CLASSES
+
+
+def test_de_chazal_split_is_disjoint_and_excludes_paced_records():
+    ds1, ds2 = set(datasets.DS1), set(datasets.DS2)
+    assert len(ds1) == len(ds2) == 22
+    assert not ds1 & ds2
+    assert not (ds1 | ds2) & set(datasets.PACED)
+    assert set(datasets.VALIDATION) <= ds1
+
+
+def write_slice(mitdb, tmp_path, record: str, seconds: float) -> None:
+    n = int(seconds * 360)
+    rec = wfdb.rdrecord(str(mitdb / record), sampto=n)
+    ann = wfdb.rdann(str(mitdb / record), "atr", sampto=n)
+    wfdb.wrsamp(
+        record,
+        fs=rec.fs,
+        units=rec.units,
+        sig_name=rec.sig_name,
+        p_signal=rec.p_signal,
+        fmt=["16"] * rec.n_sig,
+        write_dir=str(tmp_path),
+    )
+    wfdb.wrann(record, "atr", ann.sample, ann.symbol, write_dir=str(tmp_path))
+    return ann
+
+
+def test_mitdb_beats_from_a_record_slice(mitdb, tmp_path):
+    ann = write_slice(mitdb, tmp_path, "119", 120)
+    data = datasets.mitdb_beats(["119"], data_dir=tmp_path, leads=2, cache=False)
+    n_annotated = sum(s in "NLRejAaJSVEF/fQ" for s in ann.symbol)
+    assert 0 <= n_annotated - len(data) <= 2  # only beats at the very edges are dropped
+    assert data.windows.shape == (len(data), 2, 252)
+    assert data.diff.shape == data.windows.shape
+    assert data.inputs("beat+diff").shape == (len(data), 4, 252)
+    counts = data.class_counts()
+    assert counts[AAMI_CLASSES.index("V")] > 0  # record 119 has many PVCs
+    assert counts.sum() == len(data)
+    assert set(data.groups) == {"119"}
+
+
+def test_ecg5000_has_the_published_split(ecg5000):
+    train, test = datasets.ecg5000(ecg5000)
+    assert train.windows.shape == (500, 1, 140)
+    assert test.windows.shape == (4500, 1, 140)
+    assert train.class_counts().tolist() == [292, 177, 10, 19, 2]
+    assert test.labels.min() == 0 and test.labels.max() == 4
+    assert train.rr.shape == (500, 0)
+    assert np.isfinite(test.windows).all()

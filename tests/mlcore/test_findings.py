@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+
+from mlcore.findings import (
+    MAJOR,
+    MINOR,
+    MODERATE,
+    BeatTrack,
+    find_events,
+    needs_review,
+    runs,
+    summarise,
+)
+from mlcore.segment import AAMI_CLASSES
+
+
+def track(labels: str, rr_s: float | list[float] = 0.8, scores=None, threshold=1.0) -> BeatTrack:
+    """A beat track from a string of AAMI letters, e.g. "NNVNN"."""
+    n = len(labels)
+    rr = np.broadcast_to(np.asarray(rr_s, float), (n - 1,)) if n > 1 else np.zeros(0)
+    times = np.concatenate([[1.0], 1.0 + np.cumsum(rr)])
+    classes = np.array([AAMI_CLASSES.index(c) for c in labels], np.int64)
+    scores = np.zeros(n, np.float32) if scores is None else np.asarray(scores, np.float32)
+    return BeatTrack(times, classes, scores, threshold)
+
+
+def types(events) -> list[str]:
+    return [e.type for e in events]
+
+
+def test_runs():
+    assert runs(np.array([0, 1, 1, 0, 1], bool)) == [(1, 3), (4, 5)]
+    assert runs(np.zeros(3, bool)) == []
+
+
+def test_isolated_ectopic_beats():
+    events = find_events(track("NNNVNNNNSNNN"), [])
+    assert types(events) == ["pvc", "pac"]
+    assert all(e.severity == MINOR and e.beats == 1 for e in events)
+    assert events[0].start_s == pytest.approx(1.0 + 3 * 0.8)
+
+
+def test_couplets_and_runs():
+    events = find_events(track("NNVVNNNNVVVVNNSSNNSSSNN"), [])
+    assert types(events) == ["v_couplet", "v_run", "s_couplet", "s_run"]
+    v_run = events[1]
+    assert v_run.beats == 4 and v_run.severity == MAJOR
+    assert v_run.end_s - v_run.start_s == pytest.approx(3 * 0.8)
+    assert "75 bpm" in v_run.description
+
+
+def test_bigeminy_and_trigeminy_replace_isolated_pvcs():
+    events = find_events(track("NNVNVNVNVNN" + "NNNN" + "NNVNNVNNVNNN"), [])
+    assert types(events) == ["bigeminy", "trigeminy"]
+    assert events[0].score == 4 and events[0].severity == MODERATE
+    assert events[1].score == 3
+
+
+def test_pause():
+    events = find_events(track("NNNNN", rr_s=[0.8, 0.8, 3.2, 0.8]), [])
+    assert types(events) == ["pause"]
+    assert events[0].score == pytest.approx(3.2)
+    assert events[0].severity == MAJOR
+
+
+def test_bradycardia_and_tachycardia_episodes():
+    slow = track("N" * 30, rr_s=1.5)  # 40 bpm for 43 s
+    [brady] = find_events(slow, [])
+    assert brady.type == "bradycardia" and brady.score == pytest.approx(40.0)
+    assert brady.severity == MODERATE
+    fast = track("N" * 40, rr_s=0.35)  # 171 bpm for 14 s
+    [tachy] = find_events(fast, [])
+    assert tachy.type == "tachycardia" and tachy.severity == MAJOR
+    short = track("N" * 10, rr_s=0.35)  # too short to be an episode
+    assert find_events(short, []) == []
+
+
+def test_anomaly_windows_bridge_small_gaps():
+    scores = [0, 2, 2, 0, 2, 2, 0, 0, 0, 0, 2, 0]
+    events = find_events(track("N" * 12, scores=scores), [])
+    assert types(events) == ["anomaly"]
+    assert events[0].beats == 4
+    assert events[0].score == 2.0
+
+
+def test_unreadable_spans_silence_rhythm_rules():
+    t = track("NNNVNNNNNN")
+    pvc_time = t.times_s[3]
+    events = find_events(t, [(pvc_time - 0.5, pvc_time + 0.5)])
+    assert types(events) == ["unreadable"]
+
+
+def test_review_rule():
+    assert not needs_review(find_events(track("NNNVNNNN"), []))
+    assert needs_review(find_events(track("NNVVVNN"), []))
+
+
+def test_summary():
+    t = track("NNNVNNNNSN", scores=[0, 0, 0, 3, 0, 0, 0, 0, 0, 0])
+    summary = summarise(t, [(100.0, 110.0)], duration_s=200.0)
+    assert summary["beats_by_class"] == {"N": 8, "S": 1, "V": 1, "F": 0, "Q": 0}
+    assert summary["abnormal_beats_pct"] == 20.0
+    assert summary["anomalous_beats_pct"] == 10.0
+    assert summary["readable_pct"] == 95.0
+    assert summary["hr_mean_bpm"] == pytest.approx(75.0)

@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+import wfdb
+
+from mlcore.datasets import model_input, reference_beats
+from mlcore.errors import SignalError
+from mlcore.infer import anomaly_scores, classify_beats, load_default_models
+from mlcore.readers import read_record
+from mlcore.segment import AAMI_CLASSES, beat_windows
+
+
+@pytest.fixture(scope="module")
+def record_119(mitdb, tmp_path_factory):
+    """The first 3 minutes of record 119 (normal beats and many PVCs), through the real pipeline."""
+    folder = tmp_path_factory.mktemp("rec119")
+    n = 180 * 360
+    rec = wfdb.rdrecord(str(mitdb / "119"), sampto=n)
+    ann = wfdb.rdann(str(mitdb / "119"), "atr", sampto=n)
+    wfdb.wrsamp(
+        "119",
+        fs=rec.fs,
+        units=rec.units,
+        sig_name=rec.sig_name,
+        p_signal=rec.p_signal,
+        fmt=["16"] * rec.n_sig,
+        write_dir=str(folder),
+    )
+    wfdb.wrann("119", "atr", ann.sample, ann.symbol, write_dir=str(folder))
+    signal = read_record(folder / "119.hea")
+    x, fs = model_input(signal)
+    pos, labels = reference_beats(signal, fs, x.shape[1])
+    beats = beat_windows(x, pos, fs)
+    return beats, labels[beats.kept]
+
+
+def test_default_models_load_once():
+    models = load_default_models()
+    assert models is load_default_models()
+    assert models.classifier.classes == AAMI_CLASSES
+    assert models.autoencoder.threshold is not None and models.autoencoder.threshold > 0
+
+
+def test_classify_beats_gives_probabilities_that_find_pvcs(record_119):
+    beats, labels = record_119
+    probs = classify_beats(load_default_models().classifier, beats)
+    assert probs.shape == (len(beats), 5)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    pred = probs.argmax(axis=1)
+    v = AAMI_CLASSES.index("V")
+    assert (labels == v).sum() > 10
+    assert (pred[labels == v] == v).mean() > 0.8
+    assert (pred[labels == 0] == 0).mean() > 0.8
+
+
+def test_anomaly_scores_are_higher_for_pvcs(record_119):
+    beats, labels = record_119
+    ae = load_default_models().autoencoder
+    scores = anomaly_scores(ae, beats)
+    assert scores.shape == (len(beats),)
+    assert np.all(np.isfinite(scores)) and np.all(scores >= 0)
+    assert np.median(scores[labels == 2]) > np.median(scores[labels == 0])
+
+
+def test_empty_and_malformed_beats(record_119):
+    beats, _ = record_119
+    clf = load_default_models().classifier
+    assert classify_beats(clf, beats.subset(np.zeros(0, dtype=np.int64))).shape == (0, 5)
+    short = beat_windows(np.zeros((2, 5000), np.float32), np.array([1000, 2000]), 180.0)
+    with pytest.raises(SignalError, match="shape"):
+        classify_beats(clf, short)

@@ -1,0 +1,86 @@
+import json
+
+import numpy as np
+import torch
+
+from mlcore.checkpoint import load_artefact
+from mlcore.models import build_model
+from mlcore.train.cli import main
+from mlcore.train.loop import Arrays, Settings, fit_autoencoder, fit_classifier
+from mlcore.train.metrics import classification_report, confusion, roc_auc
+
+
+def handful_of_beats(n: int = 12) -> Arrays:
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 1, 64, dtype=np.float32)
+    y = np.arange(n) % 3
+    x = np.stack([np.sin((2 + 3 * c) * np.pi * t) for c in y])[:, None, :]
+    x = (x + 0.3 * rng.normal(size=x.shape)).astype(np.float32)
+    rr = rng.normal(size=(n, 2)).astype(np.float32)
+    return Arrays(x, rr, y.astype(np.int64))
+
+
+def test_tiny_training_run_overfits_a_handful_of_beats():
+    torch.manual_seed(0)
+    data = handful_of_beats()
+    model = build_model("cnn", n_leads=1, length=64, n_rr=2, n_classes=3, dropout=0.0)
+    settings = Settings(epochs=60, patience=60, batch_size=12, lr=1e-2, augment=False)
+
+    def accuracy(y, logits):
+        return float((logits.argmax(1) == y).mean())
+
+    history = fit_classifier(model, data, data, 3, settings, accuracy)
+    assert max(h["val_score"] for h in history) == 1.0
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+
+
+def test_autoencoder_training_lowers_reconstruction_error():
+    data = handful_of_beats()
+    model = build_model("ae", n_leads=1, length=64)
+    settings = Settings(epochs=40, patience=40, batch_size=12, lr=5e-3, augment=False)
+    history = fit_autoencoder(model, data.x, data.x, settings)
+    assert -history[-1]["val_score"] < 0.5 * -history[0]["val_score"]
+
+
+def test_metrics_on_a_known_confusion():
+    y_true = np.array([0, 0, 0, 1, 1, 2])
+    y_pred = np.array([0, 0, 1, 1, 0, 2])
+    cm = confusion(y_true, y_pred, 3)
+    assert cm.tolist() == [[2, 1, 0], [1, 1, 0], [0, 0, 1]]
+    report = classification_report(y_true, y_pred, ("a", "b", "c"))
+    assert report["per_class"]["a"]["se"] == 2 / 3
+    assert report["per_class"]["b"]["ppv"] == 1 / 2
+    assert report["accuracy"] == 4 / 6
+    assert roc_auc(np.array([0, 0, 1, 1], bool), np.array([0.1, 0.4, 0.35, 0.8])) == 0.75
+
+
+def test_train_command_writes_a_loadable_artefact(ecg5000, tmp_path):
+    out = tmp_path / "cnn"
+    argv = ["--model", "cnn", "--dataset", "ecg5000", "--data-dir", str(ecg5000)]
+    argv += ["--out", str(out), "--epochs", "2", "--width", "8", "--threads", "1"]
+    assert main(argv) == 0
+    for name in (
+        "weights.pt",
+        "config.json",
+        "normalisation.json",
+        "metrics.json",
+        "MODEL_CARD.md",
+    ):
+        assert (out / name).exists(), name
+    config = json.loads((out / "config.json").read_text())
+    assert config["command"].startswith("python -m mlcore.train --model cnn")
+    assert len(config["history"]) == 2
+    artefact = load_artefact(out)
+    assert artefact.classes == ("1 normal", "2 R-on-T PVC", "3 PVC", "4 SP or EB", "5 UB")
+    assert "--epochs 2" in (out / "MODEL_CARD.md").read_text()
+
+
+def test_autoencoder_command_stores_its_threshold(ecg5000, tmp_path):
+    out = tmp_path / "ae"
+    argv = ["--model", "ae", "--dataset", "ecg5000", "--data-dir", str(ecg5000)]
+    argv += ["--out", str(out), "--epochs", "2", "--threads", "1"]
+    assert main(argv) == 0
+    threshold = json.loads((out / "threshold.json").read_text())
+    assert threshold["threshold"] > 0
+    assert "percentile" in threshold["rule"]
+    assert load_artefact(out).threshold == threshold["threshold"]
