@@ -5,25 +5,39 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format chromium
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Chart.js and its zoom/annotation plugins, pinned in package-lock.json, served from static/vendor/.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/hammerjs/hammer.min.js \
+		node_modules/chartjs-plugin-zoom/dist/chartjs-plugin-zoom.min.js \
+		node_modules/chartjs-plugin-annotation/dist/chartjs-plugin-annotation.min.js static/vendor/
+	touch $@
+
+install: $(VENV)/.installed static/vendor/.installed
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 run: install
 	$(PY) manage.py migrate --noinput
 	@$(PY) manage.py demo_account
 	@echo "Beatline: open http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
 	@$(VENV)/bin/celery -A ecgsite worker --loglevel=INFO --concurrency=2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py recover_analyses --loop 60 & recover=$$!; \
+	trap 'kill $$worker $$recover 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite gets its own var/ (SQLite file, media, filesystem broker), away from a running `make run`.
-test: install lint
+test: install lint chromium
 	BEATLINE_VAR_DIR=$$(mktemp -d) $(VENV)/bin/pytest
 
 lint: install

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import shutil
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -130,23 +133,17 @@ def store_chunk(analysis: Analysis, index: int, result: Chunk, seconds: float) -
             default_storage.delete(name)
 
 
-def save_arrays(name: str, compress: bool = True, **arrays: np.ndarray) -> str:
+def save_arrays(name: str, **arrays: np.ndarray) -> str:
     buffer = io.BytesIO()
-    (np.savez_compressed if compress else np.savez)(buffer, **arrays)
-    return save_bytes(name, buffer.getvalue())
+    np.savez_compressed(buffer, **arrays)
+    return save_file(name, ContentFile(buffer.getvalue()))
 
 
-def save_npy(name: str, array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array))
-    return save_bytes(name, buffer.getvalue())
-
-
-def save_bytes(name: str, data: bytes) -> str:
+def save_file(name: str, content: File) -> str:
     """Save under exactly ``name`` when it is free (a crashed attempt may have left a file there)."""
     if default_storage.exists(name):
         default_storage.delete(name)
-    return default_storage.save(name, ContentFile(data))
+    return default_storage.save(name, content)
 
 
 def load_chunk(row: ChunkResult) -> tuple[Chunk, float]:
@@ -163,16 +160,16 @@ def finalize(analysis_id: int) -> None:
     if len(rows) < analysis.n_chunks:
         return
     began = time.perf_counter()
-    loaded = [load_chunk(row) for row in rows]
-    chunks = [chunk for chunk, _ in loaded]
-    recording = analysis.recording
     threshold = float(load_default_models().autoencoder.threshold)
-    track, unreadable, display = stitch(chunks, threshold)
-    findings = find_events(track, unreadable)
-    summary = summarise(track, unreadable, recording.duration_s)
-    artefacts = write_artefacts(analysis, track, chunks, display)
+    with tempfile.TemporaryDirectory(prefix="beatline-finalize-") as tmp:
+        chunks, display, chunk_seconds = load_chunks(rows, Path(tmp))
+        track, unreadable = stitch(chunks, threshold)
+        findings = find_events(track, unreadable)
+        summary = summarise(track, unreadable, analysis.recording.duration_s)
+        artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))
+        del display
     timings = {
-        "chunks_s": round(sum(seconds for _, seconds in loaded), 3),
+        "chunks_s": round(chunk_seconds, 3),
         "finalize_s": round(time.perf_counter() - began, 3),
     }
     with transaction.atomic():
@@ -200,26 +197,49 @@ def finalize(analysis_id: int) -> None:
     analysis.announce_finished()
 
 
-def write_artefacts(analysis: Analysis, track, chunks: list[Chunk], display: np.ndarray) -> dict:
+def load_chunks(rows: list[ChunkResult], folder: Path) -> tuple[list[Chunk], np.ndarray, float]:
+    """Per-beat arrays of every chunk, and their display samples streamed into one .npy on disk.
+
+    A 24-hour recording's display signal is ~125 MB; it is never held in memory twice.
+    """
+    chunks, seconds, n_rows, leads = [], 0.0, 0, 0
+    raw = folder / "display.raw"
+    with open(raw, "wb") as out:
+        for row in rows:
+            chunk, spent = load_chunk(row)
+            out.write(np.ascontiguousarray(chunk.display).tobytes())
+            n_rows, leads = n_rows + len(chunk.display), chunk.display.shape[1]
+            chunks.append(replace(chunk, display=chunk.display[:0]))
+            seconds += spent
+    path = folder / "envelope-0.npy"
+    with open(path, "wb") as out, open(raw, "rb") as src:
+        header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.int16)), "fortran_order": False}
+        np.lib.format.write_array_header_1_0(out, {**header, "shape": (n_rows, leads)})
+        shutil.copyfileobj(src, out)
+    raw.unlink()
+    return chunks, np.load(path, mmap_mode="r"), seconds
+
+
+def write_artefacts(analysis: Analysis, track, chunks: list[Chunk], display, folder: Path) -> dict:
     """Per-beat and per-window arrays (one .npz) and the envelope levels (one .npy each)."""
     prefix = analysis.storage_prefix
-    fs = chunks[0].fs
-    beats = save_arrays(
+    windows = window_table(track, analysis.recording.duration_s)
+    results = save_arrays(
         f"{prefix}/results.npz",
         **{f"beat_{key}": value for key, value in beats_arrays(track, chunks).items()},
-        **{
-            f"window_{key}": value
-            for key, value in window_table(track, analysis.recording.duration_s).items()
-        },
+        **{f"window_{key}": value for key, value in windows.items()},
     )
-    levels = [
-        save_npy(f"{prefix}/envelope-{k}.npy", level)
-        for k, level in enumerate(build_levels(display))
-    ]
+    levels = []
+    for k, level in enumerate(build_levels(display)):
+        path = folder / f"envelope-{k}.npy"
+        if k:
+            np.save(path, level)
+        with open(path, "rb") as fh:
+            levels.append(save_file(f"{prefix}/envelope-{k}.npy", File(fh)))
     return {
-        "results": beats,
+        "results": results,
         "envelope": levels,
-        "envelope_fs": fs,
+        "envelope_fs": chunks[0].fs,
         "envelope_scale_uv": 1,
         "n_samples": int(display.shape[0]),
     }

@@ -6,7 +6,7 @@ Tasks are acknowledged after they run (acks_late) and re-queued if their worker 
 
 from celery import group, shared_task
 
-from analysis import pipeline
+from analysis import pipeline, webhooks
 
 
 @shared_task(name="analysis.start")
@@ -19,3 +19,11 @@ def start_analysis(analysis_id: int) -> None:
 @shared_task(name="analysis.chunk")
 def analyse_chunk(analysis_id: int, index: int) -> None:
     pipeline.run_chunk(analysis_id, index)
+
+
+@shared_task(name="webhooks.deliver")
+def deliver_webhook(delivery_id: int) -> None:
+    """One attempt; a failed one schedules the next after an exponential back-off."""
+    retry_in = webhooks.attempt(delivery_id)
+    if retry_in is not None:
+        deliver_webhook.apply_async((delivery_id,), countdown=retry_in)

@@ -1,12 +1,19 @@
-"""Registration; log in/out and password change/reset are Django's own views."""
+"""Registration and the account page (API tokens, webhooks); log in/out and password change/reset
+are Django's own views."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.authtoken.models import Token
+
+from analysis.models import Webhook, WebhookDelivery
 
 
 class RegisterForm(UserCreationForm):
@@ -31,3 +38,93 @@ def register(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("dashboard")
     return render(request, "registration/register.html", {"form": form})
+
+
+# The account page: API tokens, webhooks and their delivery log --------------------------------
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text="POSTed a signed JSON body when an analysis succeeds or fails.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["url"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Use an http:// or https:// URL.")
+        return url
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render_account(request, WebhookForm())
+
+
+def render_account(request: HttpRequest, form: WebhookForm, status: int = 200) -> HttpResponse:
+    deliveries = WebhookDelivery.objects.filter(webhook__owner=request.user).select_related(
+        "webhook", "analysis__recording"
+    )[:50]
+    context = {
+        "token": Token.objects.filter(user=request.user).first(),
+        "webhooks": request.user.webhooks.all(),
+        "deliveries": deliveries,
+        "form": form,
+    }
+    return render(request, "account/account.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """A new API token; it replaces (revokes) the previous one."""
+    Token.objects.filter(user=request.user).delete()
+    token = Token.objects.create(user=request.user)
+    messages.success(
+        request, f"Your new API token: {token.key} (send it as 'Authorization: Token {token.key}')."
+    )
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    if Token.objects.filter(user=request.user).delete()[0]:
+        messages.success(request, "Your API token is revoked; clients using it are refused.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def webhook_add(request: HttpRequest) -> HttpResponse:
+    form = WebhookForm(request.POST)
+    if not form.is_valid():
+        return render_account(request, form, status=400)
+    form.instance.owner = request.user
+    form.save()
+    messages.success(request, f"Added the webhook {form.instance.url}.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    hook.delete()
+    messages.success(request, f"Removed the webhook {hook.url} and its delivery log.")
+    return redirect("account")
+
+
+account_urls = [
+    path("", account, name="account"),
+    path("token/create", token_create, name="account_token_create"),
+    path("token/revoke", token_revoke, name="account_token_revoke"),
+    path("webhooks/add", webhook_add, name="account_webhook_add"),
+    path("webhooks/<int:pk>/remove", webhook_remove, name="account_webhook_remove"),
+]

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "recordings",
     "analysis",
 ]
@@ -116,7 +120,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"data_folder_in": str(BROKER_DIR), "data_folder_out": str(BROKER_DIR)}
+    {"data_folder_in": str(BROKER_DIR), "data_folder_out": str(BROKER_DIR), "polling_interval": 0.2}
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
@@ -140,3 +144,42 @@ ANALYSIS_CHUNK_S = float(os.environ.get("ANALYSIS_CHUNK_S", 1800))
 ANALYSIS_MARGIN_S = float(os.environ.get("ANALYSIS_MARGIN_S", 30))
 ANALYSIS_STUCK_AFTER_S = envint("ANALYSIS_STUCK_AFTER_S", 900)
 ANALYSIS_MAX_ATTEMPTS = envint("ANALYSIS_MAX_ATTEMPTS", 3)
+
+# REST API (/api/v1/): token or session auth, throttled per token and per user, one error body shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["ecgsite.api.TokenRateThrottle", "ecgsite.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_THROTTLE_TOKEN", "1200/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "2400/min"),
+        "upload": os.environ.get("API_THROTTLE_UPLOAD", "60/hour"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "ecgsite.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ecgsite.api.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # ?format= filters recordings by file format
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Beatline API",
+    "DESCRIPTION": "Upload ECG recordings, follow their analyses, read events and timelines.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnalysisStatusEnum": "analysis.models.Analysis.Status",
+        "RecordingStatusEnum": "recordings.serializers.STATUS_CHOICES",
+        "DeliveryStatusEnum": "analysis.models.WebhookDelivery.Status",
+    },
+}
+WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", 10))
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_BACKOFF_S = float(os.environ.get("WEBHOOK_BACKOFF_S", 30))
+# Webhooks to loopback/private addresses: allowed in development only (no calls into the LAN).
+WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", str(DEBUG))

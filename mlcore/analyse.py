@@ -22,6 +22,8 @@ from mlcore.segment import beat_windows
 from mlcore.signal import ECGSignal
 
 DISPLAY_SCALE = 1000.0  # display samples are int16 in microvolts (signal units are mV)
+# Small enough that a worker's activations stay in tens of MB, large enough to keep the CPU busy.
+INFERENCE_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     offset = span.read_start_s
     rpeaks = detect_rpeaks(x, fs)
     beats = beat_windows(x, rpeaks, fs)
-    probs = classify_beats(models.classifier, beats)
-    scores = anomaly_scores(models.autoencoder, beats)
+    probs = classify_beats(models.classifier, beats, batch_size=INFERENCE_BATCH)
+    scores = anomaly_scores(models.autoencoder, beats, batch_size=INFERENCE_BATCH)
     times = offset + beats.samples / fs
     core = (times >= span.start_s) & (times < span.stop_s)
     first = round((span.start_s - offset) * fs)
@@ -119,8 +121,11 @@ def unreadable_spans(signal: ECGSignal, offset_s: float, span: Span) -> np.ndarr
 
 def stitch(
     chunks: list[ChunkResult], threshold: float
-) -> tuple[BeatTrack, list[tuple[float, float]], np.ndarray]:
-    """Chunks in order -> the recording's beat track, unreadable spans and display signal."""
+) -> tuple[BeatTrack, list[tuple[float, float]]]:
+    """Chunks in order -> the recording's beat track and unreadable spans.
+
+    The display samples are left to the caller, which can stream them to disk chunk by chunk.
+    """
     track = BeatTrack(
         times_s=np.concatenate([c.beat_times_s for c in chunks]),
         classes=np.concatenate([c.classes for c in chunks]),
@@ -133,5 +138,4 @@ def stitch(
             unreadable[-1] = (unreadable[-1][0], float(stop))
         else:
             unreadable.append((float(start), float(stop)))
-    display = np.concatenate([c.display for c in chunks])
-    return track, unreadable, display
+    return track, unreadable

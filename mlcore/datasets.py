@@ -30,7 +30,7 @@ PACED = ("102", "104", "107", "217")
 VALIDATION = ("118", "124", "207", "223")
 
 CACHE_DIR = REPO_ROOT / "var" / "cache"
-ECG5000_CLASSES = ("1 normal", "2 R-on-T PVC", "3 PVC", "4 SP or EB", "5 UB")
+ECG5000_CLASSES = ("normal", "R-on-T", "PVC", "SP-EB", "UB")  # labels 1-5 of the archive
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,24 @@ def bin_size(level: int) -> int:
 def build_levels(samples: np.ndarray) -> list[np.ndarray]:
     """``samples`` (n, n_leads) -> [level 0 = samples, level 1 (n_bins, n_leads, 2), ...]."""
     levels = [samples]
-    current = minmax_bins(samples[:, :, None].repeat(2, axis=2), BASE_BIN)
+    current = first_level(samples)
     while True:
         levels.append(current)
         if current.shape[0] < MIN_BINS * FACTOR:
             return levels
         current = minmax_bins(current, FACTOR)
+
+
+def first_level(samples: np.ndarray) -> np.ndarray:
+    """Level 1 straight from the samples (no min/max pair copy of the whole signal)."""
+    n, leads = samples.shape
+    full = n // BASE_BIN * BASE_BIN
+    blocks = samples[:full].reshape(-1, BASE_BIN, leads)
+    level = np.stack([blocks.min(axis=1), blocks.max(axis=1)], axis=2)
+    if full < n:
+        tail = samples[full:]
+        level = np.concatenate([level, np.stack([tail.min(0), tail.max(0)], axis=1)[None]])
+    return level
 
 
 def minmax_bins(pairs: np.ndarray, size: int) -> np.ndarray:

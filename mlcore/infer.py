@@ -38,7 +38,9 @@ def load_default_models() -> DefaultModels:
     )
 
 
-def _inputs(model: Artefact, beats: BeatSet, kind: str) -> np.ndarray:
+def model_inputs(model: Artefact, beats: BeatSet, kind: str | None = None) -> np.ndarray:
+    """The array the model reads: its leads, then difference channels if its input says so."""
+    kind = kind or model.input
     windows, template = beats.windows, beats.template
     if windows.ndim != 3 or windows.shape[2] != model.length:
         raise SignalError(
@@ -65,7 +67,7 @@ def classify_beats(model: Artefact, beats: BeatSet, batch_size: int = BATCH) -> 
     n_classes = len(model.classes)
     if len(beats) == 0:
         return np.zeros((0, n_classes), dtype=np.float32)
-    x = torch.from_numpy(np.ascontiguousarray(_inputs(model, beats, model.input), np.float32))
+    x = torch.from_numpy(np.ascontiguousarray(model_inputs(model, beats), np.float32))
     rr = torch.from_numpy(model.rr_inputs(beats.rr))
     parts = _batched(
         lambda s: torch.softmax(model.model(x[s], rr[s]), dim=1), len(beats), batch_size
@@ -77,7 +79,7 @@ def anomaly_scores(model: Artefact, beats: BeatSet, batch_size: int = BATCH) -> 
     """(n,) mean squared reconstruction error; beats above ``model.threshold`` are anomalous."""
     if len(beats) == 0:
         return np.zeros(0, dtype=np.float32)
-    x = torch.from_numpy(np.ascontiguousarray(_inputs(model, beats, "beat"), np.float32))
+    x = torch.from_numpy(np.ascontiguousarray(model_inputs(model, beats), np.float32))
     parts = _batched(lambda s: model.model.score(x[s]), len(beats), batch_size)
     return torch.cat(parts).numpy()
 

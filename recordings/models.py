@@ -109,3 +109,67 @@ class RecordingFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+SYMPTOMS = {
+    "palpitations": "Palpitations",
+    "chest_pain": "Chest pain",
+    "dizziness": "Dizziness",
+    "fainting": "Fainting",
+    "breathlessness": "Shortness of breath",
+    "fatigue": "Fatigue",
+}
+
+CONDITIONS = {
+    "hypertension": "High blood pressure",
+    "coronary_disease": "Coronary artery disease or a past heart attack",
+    "heart_failure": "Heart failure",
+    "atrial_fibrillation": "Atrial fibrillation",
+    "diabetes": "Diabetes",
+    "thyroid": "Thyroid disease",
+}
+
+
+class Questionnaire(models.Model):
+    """What the person felt during the recording, and who they are; read with the findings."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female"
+        MALE = "male"
+        OTHER = "other"
+
+    recording = models.OneToOneField(
+        Recording, on_delete=models.CASCADE, related_name="questionnaire"
+    )
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    conditions = models.JSONField(default=list, blank=True, help_text="keys of CONDITIONS")
+    other_conditions = models.TextField(blank=True)
+    medication = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Questionnaire of {self.recording}"
+
+    def condition_labels(self) -> list[str]:
+        labels = [CONDITIONS[key] for key in self.conditions if key in CONDITIONS]
+        return labels + ([self.other_conditions] if self.other_conditions else [])
+
+
+class Symptom(models.Model):
+    """One symptom the person reported, at a time into the recording when they know it."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="symptoms"
+    )
+    kind = models.CharField(max_length=20, choices=list(SYMPTOMS.items()))
+    at_s = models.FloatField(
+        null=True, blank=True, help_text="seconds from the recording start; blank: not timed"
+    )
+    duration_s = models.FloatField(default=60.0)
+
+    class Meta:
+        ordering = ["kind", "at_s", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -1,14 +1,31 @@
+"""Pages: the dashboard (history), upload, a recording with its timeline, the questionnaire and
+the report, downloads, re-run and delete."""
+
+import csv
+import json
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST
 
-from analysis.models import Analysis
-from recordings.forms import UploadForm
+from analysis import pdf, timeline
+from analysis.models import Analysis, Event
+from analysis.report import build_report
+from analysis.views import own_analysis
+from mlcore.findings import EVENT_TYPES
+from recordings.forms import QuestionnaireForm, UploadForm
 from recordings.ingest import UploadError, ingest
 from recordings.models import Recording
+
+STATUSES = ["uploaded", *Analysis.Status.values]
 
 
 def own_recording(request: HttpRequest, pk: int) -> Recording:
@@ -16,10 +33,51 @@ def own_recording(request: HttpRequest, pk: int) -> Recording:
     return get_object_or_404(Recording, pk=pk, owner=request.user)
 
 
+def parse_day(value: str | None):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    recordings = request.user.recordings.prefetch_related("analyses")
-    return render(request, "recordings/dashboard.html", {"recordings": recordings})
+    """The user's recordings, newest first, with their latest analysis; filters by date and status."""
+    latest = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
+    recordings = request.user.recordings.annotate(
+        latest_status=Subquery(latest.values("status")[:1])
+    ).prefetch_related("analyses")
+    start, end = parse_day(request.GET.get("from")), parse_day(request.GET.get("to"))
+    status = request.GET.get("status", "")
+    tz = timezone.get_current_timezone()
+    if start:
+        recordings = recordings.filter(created__gte=datetime.combine(start, time.min, tz))
+    if end:
+        recordings = recordings.filter(created__lte=datetime.combine(end, time.max, tz))
+    if status == "uploaded":
+        recordings = recordings.filter(latest_status__isnull=True)
+    elif status in Analysis.Status.values:
+        recordings = recordings.filter(latest_status=status)
+    elif status == "flagged":
+        flagged = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
+        recordings = recordings.annotate(
+            latest_flagged=Subquery(flagged.values("flagged")[:1])
+        ).filter(latest_flagged=True)
+    filters = {
+        "from": start.isoformat() if start else "",
+        "to": end.isoformat() if end else "",
+        "status": status,
+    }
+    return render(
+        request,
+        "recordings/dashboard.html",
+        {
+            "recordings": recordings,
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "statuses": [*STATUSES, "flagged"],
+        },
+    )
 
 
 @login_required
@@ -48,13 +106,208 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recording = own_recording(request, pk)
-    analyses = recording.analyses.all()
-    refresh = any(not a.done for a in analyses)
+    analyses = list(recording.analyses.all())
+    latest = analyses[0] if analyses else None
+    shown = latest if latest and latest.status == Analysis.Status.SUCCEEDED else None
+    events = list(shown.events.all()[:EVENTS_LISTED]) if shown else []
     return render(
         request,
         "recordings/detail.html",
-        {"recording": recording, "analyses": analyses, "refresh": refresh},
+        {
+            "recording": recording,
+            "analyses": analyses,
+            "latest": latest,
+            "shown": shown,
+            "events": events,
+            "n_events": shown.events.count() if shown else 0,
+            "running": any(not a.done for a in analyses),
+            "event_names": EVENT_TYPES,
+            "questionnaire": getattr(recording, "questionnaire", None),
+        },
     )
+
+
+EVENTS_LISTED = 200
+
+
+@login_required
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a new analysis of the recording; earlier ones stay in its history."""
+    recording = own_recording(request, pk)
+    if recording.analyses.exclude(status__in=["succeeded", "failed"]).exists():
+        messages.error(request, "An analysis of this recording is already running.")
+    else:
+        with transaction.atomic():
+            Analysis.start(recording)
+        messages.success(request, "A new analysis is queued; the earlier ones stay below.")
+    return redirect(recording)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+    recording = own_recording(request, pk)
+    existing = getattr(recording, "questionnaire", None)
+    form = QuestionnaireForm(
+        request.POST or None, recording=recording, initial=QuestionnaireForm.initial_for(existing)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Thank you: your answers are saved and used in the report.")
+        latest = recording.latest_analysis
+        if latest and latest.status == Analysis.Status.SUCCEEDED:
+            return redirect("analysis_report", latest.pk)
+        return redirect(recording)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "recordings/questionnaire.html",
+        {"recording": recording, "form": form},
+        status=status,
+    )
+
+
+def finished_analysis(request: HttpRequest, pk: int) -> Analysis | None:
+    analysis = own_analysis(request, pk)
+    return analysis if analysis.status == Analysis.Status.SUCCEEDED else None
+
+
+def not_ready(request: HttpRequest, pk: int) -> HttpResponse:
+    analysis = own_analysis(request, pk)
+    messages.error(
+        request, f"Analysis {analysis.pk} is {analysis.status}; its results are not ready."
+    )
+    return redirect(analysis.recording)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    analysis = finished_analysis(request, pk)
+    if analysis is None:
+        return not_ready(request, pk)
+    return render(
+        request, "report/report.html", {"report": build_report(analysis), "analysis": analysis}
+    )
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    analysis = finished_analysis(request, pk)
+    if analysis is None:
+        return not_ready(request, pk)
+    response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")
+    name = f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def event_strip(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    """A PNG strip of the ECG around one event of the user's analysis."""
+    analysis = finished_analysis(request, pk)
+    if analysis is None:
+        return not_ready(request, pk)
+    event = get_object_or_404(Event, pk=event_id, analysis=analysis)
+    response = HttpResponse(pdf.event_strip_png(analysis, event), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def attachment_name(analysis: Analysis, what: str) -> str:
+    return f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}-{what}"
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def beats_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every beat: time, AAMI class, classifier confidence, anomaly score."""
+    analysis = finished_analysis(request, pk)
+    if analysis is None:
+        return not_ready(request, pk)
+    arrays = timeline.results(analysis)
+    classes = "NSVFQ"
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(["time_s", "class", "confidence", "anomaly_score"])
+        for t, c, conf, score in zip(
+            arrays["beat_times_s"],
+            arrays["beat_classes"],
+            arrays["beat_confidence"],
+            arrays["beat_scores"],
+            strict=True,
+        ):
+            yield writer.writerow([f"{t:.4f}", classes[int(c)], f"{conf:.4f}", f"{score:.6f}"])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    name = attachment_name(analysis, "beats.csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+EVENT_FIELDS = [
+    "id",
+    "type",
+    "start_s",
+    "end_s",
+    "lead",
+    "severity",
+    "score",
+    "beats",
+    "description",
+]
+
+
+@login_required
+def events_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    analysis = finished_analysis(request, pk)
+    if analysis is None:
+        return not_ready(request, pk)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{attachment_name(analysis, "events.csv")}"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(EVENT_FIELDS)
+    for row in analysis.events.values_list(*EVENT_FIELDS):
+        writer.writerow(row)
+    return response
+
+
+@login_required
+def results_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """Summary, model versions and events of one analysis as one JSON document."""
+    analysis = finished_analysis(request, pk)
+    if analysis is None:
+        return not_ready(request, pk)
+    recording = analysis.recording
+    body = {
+        "recording": {
+            "name": recording.name,
+            "format": recording.format,
+            "sampling_rate": recording.sampling_rate,
+            "leads": recording.lead_names,
+            "duration_s": recording.duration_s,
+        },
+        "analysis": {
+            "id": analysis.pk,
+            "status": analysis.status,
+            "finished": analysis.finished.isoformat() if analysis.finished else None,
+            "flagged": analysis.flagged,
+            "model_versions": analysis.model_versions,
+        },
+        "summary": analysis.summary,
+        "events": list(analysis.events.values(*EVENT_FIELDS)),
+    }
+    response = HttpResponse(json.dumps(body, indent=1), content_type="application/json")
+    name = attachment_name(analysis, "results.json")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -68,7 +321,25 @@ def download_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
 def delete_recording(request: HttpRequest, pk: int) -> HttpResponse:
     recording = own_recording(request, pk)
     if request.method == "POST":
-        recording.delete()
+        names = analysis_file_names(recording)
+        with transaction.atomic():
+            recording.delete()
+            transaction.on_commit(lambda: delete_stored(names))
         messages.success(request, f"Deleted {recording.name} and its files.")
         return redirect("dashboard")
     return render(request, "recordings/delete.html", {"recording": recording})
+
+
+def analysis_file_names(recording: Recording) -> list[str]:
+    """Storage names of every result file of the recording's analyses."""
+    names = []
+    for analysis in recording.analyses.prefetch_related("chunks"):
+        artefacts = analysis.artefacts or {}
+        names += [artefacts.get("results", ""), *artefacts.get("envelope", [])]
+        names += [chunk.file for chunk in analysis.chunks.all()]
+    return [name for name in names if name]
+
+
+def delete_stored(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

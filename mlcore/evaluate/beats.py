@@ -22,7 +22,7 @@ import torch
 from mlcore.checkpoint import load_artefact, write_model_card
 from mlcore.datasets import model_input, reference_beats
 from mlcore.errors import SignalError
-from mlcore.infer import anomaly_scores, classify_beats
+from mlcore.infer import anomaly_scores, classify_beats, model_inputs
 from mlcore.segment import AAMI_CLASSES, beat_windows
 from mlcore.train.metrics import classification_report, roc_auc
 
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", required=True, type=Path, help="folder with .hea/.dat/.atr")
     parser.add_argument("--records", required=True, help="comma-separated record names")
     parser.add_argument("--json", type=Path, help="write metrics here; plots go beside it")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (at most 2)")
 
 
 def record_predictions(model, path: Path) -> tuple[np.ndarray, np.ndarray, object]:
@@ -186,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
             plot_roc(y != 0, out, Path(f"{stem}-roc.png"), f"{model.folder.name}: N vs abnormal")
             picks = _examples(examples)
             if picks:
-                x = np.stack([b.windows[i, : model.n_leads] for b, i, _ in picks])
+                x = np.concatenate([model_inputs(model, b.subset(np.array([i]))) for b, i, _ in picks])
                 plot_reconstructions(model, x, [n for _, _, n in picks], Path(f"{stem}-recon.png"))
         else:
             plot_confusion(

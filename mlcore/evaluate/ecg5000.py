@@ -19,7 +19,7 @@ import torch
 from mlcore.checkpoint import load_artefact, write_model_card
 from mlcore.datasets import BeatDataset, ecg5000
 from mlcore.evaluate.beats import plot_confusion, plot_reconstructions, plot_roc, print_report
-from mlcore.infer import anomaly_scores, classify_beats
+from mlcore.infer import anomaly_scores, classify_beats, model_inputs
 from mlcore.segment import BeatSet
 from mlcore.train.metrics import classification_report, roc_auc
 
@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", required=True, type=Path, help="artefact folder")
     parser.add_argument("--data-dir", required=True, type=Path, help="folder with ECG5000_TEST.tsv")
     parser.add_argument("--json", type=Path, help="write metrics here; plots go beside it")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (at most 2)")
 
 
 def as_beatset(data: BeatDataset) -> BeatSet:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             picks = [int(np.flatnonzero(y == c)[0]) for c in range(5) if (y == c).any()]
             plot_reconstructions(
                 model,
-                test.windows[picks],
+                model_inputs(model, beats.subset(np.array(picks))),
                 [test.classes[y[i]] for i in picks],
                 Path(f"{stem}-recon.png"),
             )

@@ -25,7 +25,5 @@ class CombinedModel(nn.Module):
 
     def forward(self, x: torch.Tensor, rr: torch.Tensor) -> torch.Tensor:
         logits = self.classifier(x, rr)
-        # The autoencoder sees only the raw beat channels, which come first in x.
-        beat = x[:, : self.autoencoder.n_leads]
-        score = torch.log(self.autoencoder.score(beat) + 1e-6)[:, None]
+        score = torch.log(self.autoencoder.score(x) + 1e-6)[:, None]
         return self.head(torch.cat([logits, score], dim=1))

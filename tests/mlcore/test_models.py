@@ -27,7 +27,7 @@ def test_combined_model_starts_as_the_classifier():
     params = {
         "classifier_name": "cnn",
         "classifier": {"n_leads": 2, "length": 252, "n_rr": 7, "n_classes": 5},
-        "autoencoder": {"n_leads": 1, "length": 252},
+        "autoencoder": {"n_leads": 2, "length": 252},
         "n_classes": 5,
     }
     model = build_model("combined", **params).eval()

@@ -71,7 +71,7 @@ def test_train_command_writes_a_loadable_artefact(ecg5000, tmp_path):
     assert config["command"].startswith("python -m mlcore.train --model cnn")
     assert len(config["history"]) == 2
     artefact = load_artefact(out)
-    assert artefact.classes == ("1 normal", "2 R-on-T PVC", "3 PVC", "4 SP or EB", "5 UB")
+    assert artefact.classes == ("normal", "R-on-T", "PVC", "SP-EB", "UB")
     assert "--epochs 2" in (out / "MODEL_CARD.md").read_text()
 
 

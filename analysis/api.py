@@ -1,0 +1,231 @@
+"""REST API for analyses (status, summary, events, timeline ranges) and webhooks.
+
+Every query is filtered by ``request.user``: other users' analyses and webhooks answer 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from analysis import timeline
+from analysis.models import Analysis, Webhook
+from analysis.serializers import (
+    AnalysisPage,
+    AnalysisSerializer,
+    AnalysisStatusSerializer,
+    BeatsSerializer,
+    EnvelopeSerializer,
+    EventFilter,
+    EventSerializer,
+    RangeQuery,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
+    WindowsSerializer,
+)
+from ecgsite.api import BadRequest, NotReady, Pagination, paginated, responses
+
+
+def own_analyses(request: Request) -> QuerySet[Analysis]:
+    return Analysis.objects.filter(recording__owner=request.user).select_related("recording")
+
+
+def own_analysis(request: Request, pk: int) -> Analysis:
+    return get_object_or_404(own_analyses(request), pk=pk)
+
+
+def succeeded(request: Request, pk: int) -> Analysis:
+    analysis = own_analysis(request, pk)
+    if analysis.status != Analysis.Status.SUCCEEDED:
+        raise NotReady(f"The analysis is {analysis.status}; its results are not ready.")
+    return analysis
+
+
+def page_of(request: Request, queryset, serializer) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class AnalysisFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Analysis.Status.values, required=False)
+    recording = serializers.IntegerField(required=False, min_value=1)
+
+
+@extend_schema(
+    operation_id="analyses_list",
+    summary="Your analyses, newest first",
+    parameters=[AnalysisFilter],
+    responses=responses({200: AnalysisPage}, 400),
+)
+@api_view(["GET"])
+def analyses(request: Request) -> Response:
+    query = AnalysisFilter(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    found = own_analyses(request).filter(**query.validated_data)
+    return page_of(request, found, AnalysisSerializer)
+
+
+@extend_schema(
+    operation_id="analyses_retrieve",
+    summary="One analysis: status, progress, summary, model versions, timings",
+    responses=responses({200: AnalysisSerializer}),
+)
+@api_view(["GET"])
+def analysis(request: Request, pk: int) -> Response:
+    return Response(AnalysisSerializer(own_analysis(request, pk)).data)
+
+
+@extend_schema(
+    operation_id="analyses_status",
+    summary="Status and progress only (cheap to poll)",
+    responses=responses({200: AnalysisStatusSerializer}),
+)
+@api_view(["GET"])
+def analysis_status(request: Request, pk: int) -> Response:
+    found = get_object_or_404(
+        Analysis.objects.filter(recording__owner=request.user).only(
+            "id", "status", "progress", "error"
+        ),
+        pk=pk,
+    )
+    return Response(AnalysisStatusSerializer(found).data)
+
+
+@extend_schema(
+    operation_id="analyses_events",
+    summary="Events found, by time; filter by type, severity and time range",
+    parameters=[EventFilter],
+    responses=responses({200: paginated("PaginatedEventList", EventSerializer)}, 400, 409),
+)
+@api_view(["GET"])
+def events(request: Request, pk: int) -> Response:
+    query = EventFilter(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    found = succeeded(request, pk).events.all()
+    if params.get("type"):
+        found = found.filter(type__in=params["type"])
+    if "min_severity" in params:
+        found = found.filter(severity__gte=params["min_severity"])
+    if "start" in params:
+        found = found.filter(end_s__gte=params["start"])
+    if "end" in params:
+        found = found.filter(start_s__lte=params["end"])
+    return page_of(request, found, EventSerializer)
+
+
+def time_range(request: Request, analysis: Analysis) -> tuple[float, float, int]:
+    try:
+        return timeline.parse_range(request.query_params, analysis.recording.duration_s)
+    except timeline.RangeError as exc:
+        raise BadRequest(str(exc), code="bad_range") from exc
+
+
+@extend_schema(
+    operation_id="analyses_envelope",
+    summary="Min/max of the filtered signal per bin over a time range, at a chosen resolution",
+    parameters=[RangeQuery],
+    responses=responses({200: EnvelopeSerializer}, 400, 409),
+)
+@api_view(["GET"])
+def envelope(request: Request, pk: int) -> Response:
+    found = succeeded(request, pk)
+    return Response(timeline.envelope(found, *time_range(request, found)))
+
+
+@extend_schema(
+    operation_id="analyses_beats",
+    summary="Per-beat times, classes, confidences and anomaly scores over a time range",
+    parameters=[RangeQuery],
+    responses=responses({200: BeatsSerializer}, 400, 409),
+)
+@api_view(["GET"])
+def beats(request: Request, pk: int) -> Response:
+    found = succeeded(request, pk)
+    start, end, _ = time_range(request, found)
+    return Response(timeline.beats(found, start, end))
+
+
+@extend_schema(
+    operation_id="analyses_windows",
+    summary="10-s windows every 5 s: heart rate, abnormal fraction, highest anomaly score",
+    responses=responses({200: WindowsSerializer}, 409),
+)
+@api_view(["GET"])
+def windows(request: Request, pk: int) -> Response:
+    return Response(timeline.windows(succeeded(request, pk)))
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="webhooks_list",
+    summary="Your webhooks",
+    responses=responses({200: paginated("PaginatedWebhookList", WebhookSerializer)}),
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="webhooks_create",
+    summary="Register a URL to be POSTed when an analysis succeeds or fails",
+    request=WebhookSerializer,
+    responses=responses({201: WebhookSerializer}, 400, 415),
+)
+@api_view(["GET", "POST"])
+def webhooks(request: Request) -> Response:
+    if request.method == "GET":
+        return page_of(request, request.user.webhooks.all(), WebhookSerializer)
+    created = WebhookSerializer(data=request.data)
+    created.is_valid(raise_exception=True)
+    created.save(owner=request.user)
+    return Response(created.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="webhooks_retrieve",
+    summary="One webhook",
+    responses=responses({200: WebhookSerializer}),
+)
+@extend_schema(
+    methods=["PATCH"],
+    operation_id="webhooks_update",
+    summary="Change a webhook's URL or pause it (active false)",
+    request=WebhookSerializer,
+    responses=responses({200: WebhookSerializer}, 400, 415),
+)
+@extend_schema(
+    methods=["DELETE"],
+    operation_id="webhooks_destroy",
+    summary="Remove a webhook and its delivery log",
+    responses=responses({204: None}),
+)
+@api_view(["GET", "PATCH", "DELETE"])
+def webhook(request: Request, pk: int) -> Response:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    if request.method == "DELETE":
+        hook.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    if request.method == "PATCH":
+        changed = WebhookSerializer(hook, data=request.data, partial=True)
+        changed.is_valid(raise_exception=True)
+        changed.save()
+        return Response(changed.data)
+    return Response(WebhookSerializer(hook).data)
+
+
+@extend_schema(
+    operation_id="webhooks_deliveries",
+    summary="The webhook's delivery log, newest first",
+    responses=responses(
+        {200: paginated("PaginatedWebhookDeliveryList", WebhookDeliverySerializer)}
+    ),
+)
+@api_view(["GET"])
+def webhook_deliveries(request: Request, pk: int) -> Response:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    return page_of(request, hook.deliveries.all(), WebhookDeliverySerializer)

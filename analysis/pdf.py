@@ -1,0 +1,186 @@
+"""Strip images (matplotlib) and the report as a PDF (reportlab), from the stored artefacts."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from matplotlib.figure import Figure
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from analysis import timeline
+from analysis.models import Analysis, Event
+from analysis.report import Report, hms, strip_range
+
+BEAT_COLOURS = {"N": "#6b7b8c", "S": "#1565c0", "V": "#c62828", "F": "#ef6c00", "Q": "#8e24aa"}
+SEVERITY_COLOURS = {1: "#ffc107", 2: "#f57c00", 3: "#c62828"}
+
+
+def strip_png(
+    analysis: Analysis, start_s: float, end_s: float, event: Event | None = None, lead: int = 0
+) -> bytes:
+    """A PNG of the filtered ECG between two times: one lead, beats marked, the event shaded."""
+    duration = analysis.recording.duration_s
+    start_s, end_s = max(0.0, start_s), min(duration, end_s)
+    env = timeline.envelope(analysis, start_s, end_s, 2000)
+    beats = timeline.beats(analysis, start_s, end_s)
+    lead = min(lead, len(env["min"]) - 1)
+    lo, hi = env["min"][lead], env["max"][lead]
+    times = [env["start_s"] + (i + 0.5) * env["bin_s"] for i in range(len(lo))]
+    fig = Figure(figsize=(8, 1.9), dpi=110)
+    ax = fig.add_axes((0.06, 0.2, 0.93, 0.72))
+    if event is not None:
+        ax.axvspan(
+            event.start_s - 0.15,
+            max(event.end_s, event.start_s + 0.3) + 0.15,
+            color=SEVERITY_COLOURS.get(event.severity, "#ffc107"),
+            alpha=0.25,
+            lw=0,
+        )
+    if env["level"] == 0:
+        ax.plot(times, hi, color="#1d2733", lw=0.8)
+    else:
+        ax.fill_between(times, lo, hi, color="#1d2733", lw=0.5)
+    top = max(hi) if hi else 1.0
+    for t, cls in zip(beats["time_s"], beats["class"], strict=True):
+        name = beats["classes"][cls]
+        ax.plot(t, top + 0.15, "o", ms=4, color=BEAT_COLOURS.get(name, "#000"))
+        if name != "N":
+            ax.annotate(
+                name,
+                (t, top + 0.15),
+                xytext=(0, 5),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color=BEAT_COLOURS.get(name, "#000"),
+            )
+    ax.set_xlim(start_s, end_s)
+    ax.set_ylim(min(lo) - 0.2 if lo else -1, top + 0.5)
+    # ECG paper: a light grid every 0.2 s and 0.5 mV.
+    ax.set_xticks([x / 5 for x in range(int(start_s * 5), int(end_s * 5) + 1)], minor=True)
+    ax.grid(which="both", color="#f3b8b8", lw=0.4)
+    ax.set_xlabel("seconds from the start of the recording", fontsize=7)
+    ax.set_ylabel(f"{env['leads'][lead]} (mV)" if env["leads"] else "mV", fontsize=7)
+    ax.tick_params(labelsize=7)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def event_strip_png(analysis: Analysis, event: Event) -> bytes:
+    start, end = strip_range(event)
+    return strip_png(analysis, start, end, event=event)
+
+
+def report_pdf(report: Report) -> bytes:
+    """The report as an A4 PDF, in the same order as the page."""
+    analysis = report.analysis
+    recording = analysis.recording
+    styles = getSampleStyleSheet()
+    body, small = styles["BodyText"], styles["Italic"]
+    story: list = []
+
+    def para(text: str, style=body) -> None:
+        story.append(Paragraph(escape(text), style))
+
+    story.append(Paragraph(f"Beatline report: {escape(recording.name)}", styles["Title"]))
+    para(
+        f"Recording of {recording.duration_s / 3600:.2f} h ({', '.join(recording.lead_names)}), "
+        f"analysis {analysis.pk} finished {analysis.finished:%Y-%m-%d %H:%M} UTC."
+    )
+    story.append(Spacer(1, 3 * mm))
+    box = Table([[Paragraph(f"<b>{escape(report.disclaimer)}</b>", body)]], colWidths=[170 * mm])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#b3261e")),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
+            ]
+        )
+    )
+    story += [box, Spacer(1, 4 * mm)]
+
+    s = report.summary
+    story.append(Paragraph("Summary", styles["Heading2"]))
+    by_class = s.get("beats_by_class", {})
+    para(
+        f"{s.get('beats', 0)} beats; heart rate {s.get('hr_min_bpm')} to {s.get('hr_max_bpm')} bpm "
+        f"(mean {s.get('hr_mean_bpm')}); beats by class N/S/V/F/Q: "
+        + "/".join(str(by_class.get(c, 0)) for c in "NSVFQ")
+        + f"; readable signal {s.get('readable_pct')} %."
+    )
+
+    story.append(Paragraph("Findings, most serious first", styles["Heading2"]))
+    if not report.findings:
+        para("No findings.")
+    for finding in report.findings:
+        example = finding.example
+        block = [
+            Paragraph(
+                f"<b>{escape(finding.label)}</b> ({finding.severity_word}): {finding.count} "
+                f"time(s), {finding.total_s:.0f} s in all",
+                styles["Heading4"],
+            ),
+            Paragraph(escape(finding.explanation), body),
+            Paragraph(
+                escape(
+                    f"Example at {hms(example.start_s)}: {example.description or finding.label}"
+                ),
+                small,
+            ),
+            Image(io.BytesIO(event_strip_png(analysis, example)), width=170 * mm, height=40 * mm),
+        ]
+        story.append(KeepTogether(block))
+
+    story.append(Paragraph("Symptoms and findings", styles["Heading2"]))
+    if not report.correlations:
+        para("No symptoms were reported.")
+    for corr in report.correlations:
+        if corr.at_s is None:
+            para(f"{corr.label} (time not given): cannot be compared with the ECG.")
+        elif corr.events:
+            names = ", ".join(corr.matches())
+            para(f"{corr.label} at {hms(corr.at_s)}: at the same time as {names}.")
+        else:
+            para(f"{corr.label} at {hms(corr.at_s)}: no finding at that time.")
+    q = report.questionnaire
+    if q is not None:
+        para(
+            f"Age {q.age if q.age is not None else 'not given'}, sex {q.sex or 'not given'}; "
+            f"conditions: {', '.join(q.condition_labels()) or 'none given'}; "
+            f"medication: {q.medication or 'none given'}."
+        )
+
+    story.append(Paragraph("Suggested next steps", styles["Heading2"]))
+    for step in report.next_steps:
+        para(f"• {step}")
+
+    story.append(Paragraph("Models", styles["Heading2"]))
+    para(", ".join(f"{k}: {v}" for k, v in report.model_versions.items()) or "unknown")
+    story += [Spacer(1, 4 * mm), Paragraph(escape(report.disclaimer), small)]
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Beatline report: {recording.name}",
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+    )
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,229 @@
+"""The diagnostic report of one analysis: findings ranked, explained, set against the symptoms.
+
+Plain module: ``build_report(analysis)`` returns a ``Report`` that the report page and the PDF both
+render. Wording is for the person who wore the recorder; it is decision support, not a diagnosis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analysis.models import Analysis, Event
+from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
+
+DISCLAIMER = (
+    "This report is decision support produced by software, not a diagnosis. Only a doctor who "
+    "knows you can interpret it; show it to your doctor or cardiologist."
+)
+
+# Symptoms count as overlapping a finding this long before or after it (seconds): people note the
+# time of a symptom roughly.
+SYMPTOM_SLACK_S = 120.0
+
+EXPLANATIONS = {
+    "pvc": "Single early beats that start in the heart's lower chambers (ventricles). A few are "
+    "common in healthy people; many of them, or symptoms with them, are worth mentioning to a doctor.",
+    "pac": "Single early beats that start in the heart's upper chambers (atria). They are common "
+    "and usually harmless, especially after caffeine, alcohol, stress or poor sleep.",
+    "v_couplet": "Two early beats from the lower chambers in a row. More significant than single "
+    "early beats; a doctor may want to look at how often they happen.",
+    "s_couplet": "Two early beats from the upper chambers in a row. Usually harmless on their own.",
+    "v_run": "Three or more early beats from the lower chambers in a row (a short run of "
+    "ventricular tachycardia). This needs a doctor's review, especially with dizziness or fainting.",
+    "s_run": "Three or more early beats from the upper chambers in a row (a short run of "
+    "supraventricular tachycardia). Often felt as palpitations; worth discussing with a doctor.",
+    "bigeminy": "Every other beat was an early beat from the lower chambers for a while. Often "
+    "harmless, but a doctor should know about it if it is frequent.",
+    "trigeminy": "Every third beat was an early beat from the lower chambers for a while. Often "
+    "harmless, but a doctor should know about it if it is frequent.",
+    "pause": "A gap of two seconds or more between heartbeats. Long pauses can cause dizziness or "
+    "fainting and need a doctor's review.",
+    "bradycardia": "The heart beat slower than 50 beats a minute for a while. Normal in sleep and in "
+    "fit people; a doctor should know if it happened while you felt dizzy or tired.",
+    "tachycardia": "The heart beat faster than 100 beats a minute for a while. Normal during "
+    "exercise or stress; worth checking if it happened at rest or with symptoms.",
+    "anomaly": "Beats whose shape differs from what the model learned as typical. This can be a "
+    "real change or signal noise; it asks for a look at the strip rather than saying what it is.",
+    "unreadable": "Parts of the recording were too noisy to read (movement, a loose electrode). "
+    "Nothing can be said about the heart during them.",
+}
+
+SEVERITY_WORDS = {MINOR: "minor", MODERATE: "moderate", MAJOR: "major"}
+
+
+def hms(seconds: float | None) -> str:
+    """Time into the recording as h:mm:ss."""
+    if seconds is None:
+        return "time not given"
+    seconds = round(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass
+class Finding:
+    """All events of one type, with the one shown as its example."""
+
+    type: str
+    label: str
+    severity: int
+    count: int
+    total_s: float
+    explanation: str
+    example: Event
+    events: list[Event]
+
+    @property
+    def severity_word(self) -> str:
+        return SEVERITY_WORDS[self.severity]
+
+    @property
+    def example_at(self) -> str:
+        return hms(self.example.start_s)
+
+
+@dataclass
+class Correlation:
+    symptom: str
+    at_s: float | None
+    events: list[Event]
+
+    @property
+    def when(self) -> str:
+        return hms(self.at_s)
+
+    def matches(self, limit: int = 5) -> list[str]:
+        return [f"{e.get_type_display()} at {hms(e.start_s)}" for e in self.events[:limit]]
+
+    @property
+    def top_matches(self) -> list[str]:
+        return self.matches()
+
+    @property
+    def label(self) -> str:
+        from recordings.models import SYMPTOMS
+
+        return SYMPTOMS.get(self.symptom, self.symptom)
+
+
+@dataclass
+class Report:
+    analysis: Analysis
+    findings: list[Finding]
+    correlations: list[Correlation]
+    next_steps: list[str]
+    questionnaire: object | None
+    model_versions: dict
+    disclaimer: str = DISCLAIMER
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def highest_severity(self) -> int:
+        return max((f.severity for f in self.findings), default=0)
+
+
+def rank_findings(events: list[Event]) -> list[Finding]:
+    """One finding per event type, most severe first, then the most frequent."""
+    by_type: dict[str, list[Event]] = {}
+    for event in events:
+        by_type.setdefault(event.type, []).append(event)
+    findings = []
+    for kind, group in by_type.items():
+        example = max(group, key=lambda e: (e.severity, e.score, -e.start_s))
+        findings.append(
+            Finding(
+                type=kind,
+                label=EVENT_TYPES.get(kind, kind),
+                severity=max(e.severity for e in group),
+                count=len(group),
+                total_s=round(sum(max(e.end_s - e.start_s, 0.0) for e in group), 1),
+                explanation=EXPLANATIONS.get(kind, ""),
+                example=example,
+                events=group,
+            )
+        )
+    # Unreadable signal is about the recording, not the heart: it goes last whatever its count.
+    return sorted(
+        findings, key=lambda f: (f.type == "unreadable", -f.severity, -f.count, f.example.start_s)
+    )
+
+
+def correlate(symptoms, events: list[Event], slack_s: float = SYMPTOM_SLACK_S) -> list[Correlation]:
+    """Each reported symptom with the events overlapping its time (give or take ``slack_s``)."""
+    out = []
+    for symptom in symptoms:
+        if symptom.at_s is None:
+            out.append(Correlation(symptom.kind, None, []))
+            continue
+        lo, hi = symptom.at_s - slack_s, symptom.at_s + symptom.duration_s + slack_s
+        near = [e for e in events if e.end_s >= lo and e.start_s <= hi and e.type != "unreadable"]
+        near.sort(key=lambda e: (-e.severity, abs(e.start_s - symptom.at_s)))
+        out.append(Correlation(symptom.kind, symptom.at_s, near))
+    return out
+
+
+def next_steps(
+    findings: list[Finding], correlations: list[Correlation], questionnaire
+) -> list[str]:
+    """Suggested next steps, most urgent first; always ends with sharing the report."""
+    steps = []
+    kinds = {f.type for f in findings}
+    severe = any(f.severity == MAJOR for f in findings if f.type != "unreadable")
+    fainted = any(c.symptom == "fainting" for c in correlations)
+    chest = any(c.symptom == "chest_pain" for c in correlations)
+    if fainted or chest:
+        steps.append(
+            "You reported fainting or chest pain: if it happens again, or is happening now, "
+            "call emergency services."
+        )
+    if severe:
+        steps.append(
+            "Major findings were detected: book an appointment with your doctor or cardiologist "
+            "soon, and bring this report."
+        )
+    elif any(f.severity == MODERATE for f in findings if f.type != "unreadable"):
+        steps.append("Moderate findings were detected: mention them at your next doctor's visit.")
+    if any(c.events for c in correlations):
+        steps.append(
+            "Some symptoms happened at the same time as findings: tell your doctor, this link "
+            "matters for the diagnosis."
+        )
+    if any(c.at_s is None for c in correlations):
+        steps.append(
+            "Noting the time of each symptom during a recording lets it be compared with the ECG."
+        )
+    if "unreadable" in kinds:
+        steps.append(
+            "Part of the signal was unreadable: check that the electrodes stick well next time."
+        )
+    if not [f for f in findings if f.type != "unreadable"]:
+        steps.append("No rhythm findings were detected in the readable signal.")
+    if questionnaire is None:
+        steps.append(
+            "Answer the symptom questionnaire so the report can relate symptoms to findings."
+        )
+    steps.append("Share this report with your doctor; only they can make a diagnosis.")
+    return steps
+
+
+def build_report(analysis: Analysis) -> Report:
+    events = list(analysis.events.all())
+    questionnaire = getattr(analysis.recording, "questionnaire", None)
+    symptoms = list(questionnaire.symptoms.all()) if questionnaire else []
+    findings = rank_findings(events)
+    correlations = correlate(symptoms, events)
+    return Report(
+        analysis=analysis,
+        findings=findings,
+        correlations=correlations,
+        next_steps=next_steps(findings, correlations, questionnaire),
+        questionnaire=questionnaire,
+        model_versions=analysis.model_versions,
+        summary=analysis.summary,
+    )
+
+
+def strip_range(event: Event, width_s: float = 10.0) -> tuple[float, float]:
+    """The strip shown for an event: ``width_s`` seconds centred on it (longer events: the start)."""
+    centre = event.start_s + min(event.end_s - event.start_s, width_s) / 2
+    start = max(0.0, centre - width_s / 2)
+    return start, start + width_s

@@ -1,0 +1,299 @@
+"""Review of flagged analyses as plain functions: queue, claim, decisions, closing, audit trail.
+
+A flagged analysis opens a ``ReviewCase`` (pending). One reviewer claims it (in review): the claim is
+a conditional UPDATE, so of two concurrent claims exactly one wins. The claimer decides on each event
+(confirm, reject, relabel) and closes the case with a conclusion; the owner is then emailed. Every
+change writes an ``AuditEntry`` in the same transaction; entries are never updated.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+
+from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
+from mlcore.findings import EVENT_TYPES
+from mlcore.segment import AAMI_CLASSES
+
+REVIEWERS_GROUP = "Reviewers"
+Status = ReviewCase.Status
+Decision = EventReview.Decision
+
+
+class ReviewError(ValueError):
+    """A review action that is not allowed now; the message is shown to the reviewer."""
+
+
+def is_reviewer(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.groups.filter(name=REVIEWERS_GROUP).exists()
+
+
+# Opening cases -----------------------------------------------------------------------------------
+
+
+def open_case(analysis: Analysis) -> ReviewCase | None:
+    """The analysis's review case, created when it succeeded and was flagged; else None."""
+    if analysis.status != Analysis.Status.SUCCEEDED or not analysis.flagged:
+        return None
+    case, _ = ReviewCase.objects.get_or_create(analysis=analysis)
+    return case
+
+
+def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
+    """Receiver of ``analysis_finished`` (connected in AnalysisConfig.ready)."""
+    analysis.refresh_from_db(fields=["status", "flagged"])
+    open_case(analysis)
+
+
+# The queue ---------------------------------------------------------------------------------------
+
+
+def queue(
+    status: str | None = None,
+    min_severity: int | None = None,
+    event_type: str | None = None,
+    claimed_by=None,
+    search: str = "",
+) -> QuerySet[ReviewCase]:
+    """Cases by their most severe event (major first), then age (oldest first).
+
+    ``status`` None means the open cases (pending and in review); "all" means every case.
+    """
+    cases = ReviewCase.objects.select_related("analysis__recording__owner", "claimed_by").annotate(
+        max_severity=Max("analysis__events__severity"),
+        n_events=Count("analysis__events", distinct=True),
+    )
+    if status is None:
+        cases = cases.exclude(status=Status.CLOSED)
+    elif status != "all":
+        cases = cases.filter(status=status)
+    if min_severity:
+        cases = cases.filter(max_severity__gte=min_severity)
+    if event_type:
+        cases = cases.filter(analysis__events__type=event_type).distinct()
+    if claimed_by is not None:
+        cases = cases.filter(claimed_by=claimed_by)
+    if search:
+        cases = cases.filter(
+            Q(analysis__recording__name__icontains=search)
+            | Q(analysis__recording__owner__username__icontains=search)
+        )
+    return cases.order_by("-max_severity", "created", "id")
+
+
+# Changes, each with its audit row ----------------------------------------------------------------
+
+
+def audit(case: ReviewCase, actor, action: str, **details) -> AuditEntry:
+    return AuditEntry.objects.create(case=case, actor=actor, action=action, details=details)
+
+
+@receiver(pre_save, sender=AuditEntry)
+def audit_is_append_only(sender, instance: AuditEntry, **kwargs) -> None:
+    """Audit entries are written once: saving an existing entry again is refused."""
+    if instance.pk is not None and AuditEntry.objects.filter(pk=instance.pk).exists():
+        raise ReviewError("Audit entries cannot be changed.")
+
+
+def claim(case_id: int, user: AbstractBaseUser) -> bool:
+    """Claim a pending case; True if this call claimed it, False if someone else did first."""
+    now = timezone.now()
+    with transaction.atomic():
+        won = ReviewCase.objects.filter(pk=case_id, status=Status.PENDING).update(
+            status=Status.IN_REVIEW, claimed_by=user, claimed_at=now
+        )
+        if won:
+            audit(ReviewCase.objects.get(pk=case_id), user, "claim")
+    return bool(won)
+
+
+def release(case: ReviewCase, user) -> None:
+    """Give a claimed case back to the queue (the claimer, or staff)."""
+    with transaction.atomic():
+        case = locked(case.pk)
+        if case.status != Status.IN_REVIEW:
+            raise ReviewError("Only a case in review can be released.")
+        if case.claimed_by_id != user.pk and not user.is_staff:
+            raise ReviewError("Only the reviewer who claimed this case can release it.")
+        previous = case.claimed_by.username if case.claimed_by else ""
+        ReviewCase.objects.filter(pk=case.pk).update(
+            status=Status.PENDING, claimed_by=None, claimed_at=None
+        )
+        audit(case, user, "release", claimed_by=previous)
+
+
+def locked(case_id: int) -> ReviewCase:
+    # Lock only the case row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    return (
+        ReviewCase.objects.select_for_update(of=("self",))
+        .select_related("claimed_by")
+        .get(pk=case_id)
+    )
+
+
+def editable(case_id: int, user) -> ReviewCase:
+    """The case locked for an edit by ``user``, who must have claimed it and not closed it."""
+    case = locked(case_id)
+    if case.status == Status.CLOSED:
+        raise ReviewError("This case is closed; its decisions can no longer change.")
+    if case.status != Status.IN_REVIEW or case.claimed_by_id != user.pk:
+        raise ReviewError("Claim this case before deciding on its events.")
+    return case
+
+
+def decide(
+    case: ReviewCase,
+    event: Event,
+    user,
+    decision: str,
+    new_type: str = "",
+    new_class: str = "",
+    note: str = "",
+) -> EventReview:
+    """Record (or change) the reviewer's decision on one event of the case."""
+    new_type, new_class, note = (
+        (new_type or "").strip(),
+        (new_class or "").strip().upper(),
+        note or "",
+    )
+    if decision not in Decision.values:
+        raise ReviewError(f"Unknown decision {decision!r}; use confirm, reject or relabel.")
+    if new_type and new_type not in EVENT_TYPES:
+        raise ReviewError(f"Unknown event type {new_type!r}.")
+    if new_class and new_class not in AAMI_CLASSES:
+        raise ReviewError(
+            f"Unknown beat class {new_class!r}; use one of {', '.join(AAMI_CLASSES)}."
+        )
+    if decision == Decision.RELABEL:
+        if not (new_type or new_class):
+            raise ReviewError("A relabel needs a new event type or a new beat class.")
+    else:
+        new_type, new_class = "", ""
+    if event.analysis_id != case.analysis_id:
+        raise ReviewError("This event does not belong to the case.")
+    with transaction.atomic():
+        case = editable(case.pk, user)
+        before = EventReview.objects.filter(case=case, event=event).first()
+        row, _ = EventReview.objects.update_or_create(
+            case=case,
+            event=event,
+            defaults={
+                "decision": decision,
+                "new_type": new_type,
+                "new_class": new_class,
+                "note": note,
+                "reviewer": user,
+            },
+        )
+        details = {
+            "event": event.pk,
+            "event_type": event.type,
+            "start_s": round(event.start_s, 3),
+            "decision": decision,
+            "new_type": new_type,
+            "new_class": new_class,
+        }
+        if note:
+            details["note"] = note
+        if before is not None:
+            details["previous"] = {
+                "decision": before.decision,
+                "new_type": before.new_type,
+                "new_class": before.new_class,
+            }
+        audit(case, user, "decide", **details)
+    return row
+
+
+def save_notes(case: ReviewCase, user, conclusion: str, notes: str) -> ReviewCase:
+    """Store the conclusion and notes of a case in review, auditing what changed."""
+    with transaction.atomic():
+        case = editable(case.pk, user)
+        changes = changed(case, conclusion=conclusion.strip(), notes=notes.strip())
+        if changes:
+            ReviewCase.objects.filter(pk=case.pk).update(**changes)
+            audit(case, user, "notes", **changes)
+            for name, value in changes.items():
+                setattr(case, name, value)
+    return case
+
+
+def changed(case: ReviewCase, **fields: str) -> dict[str, str]:
+    return {name: value for name, value in fields.items() if getattr(case, name) != value}
+
+
+def close(case: ReviewCase, user, conclusion: str, notes: str = "") -> ReviewCase:
+    """Close the case with the reviewer's conclusion; the owner is emailed once this commits."""
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise ReviewError("Write a conclusion for the owner before closing the case.")
+    with transaction.atomic():
+        case = editable(case.pk, user)
+        now = timezone.now()
+        changes = changed(case, conclusion=conclusion, notes=(notes or "").strip())
+        ReviewCase.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=now, **changes)
+        case.refresh_from_db()
+        counts = dict(
+            case.decisions.values_list("decision").annotate(n=Count("id")).order_by("decision")
+        )
+        audit(case, user, "close", decisions=counts, **changes)
+        transaction.on_commit(lambda: notify_owner(case.pk))
+    return case
+
+
+def notify_owner(case_id: int) -> None:
+    """Email the recording's owner that the review of their analysis is closed."""
+    case = ReviewCase.objects.select_related("analysis__recording__owner").get(pk=case_id)
+    recording = case.analysis.recording
+    owner = recording.owner
+    if not owner.email:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse("analysis_report", args=[case.analysis_id])
+    body = (
+        f"Hello {owner.get_username()},\n\n"
+        f"A reviewer has finished reviewing the analysis of your recording {recording.name!r}.\n\n"
+        f"Conclusion:\n{case.conclusion}\n\n"
+        f"The report: {url}\n\n"
+        "Beatline is decision support for trained clinicians, not a diagnosis.\n"
+    )
+    send_mail(f"Review closed: {recording.name}", body, None, [owner.email])
+
+
+# Reading a case ----------------------------------------------------------------------------------
+
+
+def case_events(case: ReviewCase) -> list[dict]:
+    """The case's events with the current decision on each, in time order, ready for JSON."""
+    decisions = {d.event_id: d for d in case.decisions.select_related("reviewer")}
+    rows = []
+    for event in case.analysis.events.all():
+        d = decisions.get(event.pk)
+        rows.append(
+            {
+                "id": event.pk,
+                "type": event.type,
+                "type_label": event.get_type_display(),
+                "start_s": event.start_s,
+                "end_s": event.end_s,
+                "lead": event.lead,
+                "severity": event.severity,
+                "score": event.score,
+                "beats": event.beats,
+                "description": event.description,
+                "decision": d.decision if d else "",
+                "new_type": d.new_type if d else "",
+                "new_class": d.new_class if d else "",
+                "note": d.note if d else "",
+                "reviewer": d.reviewer.get_username() if d else "",
+            }
+        )
+    return rows

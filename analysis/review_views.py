@@ -1,0 +1,218 @@
+"""Reviewer pages: the queue, a case with its events, and the JSON the case page's timeline reads."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from analysis import review, timeline
+from analysis.models import Event, ReviewCase
+from mlcore.findings import EVENT_TYPES
+from mlcore.segment import AAMI_CLASSES
+
+
+def reviewer_required(view):
+    """Logged-in reviewers (the Reviewers group) and staff only; anyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not review.is_reviewer(request.user):
+            raise PermissionDenied("Only reviewers can open the review queue.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def get_case(pk: int) -> ReviewCase:
+    return get_object_or_404(
+        ReviewCase.objects.select_related("analysis__recording__owner", "claimed_by"), pk=pk
+    )
+
+
+@reviewer_required
+def queue(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    status = params.get("status") or None
+    if status not in (None, "all", *ReviewCase.Status.values):
+        status = None
+    try:
+        min_severity = int(params.get("severity") or 0)
+    except ValueError:
+        min_severity = 0
+    event_type = params.get("type") if params.get("type") in EVENT_TYPES else ""
+    mine = params.get("mine") == "1"
+    search = params.get("q", "").strip()[:100]
+    cases = review.queue(
+        status=status,
+        min_severity=min_severity,
+        event_type=event_type,
+        claimed_by=request.user if mine else None,
+        search=search,
+    )
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "cases": cases[:200],
+            "statuses": ReviewCase.Status.choices,
+            "event_types": EVENT_TYPES.items(),
+            "filters": {
+                "status": status or "",
+                "severity": min_severity,
+                "type": event_type,
+                "mine": mine,
+                "q": search,
+            },
+        },
+    )
+
+
+@reviewer_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case(pk)
+    events = review.case_events(case)
+    return render(
+        request,
+        "review/case.html",
+        {
+            "case": case,
+            "analysis": case.analysis,
+            "recording": case.analysis.recording,
+            "events": events,
+            "can_edit": case.status == ReviewCase.Status.IN_REVIEW
+            and case.claimed_by_id == request.user.pk,
+            "event_types": EVENT_TYPES.items(),
+            "aami_classes": AAMI_CLASSES,
+            "audit": case.audit.select_related("actor"),
+            "leads_json": json.dumps(case.analysis.recording.lead_names),
+        },
+    )
+
+
+@require_POST
+@reviewer_required
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case(pk)
+    if review.claim(case.pk, request.user):
+        messages.success(request, f"You are reviewing {case.analysis.recording.name}.")
+    elif case.claimed_by_id == request.user.pk:
+        messages.info(request, "You have already claimed this case.")
+    else:
+        who = case.claimed_by.get_username() if case.claimed_by else "someone else"
+        messages.error(request, f"This case is already {case.get_status_display()} ({who}).")
+        return redirect("review_queue")
+    return redirect("review_case", pk=case.pk)
+
+
+@require_POST
+@reviewer_required
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case(pk)
+    try:
+        review.release(case, request.user)
+    except review.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect("review_case", pk=case.pk)
+    messages.info(request, "The case is back in the queue.")
+    return redirect("review_queue")
+
+
+@require_POST
+@reviewer_required
+def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    case = get_case(pk)
+    event = get_object_or_404(Event, pk=event_pk, analysis=case.analysis)
+    data = request.POST
+    try:
+        review.decide(
+            case,
+            event,
+            request.user,
+            data.get("decision", ""),
+            new_type=data.get("new_type", ""),
+            new_class=data.get("new_class", ""),
+            note=data.get("note", "")[:2000],
+        )
+    except review.ReviewError as exc:
+        if wants_json(request):
+            return JsonResponse({"error": str(exc)}, status=400)
+        messages.error(request, str(exc))
+        return redirect("review_case", pk=case.pk)
+    if wants_json(request):
+        row = next(r for r in review.case_events(case) if r["id"] == event.pk)
+        return JsonResponse({"event": row})
+    return redirect(f"{case_url(case)}#event-{event.pk}")
+
+
+def case_url(case: ReviewCase) -> str:
+    return reverse("review_case", args=[case.pk])
+
+
+@require_POST
+@reviewer_required
+def conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the conclusion and notes; with ``close`` in the form, close the case too."""
+    case = get_case(pk)
+    conclusion = request.POST.get("conclusion", "")[:10000]
+    notes = request.POST.get("notes", "")[:10000]
+    try:
+        if "close" in request.POST:
+            review.close(case, request.user, conclusion, notes)
+            messages.success(request, "Case closed; the owner has been notified.")
+            return redirect("review_queue")
+        review.save_notes(case, request.user, conclusion, notes)
+        messages.success(request, "Saved.")
+    except review.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("review_case", pk=case.pk)
+
+
+# Timeline data for reviewers (the owner's endpoints in analysis/views.py are owner-only) ----------
+
+
+def case_data(view):
+    """Reviewer-only JSON for a case's analysis; a bad range is a 400 with a message."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> JsonResponse:
+        analysis = get_case(pk).analysis
+        try:
+            return JsonResponse(view(request, analysis))
+        except timeline.RangeError as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+
+    return reviewer_required(wrapper)
+
+
+@case_data
+def events_json(request, analysis) -> dict:
+    return {"events": review.case_events(analysis.review)}
+
+
+@case_data
+def envelope_json(request, analysis) -> dict:
+    start, end, points = timeline.parse_range(request.GET, analysis.recording.duration_s)
+    return timeline.envelope(analysis, start, end, points)
+
+
+@case_data
+def beats_json(request, analysis) -> dict:
+    start, end, _ = timeline.parse_range(request.GET, analysis.recording.duration_s)
+    return timeline.beats(analysis, start, end)
+
+
+@case_data
+def windows_json(request, analysis) -> dict:
+    return timeline.windows(analysis)

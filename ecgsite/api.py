@@ -1,0 +1,197 @@
+"""What every REST API view shares: error bodies, throttles, pagination, schema helpers.
+
+Every error answers ``{"error": {"code": ..., "message": ..., "details": ...}}``: ``code`` is
+machine-readable and stable, ``message`` is for people, ``details`` is an object (field errors,
+seconds to wait) or null.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+log = logging.getLogger(__name__)
+
+
+class NotReady(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The analysis has not succeeded; its results are not ready."
+    default_code = "not_ready"
+
+
+class BadRequest(exceptions.APIException):
+    """A 400 with our own code, e.g. ``upload_rejected`` or ``bad_range``."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+
+
+CODES = {
+    exceptions.ValidationError: "invalid",
+    exceptions.ParseError: "parse_error",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def first_message(detail) -> str:
+    """The first human message in a (possibly nested) ValidationError detail, with its field."""
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            inner = first_message(value)
+            return inner if field == "non_field_errors" else f"{field}: {inner}"
+    if isinstance(detail, list) and detail:
+        return first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        view = context.get("view")
+        log.exception("API error in %s", type(view).__name__ if view else "?")
+        return Response(
+            error_body("server_error", "Internal error; the team has been notified."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    code = next((c for cls, c in CODES.items() if type(exc) is cls), None)
+    code = code or getattr(exc.detail, "code", None) or exc.default_code
+    if isinstance(exc, exceptions.ValidationError):
+        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = error_body(code, first_message(exc.detail), details)
+    elif isinstance(exc, exceptions.Throttled):
+        body = error_body(code, "Too many requests; slow down.", {"wait_s": exc.wait})
+    else:
+        body = error_body(code, str(exc.detail))
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None) is not None:
+        headers["Retry-After"] = str(int(exc.wait))
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Unknown URLs under /api/v1/ answer the JSON error body, not an HTML page."""
+    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+
+
+class RateFromSettings(SimpleRateThrottle):
+    """Rates read at request time, so settings (and tests) can change them."""
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view) -> bool:
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class TokenRateThrottle(RateFromSettings):
+    """Per API token: each of a user's tokens has its own budget."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not isinstance(request.successful_authenticator, TokenAuthentication):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.key}
+
+
+class UserRateThrottle(RateFromSettings):
+    """Per user, over all their tokens and sessions together."""
+
+    scope = "user"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class UploadRateThrottle(UserRateThrottle):
+    """Uploads and re-runs start work on the workers: a tighter budget per user."""
+
+    scope = "upload"
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorDetail",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "details": serializers.JSONField(allow_null=True),
+            },
+        )
+    },
+)
+
+ERROR_MEANINGS = {
+    400: "Bad input: `error.details` names the fields.",
+    401: "No or invalid credentials.",
+    403: "Not allowed (e.g. a session request without its CSRF token).",
+    404: "No such object among yours.",
+    409: "The analysis has not succeeded yet.",
+    429: "Throttled: `error.details.wait_s` says how long to wait.",
+}
+
+
+def responses(ok: dict, *codes: int) -> dict:
+    """``ok`` (status -> serializer) plus the error responses every view can give, and ``codes``."""
+    errors = {401, 403, 404, 429, *codes}
+    return ok | {
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_MEANINGS.get(code, ""))
+        for code in sorted(errors)
+    }
+
+
+def paginated(name: str, item: type[serializers.Serializer]):
+    """The schema of a page of ``item``: count, next and previous page URLs, results."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+def throttle(request, throttle_class: type[SimpleRateThrottle]) -> None:
+    """Apply one more throttle inside a view (e.g. only to its POST)."""
+    checker = throttle_class()
+    if not checker.allow_request(request, None):
+        raise exceptions.Throttled(checker.wait())

@@ -1,0 +1,160 @@
+"""REST API for recordings: upload, list with filters, retrieve, delete, download originals.
+
+Every query is filtered by ``request.user``: other users' recordings answer 404, as on the pages.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from analysis.models import Analysis
+from analysis.serializers import AnalysisPage, AnalysisSerializer
+from ecgsite.api import BadRequest, Pagination, UploadRateThrottle, paginated, responses, throttle
+from recordings.ingest import UploadError, ingest
+from recordings.models import Recording
+from recordings.serializers import RecordingFilter, RecordingSerializer, UploadSerializer
+
+
+def own_recordings(request: Request) -> QuerySet[Recording]:
+    return Recording.objects.filter(owner=request.user).prefetch_related("analyses", "files")
+
+
+def own_recording(request: Request, pk: int) -> Recording:
+    return get_object_or_404(own_recordings(request), pk=pk)
+
+
+def filtered(request: Request) -> QuerySet[Recording]:
+    query = RecordingFilter(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    recordings = own_recordings(request)
+    if "format" in params:
+        recordings = recordings.filter(format=params["format"])
+    if params.get("q"):
+        recordings = recordings.filter(name__icontains=params["q"])
+    if "created_after" in params:
+        recordings = recordings.filter(created__gte=params["created_after"])
+    if "created_before" in params:
+        recordings = recordings.filter(created__lt=params["created_before"])
+    if "status" in params:
+        latest = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
+        recordings = recordings.annotate(
+            latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value("uploaded"))
+        ).filter(latest_status=params["status"])
+    return recordings
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="recordings_list",
+    summary="Your recordings, newest first",
+    parameters=[RecordingFilter],
+    responses=responses({200: paginated("PaginatedRecordingList", RecordingSerializer)}, 400),
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="recordings_upload",
+    summary="Upload a recording and start its analysis",
+    description="Multipart form: `files` (repeat it for the .hea and .dat of a WFDB record, or send "
+    "one .zip), optional `name` and `sampling_rate`. Answers 201 with the recording; its "
+    "`latest_analysis` is queued.",
+    request={"multipart/form-data": UploadSerializer},
+    responses=responses({201: RecordingSerializer}, 400, 415),
+)
+@api_view(["GET", "POST"])
+@parser_classes([MultiPartParser, FormParser])
+def recordings(request: Request) -> Response:
+    if request.method == "GET":
+        paginator = Pagination()
+        page = paginator.paginate_queryset(filtered(request), request)
+        return paginator.get_paginated_response(RecordingSerializer(page, many=True).data)
+    throttle(request, UploadRateThrottle)
+    upload = UploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    data = upload.validated_data
+    try:
+        with transaction.atomic():
+            recording = ingest(
+                request.user, data.get("name", ""), data["files"], fs=data.get("sampling_rate")
+            )
+            Analysis.start(recording)
+    except UploadError as exc:
+        raise BadRequest(str(exc), code="upload_rejected") from exc
+    return Response(
+        RecordingSerializer(own_recording(request, recording.pk)).data,
+        status=status.HTTP_201_CREATED,
+    )
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="recordings_retrieve",
+    summary="One recording",
+    responses=responses({200: RecordingSerializer}),
+)
+@extend_schema(
+    methods=["DELETE"],
+    operation_id="recordings_destroy",
+    summary="Delete a recording with its files and analyses",
+    responses=responses({204: None}),
+)
+@api_view(["GET", "DELETE"])
+def recording(request: Request, pk: int) -> Response:
+    rec = own_recording(request, pk)
+    if request.method == "DELETE":
+        rec.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    return Response(RecordingSerializer(rec).data)
+
+
+@extend_schema(
+    operation_id="recordings_file",
+    summary="Download one original file, byte for byte",
+    responses=responses({(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}),
+)
+@api_view(["GET"])
+def recording_file(request: Request, pk: int, name: str) -> FileResponse:
+    stored = get_object_or_404(own_recording(request, pk).files, name=name)
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.name,
+        content_type="application/octet-stream",
+    )
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="recordings_analyses_list",
+    summary="The recording's analyses, newest first (its history)",
+    responses=responses({200: AnalysisPage}),
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="recordings_analyses_create",
+    summary="Re-run the analysis; the earlier runs are kept",
+    request=None,
+    responses=responses({202: AnalysisSerializer}),
+)
+@api_view(["GET", "POST"])
+def recording_analyses(request: Request, pk: int) -> Response:
+    rec = own_recording(request, pk)
+    if request.method == "POST":
+        throttle(request, UploadRateThrottle)
+        with transaction.atomic():
+            analysis = Analysis.start(rec)
+        return Response(AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rec.analyses.all(), request)
+    return paginator.get_paginated_response(AnalysisSerializer(page, many=True).data)

@@ -1,0 +1,369 @@
+/*
+ * BeatlineTimeline: the anomaly timeline of one finished analysis (overview + zoomable ECG strip).
+ *
+ *   const tl = BeatlineTimeline.mount(element, {
+ *     analysisId: 12,
+ *     urls: {envelope, beats, windows, events},  // the analysis's JSON endpoints
+ *     leads: ["MLII", "V1"],                     // lead names; the strip shows one at a time
+ *     duration: 1805.6,                          // seconds
+ *     start: 0, span: 10,                        // optional first strip range (seconds)
+ *     onEvent: (event) => {},                    // optional: called when an event band is clicked
+ *   });
+ *   tl.jumpTo(startS, endS);   // show a range in the strip (an event, a click on the overview)
+ *   tl.zoom(factor);           // > 1 zooms in, < 1 zooms out, around the strip's centre
+ *   tl.setLead(index);
+ *   tl.events;                 // the analysis's events, once loaded
+ *   tl.ready;                  // a Promise, resolved once the overview and the first strip are drawn
+ *   tl.destroy();
+ *
+ * Overview: heart rate and peak anomaly score per 10-s window (windows.json) over the whole
+ * recording, events as bands coloured by severity; a click anywhere jumps the strip there.
+ * Strip: min/max envelope of the filtered signal fetched for the visible range only, at about one
+ * point per pixel (envelope.json), so 24-hour recordings stay smooth; beats (beats.json, ranges up
+ * to BEATS_MAX_S) marked and coloured by AAMI class; anomaly events shaded. Wheel/pinch zooms, drag
+ * pans. The element gets data-state="loading|ready|error" and data-start/data-end (the strip
+ * range) so pages and tests can follow it.
+ *
+ * Needs Chart.js, hammer.js, chartjs-plugin-zoom and chartjs-plugin-annotation (static/vendor/).
+ */
+(function () {
+  "use strict";
+
+  const BEAT_COLOURS = { N: "#6b7b8c", S: "#1565c0", V: "#c62828", F: "#ef6c00", Q: "#8e24aa" };
+  const SEVERITY_COLOURS = { 1: "rgba(255, 193, 7, 0.30)", 2: "rgba(245, 124, 0, 0.35)", 3: "rgba(198, 40, 40, 0.40)" };
+  const SEVERITY_NAMES = { 1: "minor", 2: "moderate", 3: "major" };
+  const BEATS_MAX_S = 300;
+  const OVERVIEW_MAX_EVENTS = 400;
+  const STRIP_MAX_EVENTS = 150;
+  const MIN_SPAN_S = 1;
+  const LABELS_MAX_S = 40; // event names on the strip up to this span
+
+  function el(tag, attrs, parent) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    });
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  async function getJSON(url, params) {
+    const full = new URL(url, window.location.href);
+    Object.entries(params || {}).forEach(([k, v]) => full.searchParams.set(k, v));
+    const response = await fetch(full, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || `${response.status} ${response.statusText}`);
+    return body;
+  }
+
+  /* h:mm:ss (or m:ss) with `digits` decimals on the seconds. */
+  function fmtTime(s, digits) {
+    digits = digits || 0;
+    s = Math.max(0, s);
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    const sec = (s % 60).toFixed(digits).padStart(digits ? digits + 3 : 2, "0");
+    return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+  }
+
+  function digitsFor(span) {
+    return span < 5 ? 2 : span < 60 ? 1 : 0;
+  }
+
+  /* Prefer the most severe events, then the earliest, when there are too many to draw. */
+  function mostSevere(events, limit) {
+    if (events.length <= limit) return events;
+    return events.slice().sort((a, b) => b.severity - a.severity || a.start_s - b.start_s).slice(0, limit);
+  }
+
+  function eventBox(event, yScaleID, colour, onClick) {
+    const end = Math.max(event.end_s, event.start_s + 0.3);
+    return {
+      type: "box",
+      xMin: event.start_s - 0.15,
+      xMax: end + 0.15,
+      yScaleID: yScaleID,
+      backgroundColor: colour,
+      borderWidth: 0,
+      click: onClick ? () => onClick(event) : undefined,
+    };
+  }
+
+  function mount(element, options) {
+    const opts = Object.assign({ start: 0, span: 10, leads: [], onEvent: null }, options);
+    const duration = Number(opts.duration);
+    const state = { lead: 0, start: 0, end: Math.min(duration, opts.span), seq: 0, timer: null, envelope: null };
+    element.classList.add("beatline-timeline");
+    element.dataset.state = "loading";
+    element.textContent = "";
+
+    const bar = el("div", { class: "timeline-bar" }, element);
+    const label = el("span", { class: "timeline-range" }, bar);
+    const controls = el("span", { class: "timeline-controls" }, bar);
+    const leadSelect = el("select", { "aria-label": "Lead", class: "timeline-lead" }, controls);
+    (opts.leads.length ? opts.leads : ["lead 1"]).forEach((name, i) => el("option", { value: i, text: name }, leadSelect));
+    const zoomIn = el("button", { type: "button", class: "timeline-zoom-in", title: "Zoom in", text: "+" }, controls);
+    const zoomOut = el("button", { type: "button", class: "timeline-zoom-out", title: "Zoom out", text: "−" }, controls);
+    const whole = el("button", { type: "button", class: "timeline-whole", title: "Show 5 minutes", text: "5 min" }, controls);
+    const overviewBox = el("div", { class: "timeline-overview" }, element);
+    const overviewCanvas = el("canvas", { "aria-label": "Heart rate and anomaly score over the whole recording", role: "img" }, overviewBox);
+    const stripBox = el("div", { class: "timeline-strip" }, element);
+    const stripCanvas = el("canvas", { "aria-label": "ECG strip", role: "img" }, stripBox);
+    const legend = el("div", { class: "timeline-legend" }, element);
+    Object.entries(BEAT_COLOURS).forEach(([cls, colour]) => {
+      const item = el("span", {}, legend);
+      el("i", { style: `background:${colour}` }, item);
+      item.appendChild(document.createTextNode(` ${cls} beats`));
+    });
+    Object.entries(SEVERITY_COLOURS).forEach(([sev, colour]) => {
+      const item = el("span", {}, legend);
+      el("i", { style: `background:${colour}` }, item);
+      item.appendChild(document.createTextNode(` ${SEVERITY_NAMES[sev]} event`));
+    });
+    const message = el("p", { class: "timeline-message", role: "status" }, element);
+
+    const api = { events: [], element: element };
+
+    function selectEvent(event) {
+      api.jumpTo(event.start_s, event.end_s);
+      if (opts.onEvent) opts.onEvent(event);
+    }
+
+    /* ---- overview ---- */
+    const overview = new Chart(overviewCanvas, {
+      type: "line",
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        interaction: { mode: "nearest", axis: "x", intersect: false },
+        plugins: {
+          legend: { position: "top", labels: { boxWidth: 12 } },
+          decimation: { enabled: true, algorithm: "min-max" },
+          tooltip: { callbacks: { title: (items) => (items.length ? fmtTime(items[0].parsed.x, 0) : "") } },
+          annotation: { annotations: {} },
+        },
+        scales: {
+          x: { type: "linear", min: 0, max: duration, ticks: { callback: (v) => fmtTime(v), maxTicksLimit: 12 } },
+          hr: { position: "left", title: { display: true, text: "bpm" }, suggestedMin: 40, suggestedMax: 120 },
+          score: { position: "right", title: { display: true, text: "anomaly score" }, grid: { drawOnChartArea: false }, beginAtZero: true },
+        },
+        onClick: (evt, elements, chart) => {
+          const x = chart.scales.x.getValueForPixel(evt.x);
+          const span = state.end - state.start;
+          api.jumpTo(x - span / 2, x + span / 2);
+        },
+      },
+    });
+
+    async function loadOverview() {
+      const [windows, events] = await Promise.all([getJSON(opts.urls.windows), getJSON(opts.urls.events)]);
+      api.events = events.events;
+      const mid = (i) => windows.start_s[i] + 5;
+      const hr = [], score = [];
+      windows.start_s.forEach((s, i) => {
+        hr.push({ x: mid(i), y: windows.hr_bpm[i] });
+        score.push({ x: mid(i), y: windows.max_score[i] });
+      });
+      overview.data.datasets = [
+        { label: "heart rate (bpm)", data: hr, yAxisID: "hr", borderColor: "#1d2733", borderWidth: 1, pointRadius: 0, spanGaps: false },
+        { label: "peak anomaly score", data: score, yAxisID: "score", borderColor: "#b3261e", borderWidth: 1, pointRadius: 0 },
+      ];
+      const boxes = {};
+      mostSevere(api.events, OVERVIEW_MAX_EVENTS).forEach((event) => {
+        boxes[`e${event.id}`] = eventBox(event, "hr", SEVERITY_COLOURS[event.severity], selectEvent);
+      });
+      boxes.view = { type: "box", xMin: state.start, xMax: state.end, yScaleID: "hr", backgroundColor: "rgba(29, 39, 51, 0.08)", borderColor: "#1d2733", borderWidth: 1 };
+      overview.options.plugins.annotation.annotations = boxes;
+      overview.update("none");
+      element.dataset.events = String(api.events.length);
+      element.dataset.eventsDrawn = String(Object.keys(boxes).length - 1);
+    }
+
+    /* ---- strip ---- */
+    const strip = new Chart(stripCanvas, {
+      type: "line",
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        plugins: {
+          legend: { display: false },
+          tooltip: { enabled: false },
+          annotation: { annotations: {} },
+          zoom: {
+            limits: { x: { min: 0, max: duration, minRange: MIN_SPAN_S } },
+            pan: { enabled: true, mode: "x", onPanComplete: ({ chart }) => rangeChanged(chart) },
+            zoom: {
+              wheel: { enabled: true },
+              pinch: { enabled: true },
+              mode: "x",
+              onZoomComplete: ({ chart }) => rangeChanged(chart),
+            },
+          },
+        },
+        scales: {
+          x: { type: "linear", min: state.start, max: state.end, ticks: { callback: (v) => fmtTime(v, digitsFor(state.end - state.start)), maxTicksLimit: 10 } },
+          y: { title: { display: true, text: "mV" } },
+        },
+      },
+    });
+
+    function rangeChanged(chart) {
+      setRange(chart.scales.x.min, chart.scales.x.max, false);
+    }
+
+    function setRange(start, end, redraw) {
+      let span = Math.max(MIN_SPAN_S, Math.min(end - start, duration));
+      start = Math.max(0, Math.min(start, duration - span));
+      end = start + span;
+      state.start = start;
+      state.end = end;
+      element.dataset.start = start.toFixed(3);
+      element.dataset.end = end.toFixed(3);
+      label.textContent = `${fmtTime(start, 1)} – ${fmtTime(end, 1)} (${span < 120 ? span.toFixed(1) + " s" : (span / 60).toFixed(1) + " min"} shown)`;
+      if (redraw) {
+        strip.options.scales.x.min = start;
+        strip.options.scales.x.max = end;
+        strip.update("none");
+      }
+      const view = overview.options.plugins.annotation.annotations.view;
+      if (view) {
+        view.xMin = start;
+        view.xMax = end;
+        overview.update("none");
+      }
+      clearTimeout(state.timer);
+      element.dataset.state = "loading";
+      state.timer = setTimeout(loadStrip, 120);
+    }
+
+    async function loadStrip() {
+      const seq = ++state.seq;
+      const start = state.start, end = state.end;
+      const points = Math.max(10, Math.min(5000, Math.round(stripCanvas.clientWidth || 1000)));
+      element.dataset.state = "loading";
+      try {
+        const wantBeats = end - start <= BEATS_MAX_S;
+        const [env, beats] = await Promise.all([
+          getJSON(opts.urls.envelope, { start: start.toFixed(3), end: end.toFixed(3), points: points }),
+          wantBeats ? getJSON(opts.urls.beats, { start: start.toFixed(3), end: end.toFixed(3) }) : null,
+        ]);
+        if (seq !== state.seq) return; // a newer range was asked for meanwhile
+        state.envelope = env;
+        state.beats = beats;
+        drawStrip();
+        message.textContent = wantBeats ? "" : `Zoom in to ${BEATS_MAX_S / 60} minutes or less to see the beats.`;
+        element.dataset.state = "ready";
+        element.dataset.points = String(env.min[state.lead].length);
+        element.dataset.beats = String(beats ? beats.time_s.length : 0);
+      } catch (err) {
+        if (seq !== state.seq) return;
+        message.textContent = `Could not load the strip: ${err.message}`;
+        element.dataset.state = "error";
+      }
+    }
+
+    function drawStrip() {
+      const env = state.envelope, lead = state.lead;
+      if (!env) return;
+      const lo = env.min[lead], hi = env.max[lead];
+      const x0 = env.start_s, dt = env.bin_s, same = env.level === 0;
+      const low = new Array(lo.length), high = new Array(hi.length);
+      for (let i = 0; i < lo.length; i++) {
+        const x = x0 + (i + 0.5) * dt;
+        low[i] = { x: x, y: lo[i] };
+        high[i] = { x: x, y: hi[i] };
+      }
+      const datasets = [
+        { label: "max", data: high, borderColor: "#1d2733", borderWidth: 1, pointRadius: 0, fill: false },
+      ];
+      if (!same) {
+        datasets.push({ label: "min", data: low, borderColor: "#1d2733", borderWidth: 1, pointRadius: 0, fill: "-1", backgroundColor: "rgba(29, 39, 51, 0.35)" });
+      }
+      if (state.beats) {
+        const b = state.beats, marks = [], colours = [];
+        b.time_s.forEach((t, i) => {
+          // Mark the beat just above the highest point within 80 ms of it (its R wave).
+          const k0 = Math.max(0, Math.floor((t - 0.08 - x0) / dt));
+          const k1 = Math.min(hi.length - 1, Math.ceil((t + 0.08 - x0) / dt));
+          let top = -Infinity;
+          for (let k = k0; k <= k1; k++) top = Math.max(top, hi[k]);
+          const cls = b.classes[b.class[i]];
+          marks.push({ x: t, y: (Number.isFinite(top) ? top : 0) + 0.15 });
+          colours.push(BEAT_COLOURS[cls] || "#000");
+        });
+        datasets.push({ type: "scatter", label: "beats", data: marks, pointRadius: marks.length > 80 ? 2.5 : 4, pointBackgroundColor: colours, pointBorderWidth: 0, showLine: false });
+      }
+      strip.data.datasets = datasets;
+      const boxes = {};
+      const visible = api.events.filter((e) => e.end_s >= state.start - 1 && e.start_s <= state.end + 1);
+      mostSevere(visible, STRIP_MAX_EVENTS).forEach((event) => {
+        const colour = event.type === "anomaly" ? "rgba(179, 38, 30, 0.18)" : SEVERITY_COLOURS[event.severity].replace(/0\.\d+\)$/, "0.18)");
+        boxes[`e${event.id}`] = eventBox(event, "y", colour, opts.onEvent);
+        if (state.end - state.start > LABELS_MAX_S) return;
+        boxes[`l${event.id}`] = {
+          type: "label", xValue: (event.start_s + Math.max(event.end_s, event.start_s + 0.3)) / 2, yValue: (ctx) => ctx.chart.scales.y.max,
+          yAdjust: 10, content: typeName(event), font: { size: 11 }, color: "#1d2733",
+        };
+      });
+      strip.options.plugins.annotation.annotations = boxes;
+      strip.options.scales.x.min = state.start;
+      strip.options.scales.x.max = state.end;
+      strip.update("none");
+      element.dataset.stripEvents = String(visible.length);
+    }
+
+    function typeName(event) {
+      return (opts.eventNames && opts.eventNames[event.type]) || event.type.replace(/_/g, " ");
+    }
+
+    api.jumpTo = function (start, end) {
+      const span = Math.max(end - start, 4);
+      const pad = span * 0.25;
+      setRange(start - pad, start - pad + span + 2 * pad, true);
+    };
+    api.zoom = function (factor) {
+      const centre = (state.start + state.end) / 2;
+      const span = (state.end - state.start) / factor;
+      setRange(centre - span / 2, centre + span / 2, true);
+    };
+    api.setLead = function (index) {
+      state.lead = Math.max(0, Math.min(Number(index) || 0, (state.envelope ? state.envelope.min.length : 1) - 1));
+      leadSelect.value = String(state.lead);
+      drawStrip();
+    };
+    api.destroy = function () {
+      clearTimeout(state.timer);
+      overview.destroy();
+      strip.destroy();
+      element.textContent = "";
+    };
+
+    zoomIn.addEventListener("click", () => api.zoom(2));
+    zoomOut.addEventListener("click", () => api.zoom(0.5));
+    whole.addEventListener("click", () => {
+      const centre = (state.start + state.end) / 2;
+      setRange(centre - 150, centre + 150, true);
+    });
+    leadSelect.addEventListener("change", () => api.setLead(leadSelect.value));
+
+    api.ready = loadOverview()
+      .then(() => {
+        setRange(opts.start, opts.start + opts.span, true);
+        clearTimeout(state.timer);
+        return loadStrip();
+      })
+      .catch((err) => {
+        message.textContent = `Could not load the timeline: ${err.message}`;
+        element.dataset.state = "error";
+      });
+    return api;
+  }
+
+  window.BeatlineTimeline = { mount: mount, beatColours: BEAT_COLOURS, severityColours: SEVERITY_COLOURS };
+})();

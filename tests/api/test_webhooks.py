@@ -1,0 +1,180 @@
+"""Webhooks: API management, signed deliveries to a real HTTP server on 127.0.0.1, retries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from analysis import tasks, webhooks
+from analysis.models import Analysis, Webhook, WebhookDelivery
+from analysis.signals import analysis_finished
+from tests.api.helpers import API, assert_error
+
+
+class Receiver:
+    """A local HTTP server that answers the queued status codes and keeps what it received."""
+
+    def __init__(self):
+        self.codes: list[int] = []
+        self.received: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                code = receiver.codes.pop(0) if receiver.codes else 200
+                self.send_response(code)
+                self.end_headers()
+                self.wfile.write(b"ok" if code < 300 else b"try later")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def finished(alice, ecg_csv, settings):
+    """A succeeded analysis of alice's (rows only: webhooks do not read its results)."""
+    from recordings.models import Recording
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    recording = Recording.objects.create(
+        owner=alice,
+        name="holter",
+        format="csv",
+        main_file="h.csv",
+        sampling_rate=250,
+        n_samples=5000,
+        duration_s=20,
+    )
+    return Analysis.objects.create(recording=recording, status="succeeded", progress=100)
+
+
+def test_api_manages_webhooks(api_alice, api_bob):
+    created = api_alice.post(f"{API}/webhooks/", {"url": "http://127.0.0.1:9/a"}, format="json")
+    assert created.status_code == 201
+    hook = created.json()
+    assert len(hook["secret"]) == 64 and hook["active"] is True
+    bad = api_alice.post(f"{API}/webhooks/", {"url": "ftp://127.0.0.1/x"}, format="json")
+    assert "url" in assert_error(bad, 400, "invalid")["details"]
+    paused = api_alice.patch(f"{API}/webhooks/{hook['id']}/", {"active": False}, format="json")
+    assert paused.json()["active"] is False
+    assert api_alice.get(f"{API}/webhooks/").json()["count"] == 1
+    assert api_bob.get(f"{API}/webhooks/").json()["count"] == 0
+    assert api_alice.get(f"{API}/webhooks/{hook['id']}/deliveries/").json()["count"] == 0
+    assert api_alice.delete(f"{API}/webhooks/{hook['id']}/").status_code == 204
+    assert not Webhook.objects.exists()
+
+
+def test_finished_analysis_is_delivered_signed(
+    alice, finished, receiver, django_capture_on_commit_callbacks, api_alice
+):
+    hook = Webhook.objects.create(owner=alice, url=receiver.url)
+    Webhook.objects.create(owner=alice, url=receiver.url + "/paused", active=False)
+    with django_capture_on_commit_callbacks() as callbacks:
+        analysis_finished.send(sender=Analysis, analysis=finished)  # as the pipeline does
+    delivery = WebhookDelivery.objects.get()  # the paused webhook gets nothing
+    assert (delivery.webhook, delivery.event, delivery.status) == (
+        hook,
+        "analysis.succeeded",
+        "pending",
+    )
+    assert len(callbacks) == 1  # the worker task, sent once the transaction commits
+
+    tasks.deliver_webhook(delivery.pk)  # what the worker runs
+    headers, body = receiver.received[0]
+    expected = "sha256=" + hmac.new(hook.secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-Beatline-Signature"] == expected
+    assert headers["X-Beatline-Event"] == "analysis.succeeded"
+    assert headers["X-Beatline-Delivery"] == str(delivery.pk)
+    assert int(headers["X-Beatline-Timestamp"]) > 0
+    sent = json.loads(body)
+    assert sent["event"] == "analysis.succeeded"
+    assert sent["analysis"]["id"] == finished.pk and sent["analysis"]["status"] == "succeeded"
+    assert sent["analysis"]["url"].endswith(f"/api/v1/analyses/{finished.pk}/")
+    assert sent["recording"] == {"id": finished.recording.pk, "name": "holter"}
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
+    assert delivery.delivered_at is not None
+
+    # Sent once: a second signal or a re-delivered task sends nothing more.
+    analysis_finished.send(sender=Analysis, analysis=finished)
+    assert webhooks.attempt(delivery.pk) is None
+    assert len(receiver.received) == 1 and WebhookDelivery.objects.count() == 1
+    log = api_alice.get(f"{API}/webhooks/{hook.pk}/deliveries/").json()["results"]
+    assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 1)]
+
+
+def test_failures_retry_with_backoff_until_given_up(alice, finished, receiver, settings):
+    settings.WEBHOOK_BACKOFF_S = 30
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    Webhook.objects.create(owner=alice, url=receiver.url)
+    Analysis.objects.filter(pk=finished.pk).update(status="failed", error="bad signal")
+    finished.refresh_from_db()
+    (delivery,) = webhooks.queue_deliveries(finished)
+    assert (
+        delivery.event == "analysis.failed"
+        and delivery.payload["analysis"]["error"] == "bad signal"
+    )
+
+    receiver.codes = [500, 503, 500]
+    assert webhooks.attempt(delivery.pk) == 30
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+    assert "try later" in delivery.last_error and delivery.next_attempt_at is not None
+    assert webhooks.attempt(delivery.pk) == 60  # doubled
+    assert webhooks.attempt(delivery.pk) is None  # third failure: given up
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 3, None)
+    assert len(receiver.received) == 3
+    # The signature is over the same body every time.
+    assert len({headers["X-Beatline-Signature"] for headers, _ in receiver.received}) == 1
+
+
+def test_unreachable_url_and_recovery(alice, finished, receiver):
+    hook = Webhook.objects.create(owner=alice, url=receiver.url)
+    (delivery,) = webhooks.queue_deliveries(finished)
+    receiver.close()  # nothing listens on the port any more
+    assert webhooks.attempt(delivery.pk) == webhooks.backoff_s(1)
+    delivery.refresh_from_db()
+    assert delivery.last_status_code is None and "ConnectionError" in delivery.last_error
+    second = Receiver()
+    try:
+        Webhook.objects.filter(pk=hook.pk).update(url=second.url)
+        assert webhooks.attempt(delivery.pk) is None
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 2, "")
+    finally:
+        second.close()
+
+
+def test_private_addresses_are_refused_in_production(alice, finished, receiver, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    Webhook.objects.create(owner=alice, url=receiver.url)
+    (delivery,) = webhooks.queue_deliveries(finished)
+    assert webhooks.attempt(delivery.pk) is not None
+    delivery.refresh_from_db()
+    assert "non-public address" in delivery.last_error
+    assert receiver.received == []
