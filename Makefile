@@ -25,7 +25,7 @@ install: $(VENV)/.installed static/vendor/.installed
 
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -6,24 +6,35 @@ Every query is filtered by ``request.user``: other users' analyses and webhooks 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.decorators import api_view
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis import timeline
-from analysis.models import Analysis, Webhook
+from analysis import pdf, review, timeline
+from analysis.models import Analysis, Event, ReviewCase, Webhook
+from analysis.report import build_report
 from analysis.serializers import (
     AnalysisPage,
     AnalysisSerializer,
     AnalysisStatusSerializer,
     BeatsSerializer,
+    CaseEventSerializer,
+    CloseSerializer,
+    DecisionSerializer,
     EnvelopeSerializer,
     EventFilter,
     EventSerializer,
     RangeQuery,
+    ReportSerializer,
+    ReviewCaseDetailSerializer,
+    ReviewCaseSerializer,
+    ReviewQueueFilter,
     WebhookDeliverySerializer,
     WebhookSerializer,
     WindowsSerializer,
@@ -54,7 +65,7 @@ def page_of(request: Request, queryset, serializer) -> Response:
 
 class AnalysisFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=Analysis.Status.values, required=False)
-    recording = serializers.IntegerField(required=False, min_value=1)
+    recording = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 @extend_schema(
@@ -229,3 +240,166 @@ def webhook(request: Request, pk: int) -> Response:
 def webhook_deliveries(request: Request, pk: int) -> Response:
     hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
     return page_of(request, hook.deliveries.all(), WebhookDeliverySerializer)
+
+
+@extend_schema(
+    operation_id="analyses_report",
+    summary="The report: findings ranked and explained, symptom correlations, next steps",
+    responses=responses({200: ReportSerializer}, 409),
+)
+@api_view(["GET"])
+def report(request: Request, pk: int) -> Response:
+    return Response(ReportSerializer(build_report(succeeded(request, pk))).data)
+
+
+@extend_schema(
+    operation_id="analyses_report_pdf",
+    summary="The report as an A4 PDF",
+    responses=responses({(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}, 409),
+)
+@api_view(["GET"])
+def report_pdf(request: Request, pk: int) -> HttpResponse:
+    analysis = succeeded(request, pk)
+    response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")
+    name = f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Review actions: reviewers only (the Reviewers group, or staff); anyone else gets 403 ----------
+
+
+class IsReviewer(permissions.IsAuthenticated):
+    message = "Only reviewers can use the review API."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and review.is_reviewer(request.user)
+
+
+def review_case(pk: int) -> ReviewCase:
+    return get_object_or_404(
+        ReviewCase.objects.select_related("analysis__recording__owner", "claimed_by"), pk=pk
+    )
+
+
+def review_action(action):
+    """Run a review change; a change not allowed now (``ReviewError``) is a 409 with its reason."""
+    try:
+        return action()
+    except review.ReviewError as exc:
+        raise Conflict(str(exc), code="review_conflict") from exc
+
+
+class Conflict(BadRequest):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+@extend_schema(
+    operation_id="review_cases_list",
+    summary="The review queue: most severe first, then oldest",
+    parameters=[ReviewQueueFilter],
+    responses=responses({200: paginated("PaginatedReviewCaseList", ReviewCaseSerializer)}, 400),
+)
+@api_view(["GET"])
+@permission_classes([IsReviewer])
+def review_cases(request: Request) -> Response:
+    query = ReviewQueueFilter(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    cases = review.queue(
+        status=params.get("status"),
+        min_severity=params.get("min_severity"),
+        event_type=params.get("type"),
+        claimed_by=request.user if params.get("mine") else None,
+        search=params.get("q", ""),
+    )
+    return page_of(request, cases, ReviewCaseSerializer)
+
+
+@extend_schema(
+    operation_id="review_cases_retrieve",
+    summary="One case with its events and the decisions on them",
+    responses=responses({200: ReviewCaseDetailSerializer}),
+)
+@api_view(["GET"])
+@permission_classes([IsReviewer])
+def review_case_detail(request: Request, pk: int) -> Response:
+    return Response(ReviewCaseDetailSerializer(review_case(pk)).data)
+
+
+@extend_schema(
+    operation_id="review_cases_claim",
+    summary="Claim a pending case (409 if someone else did first)",
+    request=None,
+    responses=responses({200: ReviewCaseSerializer}, 409),
+)
+@api_view(["POST"])
+@permission_classes([IsReviewer])
+def review_claim(request: Request, pk: int) -> Response:
+    case = review_case(pk)
+    if not review.claim(case.pk, request.user) and case.claimed_by_id != request.user.pk:
+        raise Conflict(f"This case is {case.get_status_display()}.", code="review_conflict")
+    return Response(ReviewCaseSerializer(review_case(pk)).data)
+
+
+@extend_schema(
+    operation_id="review_cases_release",
+    summary="Give a claimed case back to the queue",
+    request=None,
+    responses=responses({200: ReviewCaseSerializer}, 409),
+)
+@api_view(["POST"])
+@permission_classes([IsReviewer])
+def review_release(request: Request, pk: int) -> Response:
+    case = review_case(pk)
+    review_action(lambda: review.release(case, request.user))
+    return Response(ReviewCaseSerializer(review_case(pk)).data)
+
+
+@extend_schema(
+    operation_id="review_cases_decide",
+    summary="Confirm, reject or relabel one event of a case you claimed",
+    request=DecisionSerializer,
+    responses=responses({200: CaseEventSerializer}, 400, 409, 415),
+)
+@api_view(["POST"])
+@permission_classes([IsReviewer])
+def review_decide(request: Request, pk: int, event_id: int) -> Response:
+    case = review_case(pk)
+    event = get_object_or_404(Event, pk=event_id, analysis_id=case.analysis_id)
+    data = DecisionSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = data.validated_data
+    review_action(
+        lambda: review.decide(
+            case,
+            event,
+            request.user,
+            fields["decision"],
+            new_type=fields.get("new_type", ""),
+            new_class=fields.get("new_class", ""),
+            note=fields.get("note", ""),
+        )
+    )
+    row = next(r for r in review.case_events(case) if r["id"] == event.pk)
+    return Response(row)
+
+
+@extend_schema(
+    operation_id="review_cases_close",
+    summary="Close a case you claimed with a conclusion; the owner is emailed",
+    request=CloseSerializer,
+    responses=responses({200: ReviewCaseSerializer}, 400, 409, 415),
+)
+@api_view(["POST"])
+@permission_classes([IsReviewer])
+def review_close(request: Request, pk: int) -> Response:
+    case = review_case(pk)
+    data = CloseSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = data.validated_data
+    review_action(
+        lambda: review.close(case, request.user, fields["conclusion"], fields.get("notes", ""))
+    )
+    return Response(ReviewCaseSerializer(review_case(pk)).data)

@@ -91,6 +91,7 @@ def report_pdf(report: Report) -> bytes:
     recording = analysis.recording
     styles = getSampleStyleSheet()
     body, small = styles["BodyText"], styles["Italic"]
+    styles["Heading2"].keepWithNext = 1
     story: list = []
 
     def para(text: str, style=body) -> None:

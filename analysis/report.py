@@ -6,7 +6,10 @@ render. Wording is for the person who wore the recorder; it is decision support,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Max, Sum
 
 from analysis.models import Analysis, Event
 from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
@@ -70,7 +73,6 @@ class Finding:
     total_s: float
     explanation: str
     example: Event
-    events: list[Event]
 
     @property
     def severity_word(self) -> str:
@@ -121,44 +123,92 @@ class Report:
         return max((f.severity for f in self.findings), default=0)
 
 
-def rank_findings(events: list[Event]) -> list[Finding]:
-    """One finding per event type, most severe first, then the most frequent."""
-    by_type: dict[str, list[Event]] = {}
-    for event in events:
-        by_type.setdefault(event.type, []).append(event)
-    findings = []
-    for kind, group in by_type.items():
-        example = max(group, key=lambda e: (e.severity, e.score, -e.start_s))
-        findings.append(
-            Finding(
-                type=kind,
-                label=EVENT_TYPES.get(kind, kind),
-                severity=max(e.severity for e in group),
-                count=len(group),
-                total_s=round(sum(max(e.end_s - e.start_s, 0.0) for e in group), 1),
-                explanation=EXPLANATIONS.get(kind, ""),
-                example=example,
-                events=group,
-            )
-        )
-    # Unreadable signal is about the recording, not the heart: it goes last whatever its count.
+def finding(kind: str, count: int, severity: int, total_s: float, example: Event) -> Finding:
+    return Finding(
+        type=kind,
+        label=EVENT_TYPES.get(kind, kind),
+        severity=severity,
+        count=count,
+        total_s=round(total_s, 1),
+        explanation=EXPLANATIONS.get(kind, ""),
+        example=example,
+    )
+
+
+def ranked(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then the most frequent; unreadable signal (about the recording, not the
+    heart) last whatever its count."""
     return sorted(
         findings, key=lambda f: (f.type == "unreadable", -f.severity, -f.count, f.example.start_s)
     )
 
 
-def correlate(symptoms, events: list[Event], slack_s: float = SYMPTOM_SLACK_S) -> list[Correlation]:
-    """Each reported symptom with the events overlapping its time (give or take ``slack_s``)."""
+def example_key(event: Event) -> tuple:
+    """The event shown for its type: the most severe, then the strongest, then the earliest."""
+    return (event.severity, event.score, -event.start_s)
+
+
+def rank_findings(events: list[Event]) -> list[Finding]:
+    """One finding per event type, from a list of events."""
+    by_type: dict[str, list[Event]] = {}
+    for event in events:
+        by_type.setdefault(event.type, []).append(event)
+    return ranked(
+        [
+            finding(
+                kind,
+                len(group),
+                max(e.severity for e in group),
+                sum(max(e.end_s - e.start_s, 0.0) for e in group),
+                max(group, key=example_key),
+            )
+            for kind, group in by_type.items()
+        ]
+    )
+
+
+def findings_of(analysis: Analysis) -> list[Finding]:
+    """``rank_findings`` of the analysis's events, computed in the database: a day-long recording
+    can have tens of thousands of events, and the report needs only one example per type."""
+    rows = analysis.events.values("type").annotate(
+        n=Count("id"), worst=Max("severity"), total=Sum(F("end_s") - F("start_s"))
+    )
+    out = []
+    for row in rows:
+        example = (
+            analysis.events.filter(type=row["type"])
+            .order_by("-severity", "-score", "start_s")
+            .first()
+        )
+        out.append(finding(row["type"], row["n"], row["worst"], max(row["total"] or 0, 0), example))
+    return ranked(out)
+
+
+def correlate(
+    symptoms,
+    events_between: Callable[[float, float], list[Event]],
+    slack_s: float = SYMPTOM_SLACK_S,
+) -> list[Correlation]:
+    """Each reported symptom with the events overlapping its time (give or take ``slack_s``);
+    ``events_between(lo, hi)`` gives the events overlapping [lo, hi]."""
     out = []
     for symptom in symptoms:
         if symptom.at_s is None:
             out.append(Correlation(symptom.kind, None, []))
             continue
         lo, hi = symptom.at_s - slack_s, symptom.at_s + symptom.duration_s + slack_s
-        near = [e for e in events if e.end_s >= lo and e.start_s <= hi and e.type != "unreadable"]
+        near = [e for e in events_between(lo, hi) if e.type != "unreadable"]
         near.sort(key=lambda e: (-e.severity, abs(e.start_s - symptom.at_s)))
         out.append(Correlation(symptom.kind, symptom.at_s, near))
     return out
+
+
+def in_list(events: list[Event]) -> Callable[[float, float], list[Event]]:
+    return lambda lo, hi: [e for e in events if e.end_s >= lo and e.start_s <= hi]
+
+
+def in_database(analysis: Analysis) -> Callable[[float, float], list[Event]]:
+    return lambda lo, hi: list(analysis.events.filter(end_s__gte=lo, start_s__lte=hi)[:1000])
 
 
 def next_steps(
@@ -206,11 +256,10 @@ def next_steps(
 
 
 def build_report(analysis: Analysis) -> Report:
-    events = list(analysis.events.all())
     questionnaire = getattr(analysis.recording, "questionnaire", None)
     symptoms = list(questionnaire.symptoms.all()) if questionnaire else []
-    findings = rank_findings(events)
-    correlations = correlate(symptoms, events)
+    findings = findings_of(analysis)
+    correlations = correlate(symptoms, in_database(analysis))
     return Report(
         analysis=analysis,
         findings=findings,

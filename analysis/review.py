@@ -271,11 +271,16 @@ def notify_owner(case_id: int) -> None:
 # Reading a case ----------------------------------------------------------------------------------
 
 
-def case_events(case: ReviewCase) -> list[dict]:
-    """The case's events with the current decision on each, in time order, ready for JSON."""
-    decisions = {d.event_id: d for d in case.decisions.select_related("reviewer")}
+def case_events(case: ReviewCase, events: QuerySet[Event] | None = None) -> list[dict]:
+    """The case's events (or ``events`` of them) with the current decision on each, in time order,
+    ready for JSON."""
+    events = case.analysis.events.all() if events is None else events
+    decisions = {
+        d.event_id: d
+        for d in case.decisions.filter(event__in=events.values("pk")).select_related("reviewer")
+    }
     rows = []
-    for event in case.analysis.events.all():
+    for event in events:
         d = decisions.get(event.pk)
         rows.append(
             {

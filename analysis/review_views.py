@@ -14,9 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis import review, timeline
-from analysis.models import Event, ReviewCase
+from analysis.models import Event, EventReview, ReviewCase
 from mlcore.findings import EVENT_TYPES
 from mlcore.segment import AAMI_CLASSES
+
+# A 24-hour recording can have thousands of events; the page lists this many (filter by type).
+MAX_EVENTS_SHOWN = 500
 
 
 def reviewer_required(view):
@@ -82,7 +85,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 @reviewer_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
-    events = review.case_events(case)
+    event_type = request.GET.get("type") if request.GET.get("type") in EVENT_TYPES else ""
+    events = case.analysis.events.all()
+    if event_type:
+        events = events.filter(type=event_type)
+    n_events = events.count()
     return render(
         request,
         "review/case.html",
@@ -90,11 +97,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "analysis": case.analysis,
             "recording": case.analysis.recording,
-            "events": events,
+            "events": review.case_events(case, events[:MAX_EVENTS_SHOWN]),
+            "n_events": n_events,
+            "event_type": event_type,
+            "types_found": set(case.analysis.events.values_list("type", flat=True)),
             "can_edit": case.status == ReviewCase.Status.IN_REVIEW
             and case.claimed_by_id == request.user.pk,
             "event_types": EVENT_TYPES.items(),
             "aami_classes": AAMI_CLASSES,
+            "decisions": EventReview.Decision.values,
             "audit": case.audit.select_related("actor"),
             "leads_json": json.dumps(case.analysis.recording.lead_names),
         },
@@ -151,7 +162,7 @@ def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("review_case", pk=case.pk)
     if wants_json(request):
-        row = next(r for r in review.case_events(case) if r["id"] == event.pk)
+        [row] = review.case_events(case, Event.objects.filter(pk=event.pk))
         return JsonResponse({"event": row})
     return redirect(f"{case_url(case)}#event-{event.pk}")
 
@@ -182,37 +193,42 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
 # Timeline data for reviewers (the owner's endpoints in analysis/views.py are owner-only) ----------
 
 
-def case_data(view):
-    """Reviewer-only JSON for a case's analysis; a bad range is a 400 with a message."""
+def case_data(needs_results: bool = True):
+    """Reviewer-only JSON for a case's analysis: a bad range is a 400, missing results a 409."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, pk: int) -> JsonResponse:
-        analysis = get_case(pk).analysis
-        try:
-            return JsonResponse(view(request, analysis))
-        except timeline.RangeError as exc:
-            return JsonResponse({"error": str(exc)}, status=400)
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, pk: int) -> JsonResponse:
+            analysis = get_case(pk).analysis
+            if needs_results and not analysis.artefacts.get("results"):
+                return JsonResponse({"error": "This analysis has no stored results."}, status=409)
+            try:
+                return JsonResponse(view(request, analysis))
+            except timeline.RangeError as exc:
+                return JsonResponse({"error": str(exc)}, status=400)
 
-    return reviewer_required(wrapper)
+        return reviewer_required(wrapper)
+
+    return decorate
 
 
-@case_data
+@case_data(needs_results=False)
 def events_json(request, analysis) -> dict:
     return {"events": review.case_events(analysis.review)}
 
 
-@case_data
+@case_data()
 def envelope_json(request, analysis) -> dict:
     start, end, points = timeline.parse_range(request.GET, analysis.recording.duration_s)
     return timeline.envelope(analysis, start, end, points)
 
 
-@case_data
+@case_data()
 def beats_json(request, analysis) -> dict:
     start, end, _ = timeline.parse_range(request.GET, analysis.recording.duration_s)
     return timeline.beats(analysis, start, end)
 
 
-@case_data
+@case_data()
 def windows_json(request, analysis) -> dict:
     return timeline.windows(analysis)

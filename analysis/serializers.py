@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from analysis.models import Analysis, Event, Webhook, WebhookDelivery
+from analysis import review
+from analysis.models import Analysis, Event, EventReview, ReviewCase, Webhook, WebhookDelivery
 from analysis.timeline import MAX_POINTS
 from ecgsite.api import paginated
 from mlcore.findings import EVENT_TYPES
+from mlcore.segment import AAMI_CLASSES
 
 
 class AnalysisStatusSerializer(serializers.ModelSerializer):
@@ -171,3 +174,129 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "payload",
         ]
         read_only_fields = fields
+
+
+class FindingSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    severity = serializers.IntegerField()
+    severity_word = serializers.CharField()
+    count = serializers.IntegerField()
+    total_s = serializers.FloatField()
+    explanation = serializers.CharField()
+    example = EventSerializer(help_text="the event shown as its example")
+
+
+class CorrelationSerializer(serializers.Serializer):
+    symptom = serializers.CharField()
+    label = serializers.CharField()
+    at_s = serializers.FloatField(allow_null=True)
+    matches = serializers.SerializerMethodField(help_text="events within the slack of the symptom")
+
+    def get_matches(self, correlation) -> list[int]:
+        return [event.pk for event in correlation.events]
+
+
+class ReportSerializer(serializers.Serializer):
+    """The report as the page and the PDF show it (analysis/report.py)."""
+
+    analysis = serializers.IntegerField(source="analysis.pk")
+    recording = serializers.CharField(source="analysis.recording.name")
+    highest_severity = serializers.IntegerField(help_text="0: no findings")
+    findings = FindingSerializer(many=True)
+    correlations = CorrelationSerializer(many=True)
+    next_steps = serializers.ListField(child=serializers.CharField())
+    questionnaire_answered = serializers.SerializerMethodField()
+    summary = serializers.JSONField()
+    model_versions = serializers.JSONField()
+    disclaimer = serializers.CharField()
+
+    def get_questionnaire_answered(self, report) -> bool:
+        return report.questionnaire is not None
+
+
+class ReviewCaseSerializer(serializers.ModelSerializer):
+    recording = serializers.CharField(source="analysis.recording.name", read_only=True)
+    owner = serializers.CharField(source="analysis.recording.owner.username", read_only=True)
+    claimed_by = serializers.CharField(
+        source="claimed_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = ReviewCase
+        fields = [
+            "id",
+            "analysis",
+            "recording",
+            "owner",
+            "status",
+            "claimed_by",
+            "claimed_at",
+            "conclusion",
+            "notes",
+            "closed_at",
+            "created",
+        ]
+        read_only_fields = fields
+
+
+class CaseEventSerializer(serializers.Serializer):
+    """An event of a case with the current decision on it (``analysis.review.case_events``)."""
+
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    start_s = serializers.FloatField()
+    end_s = serializers.FloatField()
+    lead = serializers.CharField(allow_blank=True)
+    severity = serializers.IntegerField()
+    score = serializers.FloatField()
+    beats = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True)
+    decision = serializers.CharField(allow_blank=True, help_text='"": not decided yet')
+    new_type = serializers.CharField(allow_blank=True)
+    new_class = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    reviewer = serializers.CharField(allow_blank=True)
+
+
+class ReviewCaseDetailSerializer(ReviewCaseSerializer):
+    events = serializers.SerializerMethodField()
+
+    class Meta(ReviewCaseSerializer.Meta):
+        fields = [*ReviewCaseSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+    @extend_schema_field(CaseEventSerializer(many=True))
+    def get_events(self, case: ReviewCase) -> list[dict]:
+        return review.case_events(case)
+
+
+class ReviewQueueFilter(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["all", *ReviewCase.Status.values],
+        required=False,
+        help_text="default: the open cases (pending and in review)",
+    )
+    min_severity = serializers.ChoiceField(choices=[1, 2, 3], required=False)
+    type = serializers.ChoiceField(choices=list(EVENT_TYPES), required=False)
+    mine = serializers.BooleanField(required=False, help_text="only the cases you claimed")
+    q = serializers.CharField(required=False, max_length=100, help_text="recording or owner")
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=EventReview.Decision.values)
+    new_type = serializers.ChoiceField(
+        choices=list(EVENT_TYPES), required=False, allow_blank=True, help_text="relabel only"
+    )
+    new_class = serializers.ChoiceField(
+        choices=list(AAMI_CLASSES), required=False, allow_blank=True, help_text="relabel only"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CloseSerializer(serializers.Serializer):
+    conclusion = serializers.CharField(max_length=10000, help_text="for the owner")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, help_text="internal"
+    )

@@ -20,6 +20,11 @@ urlpatterns = [
         recordings_api.recording_analyses,
         name="api_recording_analyses",
     ),
+    path(
+        "recordings/<int:pk>/questionnaire/",
+        recordings_api.questionnaire,
+        name="api_recording_questionnaire",
+    ),
     path("analyses/", analysis_api.analyses, name="api_analyses"),
     path("analyses/<int:pk>/", analysis_api.analysis, name="api_analysis"),
     path("analyses/<int:pk>/status/", analysis_api.analysis_status, name="api_analysis_status"),
@@ -27,6 +32,8 @@ urlpatterns = [
     path("analyses/<int:pk>/envelope/", analysis_api.envelope, name="api_analysis_envelope"),
     path("analyses/<int:pk>/beats/", analysis_api.beats, name="api_analysis_beats"),
     path("analyses/<int:pk>/windows/", analysis_api.windows, name="api_analysis_windows"),
+    path("analyses/<int:pk>/report/", analysis_api.report, name="api_analysis_report"),
+    path("analyses/<int:pk>/report.pdf", analysis_api.report_pdf, name="api_analysis_report_pdf"),
     path("webhooks/", analysis_api.webhooks, name="api_webhooks"),
     path("webhooks/<int:pk>/", analysis_api.webhook, name="api_webhook"),
     path(
@@ -34,7 +41,17 @@ urlpatterns = [
         analysis_api.webhook_deliveries,
         name="api_webhook_deliveries",
     ),
+    path("review/cases/", analysis_api.review_cases, name="api_review_cases"),
+    path("review/cases/<int:pk>/", analysis_api.review_case_detail, name="api_review_case"),
+    path("review/cases/<int:pk>/claim/", analysis_api.review_claim, name="api_review_claim"),
+    path("review/cases/<int:pk>/release/", analysis_api.review_release, name="api_review_release"),
+    path(
+        "review/cases/<int:pk>/events/<int:event_id>/decision/",
+        analysis_api.review_decide,
+        name="api_review_decide",
+    ),
+    path("review/cases/<int:pk>/close/", analysis_api.review_close, name="api_review_close"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    re_path(r"^(?P<path>.*)$", not_found),
+    re_path(r"^(?P<path>[\s\S]*)$", not_found),  # any character, newlines too
 ]

@@ -120,7 +120,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"data_folder_in": str(BROKER_DIR), "data_folder_out": str(BROKER_DIR), "polling_interval": 0.2}
+    {
+        "data_folder_in": str(BROKER_DIR),
+        "data_folder_out": str(BROKER_DIR),
+        "control_folder": str(BROKER_DIR / "control"),
+        "polling_interval": 0.2,
+    }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
@@ -137,7 +142,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 if CELERY_BROKER_URL.startswith("filesystem"):
-    BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
 
 # Analysis: long recordings are cut into chunks analysed in parallel by the workers.
 ANALYSIS_CHUNK_S = float(os.environ.get("ANALYSIS_CHUNK_S", 1800))
@@ -176,6 +181,7 @@ SPECTACULAR_SETTINGS = {
         "AnalysisStatusEnum": "analysis.models.Analysis.Status",
         "RecordingStatusEnum": "recordings.serializers.STATUS_CHOICES",
         "DeliveryStatusEnum": "analysis.models.WebhookDelivery.Status",
+        "ReviewStatusEnum": "analysis.models.ReviewCase.Status",
     },
 }
 WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", 10))

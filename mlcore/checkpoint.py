@@ -149,7 +149,9 @@ def _metrics_table(metrics: dict) -> list[str]:
             )
     scalars = {k: v for k, v in metrics.items() if isinstance(v, int | float)}
     if scalars:
-        lines += [""] + [f"- {k}: {v:.4g}" for k, v in scalars.items()]
+        lines += [""] + [
+            f"- {k}: {v}" if isinstance(v, int) else f"- {k}: {v:.4g}" for k, v in scalars.items()
+        ]
     return lines
 
 
@@ -178,10 +180,12 @@ def write_model_card(folder: Path) -> None:
         "",
         "## Training",
         "",
-        f"- model: `{config['model']}` {json.dumps(config['params'])}",
+        f"- model: `{config['model']}` {json.dumps(config['params'])} (n_leads counts input "
+        "channels: leads, then as many difference channels with input beat+diff)",
         f"- parameters: {config.get('n_parameters', '?')}",
         f"- settings: {json.dumps(config.get('training', {}))}",
-        f"- training time: {config.get('train_time_s', 0):.0f} s on 2 CPU threads",
+        f"- training time: {config.get('train_time_s', 0):.0f} s on "
+        f"{config.get('threads', '?')} CPU thread(s), machine shared with other jobs",
         "",
         "Command:",
         "",

@@ -20,7 +20,7 @@ from mlcore.segment import BeatSet
 
 DEFAULT_CLASSIFIER = "cnn-mitdb"
 DEFAULT_AUTOENCODER = "ae-mitdb"
-BATCH = 4096
+BATCH = 1024
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,19 @@ def _record_beats(path: Path, leads: int, read_record) -> BeatDataset | None:
         groups=np.full(int(keep.sum()), f"review:{path.name}").astype(str),
         classes=AAMI_CLASSES,
     )
+
+
+def append_reviewed(train: BeatDataset, folder: Path | None, leads: int) -> tuple[BeatDataset, int]:
+    """``train`` plus the reviewed beats exported to ``folder`` (if any): (dataset, beats added).
+
+    For ``python -m mlcore.train --reviewed-labels FOLDER``: call on the training split only, so
+    validation and test records stay untouched.
+    """
+    if folder is None:
+        return train, 0
+    if not Path(folder).is_dir():
+        raise FileNotFoundError(f"no review label export at {folder}")
+    extra = reviewed_beats(folder, leads=leads)
+    if extra is None:
+        return train, 0
+    return concat([train, extra]), len(extra)

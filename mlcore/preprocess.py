@@ -143,6 +143,8 @@ def resample(x: np.ndarray, fs_in: float, fs_out: float) -> np.ndarray:
     """Polyphase resampling (anti-aliased) from ``fs_in`` to ``fs_out``."""
     fs_in, fs_out = check_fs(fs_in), check_fs(fs_out)
     x = as_signal_array(x, fs_in, min_seconds=0)
+    if x.shape[-1] < 2:
+        raise SignalError("the signal is too short to resample: it needs at least 2 samples")
     if fs_in == fs_out:
         return x.copy()
     ratio = Fraction(fs_out / fs_in).limit_denominator(1000)

@@ -12,9 +12,10 @@ A QRS-energy detector in the Pan-Tompkins family, made robust for whole recordin
 4. search-back: a gap well over the local RR interval is searched again with a lower threshold,
    for candidates that show in every clean lead;
 5. intruders: a weak or single-lead detection squeezed between two beats one normal RR apart is
-   dropped (a real premature beat is followed by a pause);
-6. each detection is moved to the largest deflection of the lightly smoothed, baseline-corrected
-   signal within 60 ms, on the lead that shows that beat best.
+   dropped (a real premature beat is followed by a pause); where no lead is clean, "weak" means
+   clearly smaller than its neighbours;
+6. each detection is moved to the R wave (the first major deflection) of the lightly smoothed,
+   baseline-corrected signal within 60 ms, on the lead that shows that beat best.
 
 Above 300 Hz the envelope is computed on a decimated copy (speed only); the thresholds were tuned on
 the MIT-BIH Arrhythmia Database (see docs/benchmarks.md).
@@ -36,6 +37,8 @@ INTEGRATION_S = 0.12
 BLOCK_S = 2.0
 SCALE_BLOCKS = 15  # running median over 30 s of 2-s blocks
 REFINE_S = 0.06
+BASELINE_S = 0.25
+R_WAVE_FRACTION = 0.5
 MIN_SECONDS = 1.0
 NOISE_FLOOR = 0.12
 ARTEFACT_RATIO = 3.0
@@ -52,6 +55,8 @@ SEARCH_BACK_AGREEMENT = 0.3
 USABLE_WEIGHT = 0.05
 INTRUDER_HEIGHT = 0.55
 INTRUDER_AGREEMENT = 0.25
+NOISY_WEIGHT = 0.3
+NOISY_INTRUDER_HEIGHT = 0.8
 
 
 def _block_reduce(x: np.ndarray, block: int, func) -> np.ndarray:
@@ -114,6 +119,7 @@ def lead_envelopes(x: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def combine(norm: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Weighted mean of the per-lead envelopes: one envelope for all leads."""
     return ((norm * weight).sum(axis=0) / weight.sum(axis=0)).astype(np.float32)
 
 
@@ -216,6 +222,9 @@ def _drop_intruders(beats, env, peaks, weight, fs) -> np.ndarray:
         neighbours = 0.5 * (h[:-2] + h[2:])
         weak = h[1:-1] < INTRUDER_HEIGHT * neighbours
         weak |= _agreement(peaks, weight, beats[1:-1]) < INTRUDER_AGREEMENT
+        # Where no lead is clean, a squeezed beat must be about as tall as its neighbours.
+        noisy = weight[:, beats[1:-1]].max(axis=0) < NOISY_WEIGHT
+        weak |= noisy & (h[1:-1] < NOISY_INTRUDER_HEIGHT * neighbours)
         drop = np.nonzero(squeezed & weak)[0] + 1
         if len(drop) == 0:
             return beats
@@ -253,27 +262,45 @@ def _decimate(x: np.ndarray, fs: float) -> tuple[np.ndarray, int]:
 
 
 def _refine(x: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
-    """Move each beat to the largest deflection of the lightly smoothed lead that shows it best.
+    """Move each beat to its R peak on the lead that shows it best.
 
-    Only short windows around the beats are filtered (a ~12 ms moving average against spikes and
-    the window median against baseline), which is much cheaper than filtering the whole record.
+    Only short windows around the beats are filtered (a ~12 ms moving average against spikes, and
+    the median of a wider window as baseline), which is much cheaper than filtering the whole
+    record. Choosing the first major deflection rather than the largest keeps the fiducial on the R
+    wave of wide complexes (paced, bundle-branch block) instead of a deep S wave.
     """
     if len(beats) == 0:
         return beats
     half = max(1, int(REFINE_S * fs))
     margin = max(1, int(0.012 * fs))
+    wide = max(half + margin, int(BASELINE_S * fs))
     n = x.shape[-1]
-    offsets = np.arange(-half - margin, half + margin + 1)
-    idx = np.clip(beats[:, None] + offsets[None, :], 0, n - 1)  # (n_beats, w)
-    win = uniform_filter1d(x[:, idx], size=margin, axis=-1)[:, :, margin:-margin]
-    idx = idx[:, margin:-margin]
-    win = win - np.median(win, axis=2, keepdims=True)  # (n_leads, n_beats, w)
+    offsets = np.arange(-wide, wide + 1)
+    idx_all = np.clip(beats[:, None] + offsets[None, :], 0, n - 1)  # (n_beats, w)
+    raw = x[:, idx_all]
+    base = np.median(raw, axis=2, keepdims=True)
+    core = slice(wide - half, wide + half + 1)
+    win = uniform_filter1d(
+        raw[:, :, core.start - margin : core.stop + margin], size=margin, axis=-1
+    )
+    win = win[:, :, margin:-margin] - base  # (n_leads, n_beats, w)
+    idx = idx_all[:, core]
     # Lead choice per beat: largest peak-to-peak relative to the lead's typical QRS.
     p2p = win.max(axis=2) - win.min(axis=2)
     typical = np.median(p2p, axis=1, keepdims=True) + 1e-12
     lead = np.argmax(p2p / typical, axis=0)
-    chosen = win[lead, np.arange(len(beats))]
-    return idx[np.arange(len(beats)), np.argmax(np.abs(chosen), axis=1)]
+    rows = np.arange(len(beats))
+    chosen = win[lead, rows]
+    # The R wave is the first major deflection: take the earlier of the two extrema unless it is
+    # less than R_WAVE_FRACTION of the later one (polarity-free, so inverted leads work too).
+    i_top, i_bottom = np.argmax(chosen, axis=1), np.argmin(chosen, axis=1)
+    v_top, v_bottom = chosen.max(axis=1), -chosen.min(axis=1)
+    top_first = i_top < i_bottom
+    first = np.where(top_first, v_top, v_bottom)
+    second = np.where(top_first, v_bottom, v_top)
+    take_first = first >= R_WAVE_FRACTION * second
+    pick = np.where(take_first == top_first, i_top, i_bottom)
+    return idx[rows, pick]
 
 
 def detect_rpeaks(x: np.ndarray, fs: float) -> np.ndarray:

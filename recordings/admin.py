@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from recordings.models import Recording, RecordingFile
+from recordings.models import Questionnaire, Recording, RecordingFile, Symptom
 
 
 class RecordingFileInline(admin.TabularInline):
@@ -15,3 +15,15 @@ class RecordingAdmin(admin.ModelAdmin):
     list_filter = ("format", "created")
     search_fields = ("name", "owner__username", "owner__email")
     inlines = [RecordingFileInline]
+
+
+class SymptomInline(admin.TabularInline):
+    model = Symptom
+    extra = 0
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ("recording", "age", "sex", "updated")
+    search_fields = ("recording__name", "recording__owner__username")
+    inlines = [SymptomInline]

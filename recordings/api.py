@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,8 +22,13 @@ from analysis.models import Analysis
 from analysis.serializers import AnalysisPage, AnalysisSerializer
 from ecgsite.api import BadRequest, Pagination, UploadRateThrottle, paginated, responses, throttle
 from recordings.ingest import UploadError, ingest
-from recordings.models import Recording
-from recordings.serializers import RecordingFilter, RecordingSerializer, UploadSerializer
+from recordings.models import Questionnaire, Recording
+from recordings.serializers import (
+    QuestionnaireSerializer,
+    RecordingFilter,
+    RecordingSerializer,
+    UploadSerializer,
+)
 
 
 def own_recordings(request: Request) -> QuerySet[Recording]:
@@ -158,3 +163,28 @@ def recording_analyses(request: Request, pk: int) -> Response:
     paginator = Pagination()
     page = paginator.paginate_queryset(rec.analyses.all(), request)
     return paginator.get_paginated_response(AnalysisSerializer(page, many=True).data)
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="recordings_questionnaire",
+    summary="The symptom questionnaire of the recording (answered false until saved)",
+    responses=responses({200: QuestionnaireSerializer}),
+)
+@extend_schema(
+    methods=["PUT"],
+    operation_id="recordings_questionnaire_update",
+    summary="Save the answers, replacing earlier ones; the report relates symptoms to findings",
+    request=QuestionnaireSerializer,
+    responses=responses({200: QuestionnaireSerializer}, 400, 415),
+)
+@api_view(["GET", "PUT"])
+@parser_classes([JSONParser])
+def questionnaire(request: Request, pk: int) -> Response:
+    rec = own_recording(request, pk)
+    if request.method == "PUT":
+        answers = QuestionnaireSerializer(data=request.data, context={"recording": rec})
+        answers.is_valid(raise_exception=True)
+        return Response(QuestionnaireSerializer(answers.save_answers()).data)
+    existing = Questionnaire.objects.filter(recording=rec).first()
+    return Response(QuestionnaireSerializer(existing or Questionnaire(recording=rec)).data)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import reverse
 from rest_framework import serializers
 
-from recordings.models import Recording, RecordingFile
+from recordings.models import (
+    CONDITIONS,
+    SYMPTOMS,
+    Questionnaire,
+    Recording,
+    RecordingFile,
+    Symptom,
+)
 
 
 class RecordingFileSerializer(serializers.ModelSerializer):
@@ -87,3 +95,101 @@ class RecordingFilter(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=200, help_text="name contains")
     created_after = serializers.DateTimeField(required=False)
     created_before = serializers.DateTimeField(required=False)
+
+
+class SymptomSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=list(SYMPTOMS))
+    at_s = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="seconds from the recording start; null: not timed",
+    )
+
+    class Meta:
+        model = Symptom
+        fields = ["kind", "at_s"]
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    """The answers as a whole: a PUT replaces them, symptoms included."""
+
+    answered = serializers.SerializerMethodField(help_text="false until the answers are saved")
+    age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    sex = serializers.ChoiceField(
+        choices=["", *Questionnaire.Sex.values], required=False, help_text='"": not said'
+    )
+    conditions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(CONDITIONS)), required=False, max_length=20
+    )
+    other_conditions = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, trim_whitespace=True
+    )
+    medication = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, trim_whitespace=True
+    )
+    symptoms = SymptomSerializer(many=True, required=False, max_length=200)
+    updated = serializers.DateTimeField(read_only=True, allow_null=True, help_text="null: never")
+
+    class Meta:
+        model = Questionnaire
+        fields = [
+            "answered",
+            "age",
+            "sex",
+            "conditions",
+            "other_conditions",
+            "medication",
+            "symptoms",
+            "updated",
+        ]
+        read_only_fields = ["answered", "updated"]
+
+    def get_answered(self, obj) -> bool:
+        return obj.pk is not None
+
+    def to_representation(self, instance: Questionnaire) -> dict:
+        if instance.pk is None:  # not answered yet: the empty answers
+            return {
+                "answered": False,
+                "age": None,
+                "sex": "",
+                "conditions": [],
+                "other_conditions": "",
+                "medication": "",
+                "symptoms": [],
+                "updated": None,
+            }
+        return super().to_representation(instance)
+
+    def validate_symptoms(self, symptoms: list[dict]) -> list[dict]:
+        duration = self.context["recording"].duration_s
+        for symptom in symptoms:
+            at = symptom.get("at_s")
+            if at is not None and at > duration:
+                raise serializers.ValidationError(
+                    f"at_s {at:g} is after the end of the recording ({duration:.0f} s)."
+                )
+        return symptoms
+
+    def save_answers(self) -> Questionnaire:
+        """Replace the recording's answers with these, in one transaction."""
+        data = self.validated_data
+        recording = self.context["recording"]
+        with transaction.atomic():
+            questionnaire, _ = Questionnaire.objects.update_or_create(
+                recording=recording,
+                defaults={
+                    "age": data.get("age"),
+                    "sex": data.get("sex", ""),
+                    "conditions": list(dict.fromkeys(data.get("conditions", []))),
+                    "other_conditions": data.get("other_conditions", ""),
+                    "medication": data.get("medication", ""),
+                },
+            )
+            questionnaire.symptoms.all().delete()
+            Symptom.objects.bulk_create(
+                Symptom(questionnaire=questionnaire, kind=s["kind"], at_s=s.get("at_s"))
+                for s in data.get("symptoms", [])
+            )
+        return questionnaire

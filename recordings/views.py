@@ -59,9 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     elif status in Analysis.Status.values:
         recordings = recordings.filter(latest_status=status)
     elif status == "flagged":
-        flagged = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
         recordings = recordings.annotate(
-            latest_flagged=Subquery(flagged.values("flagged")[:1])
+            latest_flagged=Subquery(latest.values("flagged")[:1])
         ).filter(latest_flagged=True)
     filters = {
         "from": start.isoformat() if start else "",
@@ -108,7 +107,8 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recording = own_recording(request, pk)
     analyses = list(recording.analyses.all())
     latest = analyses[0] if analyses else None
-    shown = latest if latest and latest.status == Analysis.Status.SUCCEEDED else None
+    # The newest analysis with results: a re-run in progress (or failed) keeps the last timeline.
+    shown = next((a for a in analyses if a.status == Analysis.Status.SUCCEEDED), None)
     events = list(shown.events.all()[:EVENTS_LISTED]) if shown else []
     return render(
         request,
@@ -155,9 +155,9 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Thank you: your answers are saved and used in the report.")
-        latest = recording.latest_analysis
-        if latest and latest.status == Analysis.Status.SUCCEEDED:
-            return redirect("analysis_report", latest.pk)
+        done = recording.analyses.filter(status=Analysis.Status.SUCCEEDED).first()
+        if done:
+            return redirect("analysis_report", done.pk)
         return redirect(recording)
     status = 400 if form.errors else 200
     return render(

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mlcore.errors import SignalError
 from mlcore.paths import mitdb_dir
 
 CHUNK_S = 600.0
@@ -138,12 +139,14 @@ def build_day(data_dir: Path, out_dir: Path) -> tuple[Path, np.ndarray, list[tup
 
     paths = list_records(data_dir, None)
     refs, excluded, offset = [], [], 0
-    gains = baselines = None
+    gains = baselines = fs = None
     with open(out_dir / "day.dat", "wb") as dat:
         for path in paths:
             rec = wfdb.rdrecord(str(path), physical=False)
             if gains is None:
-                gains, baselines = rec.adc_gain, rec.baseline
+                gains, baselines, fs = rec.adc_gain, rec.baseline, rec.fs
+            if rec.fs != fs or rec.n_sig != 2:
+                raise SignalError(f"{path.name}: every record must have 2 leads at {fs:g} Hz")
             digital = rec.d_signal.astype(np.int64)
             # Put every record on the first record's scale (MIT-BIH: all 200 adu/mV, baseline 1024).
             physical = (digital - np.array(rec.baseline)) / np.array(rec.adc_gain)
@@ -154,8 +157,7 @@ def build_day(data_dir: Path, out_dir: Path) -> tuple[Path, np.ndarray, list[tup
             refs.append(beats + offset)
             excluded.extend((int(s) + offset, int(e) + offset) for s, e in vf)
             offset += rec.sig_len
-    fs = 360
-    lines = [f"day 2 {fs} {offset}"]
+    lines = [f"day 2 {fs:g} {offset}"]
     for lead in range(2):
         lines.append(
             f"day.dat 16 {gains[lead]:g}/mV 16 0 {int(baselines[lead])} 0 0 lead{lead + 1}"
@@ -212,6 +214,7 @@ def stream_worker(path: str) -> None:
     np.save(Path(path).with_name("peaks.npy"), peaks)
     hours = info.n_samples / fs / 3600
     result = {
+        "fs": fs,
         "seconds": seconds,
         "cpu_s": cpu_s,
         "import_s": import_s,
@@ -222,7 +225,7 @@ def stream_worker(path: str) -> None:
 
 
 def day_run(data_dir: Path) -> dict:
-    from mlcore.evaluate.rpeaks import MATCH_WINDOW_S, _outside, match_beats
+    from mlcore.evaluate.rpeaks import MATCH_WINDOW_S, drop_excluded, match_beats
 
     with tempfile.TemporaryDirectory(prefix="beatline-bench-") as tmp:
         t0 = time.perf_counter()
@@ -236,7 +239,9 @@ def day_run(data_dir: Path) -> dict:
         peaks = np.load(Path(tmp) / "peaks.npy")
     intervals = np.asarray(excluded, dtype=np.int64).reshape(-1, 2)
     tp, fn, fp = match_beats(
-        _outside(ref, intervals), _outside(peaks, intervals), int(round(MATCH_WINDOW_S * 360))
+        drop_excluded(ref, intervals),
+        drop_excluded(peaks, intervals),
+        int(round(MATCH_WINDOW_S * result["fs"])),
     )
     result |= {"tp": tp, "fn": fn, "fp": fp, "se": tp / (tp + fn), "ppv": tp / (tp + fp)}
     print(

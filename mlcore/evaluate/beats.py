@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -117,6 +116,7 @@ def plot_reconstructions(model, x: np.ndarray, labels: list[str], path: Path) ->
     with torch.inference_mode():
         xt = torch.from_numpy(np.ascontiguousarray(x, np.float32))
         recon = model.model(xt).numpy()
+        x = model.model.target(xt).numpy()
         err = model.model.score(xt).numpy()
     fig, axes = plt.subplots(1, len(x), figsize=(2.6 * len(x), 2.4), squeeze=False)
     for ax, beat, rec, e, label in zip(axes[0], x, recon, err, labels, strict=True):
@@ -160,9 +160,17 @@ def run(args: argparse.Namespace) -> int:
     y = np.concatenate(labels)
     out = np.concatenate(outputs)
     elapsed = time.perf_counter() - started
-    command = "python -m mlcore.evaluate beats " + shlex.join(
-        sys.argv[2:] if len(sys.argv) > 2 else []
-    )
+    parts = [
+        "--model",
+        str(args.model),
+        "--data-dir",
+        str(args.data_dir),
+        "--records",
+        args.records,
+    ]
+    if args.json:
+        parts += ["--json", str(args.json)]
+    command = "python -m mlcore.evaluate beats " + shlex.join(parts)
     if model.name == "ae":
         report = anomaly_report(y, out, model.threshold)
         for key, value in report.items():
@@ -186,7 +194,9 @@ def run(args: argparse.Namespace) -> int:
             plot_roc(y != 0, out, Path(f"{stem}-roc.png"), f"{model.folder.name}: N vs abnormal")
             picks = _examples(examples)
             if picks:
-                x = np.concatenate([model_inputs(model, b.subset(np.array([i]))) for b, i, _ in picks])
+                x = np.concatenate(
+                    [model_inputs(model, b.subset(np.array([i]))) for b, i, _ in picks]
+                )
                 plot_reconstructions(model, x, [n for _, _, n in picks], Path(f"{stem}-recon.png"))
         else:
             plot_confusion(

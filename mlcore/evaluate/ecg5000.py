@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -71,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
         print_report(report, model.classes)
         print(f"normal-vs-abnormal ROC-AUC {report['roc_auc_normal_vs_abnormal']:.4f}")
     elapsed = time.perf_counter() - started
-    command = "python -m mlcore.evaluate ecg5000 " + shlex.join(sys.argv[2:])
+    parts = ["--model", str(args.model), "--data-dir", str(args.data_dir)]
+    if args.json:
+        parts += ["--json", str(args.json)]
+    command = "python -m mlcore.evaluate ecg5000 " + shlex.join(parts)
     report = {"model": str(args.model), "seconds": round(elapsed, 2), "command": command, **report}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ class RecordScore:
     fn: int
     fp: int
     seconds: float
+    offsets_ms: list[float]  # |detection - reference| of the beats found, milliseconds
 
     @property
     def se(self) -> float:
@@ -45,6 +46,19 @@ class RecordScore:
     @property
     def ppv(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+
+def fiducial_offsets(reference: np.ndarray, detected: np.ndarray, tolerance: int) -> np.ndarray:
+    """|nearest detection - reference| in samples, for reference beats with a detection in reach."""
+    reference = np.asarray(reference, dtype=np.int64)
+    detected = np.sort(np.asarray(detected, dtype=np.int64))
+    if len(detected) == 0 or len(reference) == 0:
+        return np.zeros(0, dtype=np.int64)
+    i = np.clip(np.searchsorted(detected, reference), 1, max(1, len(detected) - 1))
+    left = np.abs(reference - detected[i - 1])
+    right = np.abs(detected[np.minimum(i, len(detected) - 1)] - reference)
+    nearest = np.minimum(left, right)
+    return nearest[nearest <= tolerance]
 
 
 def match_beats(
@@ -89,7 +103,8 @@ def reference_beats(samples: np.ndarray, symbols: np.ndarray) -> tuple[np.ndarra
     return beats, np.asarray(intervals, dtype=np.int64).reshape(-1, 2)
 
 
-def _outside(x: np.ndarray, intervals: np.ndarray) -> np.ndarray:
+def drop_excluded(x: np.ndarray, intervals: np.ndarray) -> np.ndarray:
+    """The sample indices of ``x`` that lie outside every (start, end) interval."""
     keep = np.ones(len(x), dtype=bool)
     for s, e in intervals:
         keep &= (x < s) | (x > e)
@@ -111,12 +126,23 @@ def _load(record_path: Path) -> tuple[np.ndarray, float]:
     return np.nan_to_num(rec.p_signal.T.astype(np.float32)), float(rec.fs)
 
 
-def evaluate_record(record_path: Path, fs_out: float | None = None) -> RecordScore:
+def evaluate_record(
+    record_path: Path,
+    fs_out: float | None = None,
+    invert: bool = False,
+    leads: list[int] | None = None,
+) -> RecordScore:
     import wfdb
 
     x, fs = _load(record_path)
     ann = wfdb.rdann(str(record_path), "atr")
     ref, excluded = reference_beats(ann.sample, np.asarray(ann.symbol))
+    if leads is not None:
+        if max(leads) >= x.shape[0]:
+            raise SignalError(f"{record_path.name} has {x.shape[0]} leads, lead {max(leads)} asked")
+        x = x[leads]
+    if invert:
+        x = -x
     t0 = time.perf_counter()
     if fs_out and fs_out != fs:
         x = resample(x, fs, fs_out)
@@ -126,8 +152,10 @@ def evaluate_record(record_path: Path, fs_out: float | None = None) -> RecordSco
         ref = resample_indices(ref, fs, fs_out)
         excluded = resample_indices(excluded, fs, fs_out).reshape(-1, 2)
         fs = fs_out
-    ref, detected = _outside(ref, excluded), _outside(detected, excluded)
-    tp, fn, fp = match_beats(ref, detected, int(round(MATCH_WINDOW_S * fs)))
+    ref, detected = drop_excluded(ref, excluded), drop_excluded(detected, excluded)
+    tolerance = int(round(MATCH_WINDOW_S * fs))
+    tp, fn, fp = match_beats(ref, detected, tolerance)
+    offsets = fiducial_offsets(ref, detected, tolerance) * (1000.0 / fs)
     return RecordScore(
         record=record_path.name,
         fs=fs,
@@ -138,6 +166,7 @@ def evaluate_record(record_path: Path, fs_out: float | None = None) -> RecordSco
         fn=fn,
         fp=fp,
         seconds=seconds,
+        offsets_ms=offsets.tolist(),
     )
 
 
@@ -157,6 +186,15 @@ def list_records(data_dir: Path, records: str | None) -> list[Path]:
     return paths
 
 
+def _median(values) -> float:
+    return _percentile(values, 50)
+
+
+def _percentile(values, q: float) -> float:
+    values = np.asarray(values, dtype=float)
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)"
@@ -165,6 +203,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, default=None, help="write per-record results here")
     parser.add_argument(
         "--resample-to", type=float, default=None, help="resample records to this rate first (Hz)"
+    )
+    parser.add_argument(
+        "--leads", default=None, help="comma-separated lead indices to use (default: all)"
+    )
+    parser.add_argument(
+        "--invert", action="store_true", help="negate every lead first (checks polarity handling)"
     )
 
 
@@ -175,16 +219,28 @@ def run(args: argparse.Namespace) -> int:
     except SignalError as exc:
         print(f"error: {exc}")
         return 2
-    scores = []
-    print(f"{'record':>8} {'fs':>6} {'ref':>6} {'TP':>6} {'FN':>5} {'FP':>5} {'Se%':>7} {'+P%':>7}")
+    leads = [int(i) for i in args.leads.split(",")] if args.leads else None
+    scores, failed = [], []
+    print(
+        f"{'record':>8} {'fs':>6} {'ref':>6} {'TP':>6} {'FN':>5} {'FP':>5} {'Se%':>7} {'+P%':>7} "
+        f"{'|dt| ms median':>14}"
+    )
     for path in paths:
-        s = evaluate_record(path, args.resample_to)
+        try:
+            s = evaluate_record(path, args.resample_to, args.invert, leads)
+        except SignalError as exc:
+            failed.append(path.name)
+            print(f"{path.name:>8} skipped: {exc}", flush=True)
+            continue
         scores.append(s)
         print(
             f"{s.record:>8} {s.fs:>6g} {s.reference:>6} {s.tp:>6} {s.fn:>5} {s.fp:>5} "
-            f"{100 * s.se:>7.2f} {100 * s.ppv:>7.2f}",
+            f"{100 * s.se:>7.2f} {100 * s.ppv:>7.2f} {_median(s.offsets_ms):>14.1f}",
             flush=True,
         )
+    if not scores:
+        print("error: no record could be evaluated")
+        return 2
     tp, fn, fp = (sum(getattr(s, k) for s in scores) for k in ("tp", "fn", "fp"))
     hours = sum(s.hours for s in scores)
     seconds = sum(s.seconds for s in scores)
@@ -196,8 +252,20 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"records: {len(scores)}, signal: {hours:.2f} h, detection: {seconds / hours:.2f} s per hour"
     )
+    offsets = np.concatenate([np.asarray(s.offsets_ms, dtype=float) for s in scores])
+    over_50 = 100 * float(np.mean(offsets > 50)) if len(offsets) else 0.0
+    print(
+        f"R-peak position vs reference: median |dt| {_median(offsets):.1f} ms, "
+        f"90th percentile {_percentile(offsets, 90):.1f} ms, {over_50:.1f} % of beats over 50 ms"
+    )
+    if failed:
+        print(f"skipped (unreadable): {', '.join(failed)}")
     if args.json:
-        rows = [asdict(s) | {"se": s.se, "ppv": s.ppv} for s in scores]
+        rows = [
+            {k: v for k, v in asdict(s).items() if k != "offsets_ms"}
+            | {"se": s.se, "ppv": s.ppv, "offset_ms_median": _median(s.offsets_ms)}
+            for s in scores
+        ]
         total = {
             "tp": tp,
             "fn": fn,
@@ -206,6 +274,10 @@ def run(args: argparse.Namespace) -> int:
             "ppv": ppv,
             "hours": hours,
             "seconds_per_hour": seconds / hours,
+            "offset_ms_median": _median(offsets),
+            "offset_ms_p90": _percentile(offsets, 90),
+            "offset_over_50ms_percent": over_50,
         }
-        args.json.write_text(json.dumps({"records": rows, "total": total}, indent=2))
-    return 0
+        result = {"records": rows, "total": total, "skipped": failed}
+        args.json.write_text(json.dumps(result, indent=2))
+    return 1 if failed else 0

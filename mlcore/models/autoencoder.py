@@ -8,8 +8,16 @@ from torch import nn
 
 
 class ConvAutoencoder(nn.Module):
-    def __init__(self, n_leads: int, length: int, latent: int = 16, width: int = 16) -> None:
+    """``pool`` > 1 averages the input over ``pool`` samples first and reconstructs that coarser beat:
+    at 360 Hz, pool=2 keeps everything below 90 Hz (the input is band-passed to 40 Hz) at a quarter
+    of the cost."""
+
+    def __init__(
+        self, n_leads: int, length: int, latent: int = 16, width: int = 16, pool: int = 1
+    ) -> None:
         super().__init__()
+        self.pool = pool
+        length = length // pool
         self.length = length
         self.n_leads = n_leads
         self.encoder = nn.Sequential(
@@ -34,8 +42,12 @@ class ConvAutoencoder(nn.Module):
             nn.Conv1d(width, n_leads, 7, padding=3),
         )
 
+    def target(self, x: torch.Tensor) -> torch.Tensor:
+        """What the decoder reconstructs: the input, averaged over ``pool`` samples."""
+        return F.avg_pool1d(x, self.pool) if self.pool > 1 else x
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.encoder(x)
+        h = self.encoder(self.target(x))
         z = self.to_latent(h.flatten(1))
         h = self.from_latent(z).view(-1, 2 * self.width, self.steps)
         y = self.decoder(h)
@@ -45,4 +57,4 @@ class ConvAutoencoder(nn.Module):
 
     def score(self, x: torch.Tensor) -> torch.Tensor:
         """Mean squared reconstruction error per beat: the anomaly score."""
-        return ((self(x) - x) ** 2).mean(dim=(1, 2))
+        return ((self(x) - self.target(x)) ** 2).mean(dim=(1, 2))

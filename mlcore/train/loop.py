@@ -107,7 +107,8 @@ def _fit(
     trainable = [p for p in (params or model.parameters()) if p.requires_grad]
     optimiser = torch.optim.Adam(trainable, lr=settings.lr, weight_decay=settings.weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, settings.epochs)
-    best_score, best_state, stale, history = -np.inf, None, 0, []
+    # The starting point competes too (it matters when fine-tuning, e.g. the combined model's head).
+    best_score, best_state, stale, history = validate(), copy.deepcopy(model.state_dict()), 0, []
     bar = tqdm(range(settings.epochs), desc="epochs", unit="epoch")
     for epoch in bar:
         model.train()
@@ -176,7 +177,7 @@ def fit_autoencoder(
 
     def loss_on(index: np.ndarray, gen: torch.Generator) -> torch.Tensor:
         xb = x[index]
-        target = xb
+        target = model.target(xb)
         if settings.augment:
             xb = xb + 0.02 * torch.randn(xb.shape, generator=gen)
         return ((model(xb) - target) ** 2).mean()

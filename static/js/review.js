@@ -62,6 +62,12 @@
       const who = document.createElement("small");
       who.textContent = data.reviewer;
       cell.appendChild(who);
+      const form = row.querySelector("form.decide");
+      if (form) {
+        form.elements.decision.value = data.decision;
+        form.elements.new_type.value = data.new_type;
+        form.elements.new_class.value = data.new_class;
+      }
     }
 
     async function decide(row, decision, fields) {

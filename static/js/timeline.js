@@ -76,12 +76,14 @@
     return events.slice().sort((a, b) => b.severity - a.severity || a.start_s - b.start_s).slice(0, limit);
   }
 
-  function eventBox(event, yScaleID, colour, onClick) {
+  /* A band over an event; `pad` seconds either side keeps short events visible (and clickable). */
+  function eventBox(event, yScaleID, colour, onClick, pad) {
     const end = Math.max(event.end_s, event.start_s + 0.3);
+    pad = pad || 0.15;
     return {
       type: "box",
-      xMin: event.start_s - 0.15,
-      xMax: end + 0.15,
+      xMin: event.start_s - pad,
+      xMax: end + pad,
       yScaleID: yScaleID,
       backgroundColor: colour,
       borderWidth: 0,
@@ -172,8 +174,9 @@
         { label: "peak anomaly score", data: score, yAxisID: "score", borderColor: "#b3261e", borderWidth: 1, pointRadius: 0 },
       ];
       const boxes = {};
+      const pad = (2 * duration) / Math.max(300, overviewCanvas.clientWidth); // 2 px either side
       mostSevere(api.events, OVERVIEW_MAX_EVENTS).forEach((event) => {
-        boxes[`e${event.id}`] = eventBox(event, "hr", SEVERITY_COLOURS[event.severity], selectEvent);
+        boxes[`e${event.id}`] = eventBox(event, "hr", SEVERITY_COLOURS[event.severity], selectEvent, pad);
       });
       boxes.view = { type: "box", xMin: state.start, xMax: state.end, yScaleID: "hr", backgroundColor: "rgba(29, 39, 51, 0.08)", borderColor: "#1d2733", borderWidth: 1 };
       overview.options.plugins.annotation.annotations = boxes;

@@ -94,3 +94,5 @@ def test_analyses_list_filters(api_alice, alices_objects):
     assert api_alice.get(f"{API}/analyses/", {"status": "queued"}).json()["count"] == 1
     assert api_alice.get(f"{API}/analyses/", {"recording": rec.pk}).json()["count"] == 2
     assert_error(api_alice.get(f"{API}/analyses/", {"recording": "x"}), 400, "invalid")
+    huge = api_alice.get(f"{API}/analyses/", {"recording": 10**25})  # found by schemathesis: a 500
+    assert_error(huge, 400, "invalid")

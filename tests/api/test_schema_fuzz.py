@@ -7,8 +7,11 @@ The full run against a server is in the README ("API").
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
+from django.contrib.auth.models import Group
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -26,6 +29,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from analysis.models import Event, ReviewCase
+from analysis.review import REVIEWERS_GROUP
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -33,33 +39,45 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-EXAMPLES = 12  # per operation and auth mode: enough to catch crashes, small enough to stay fast
+# Examples per operation and auth mode: enough to catch crashes, few enough to stay fast (~30 s).
+# BEATLINE_FUZZ_EXAMPLES=200 runs a longer search.
+EXAMPLES = int(os.environ.get("BEATLINE_FUZZ_EXAMPLES", 8))
 
 
-def auth_headers(mode: str, user) -> dict[str, str]:
+def credentials(mode: str, user) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers and cookies of a token client, or of a logged-in browser (session + CSRF)."""
     if mode == "token":
-        return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}, {}
     browser = Client()
     browser.force_login(user)
     csrf = _get_new_csrf_string()
-    return {
-        "Cookie": f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}",
-        "X-CSRFToken": csrf,
-    }
+    cookies = {"sessionid": browser.cookies["sessionid"].value, "csrftoken": csrf}
+    return {"X-CSRFToken": csrf}, cookies
 
 
-def real_ids(objects, path: str) -> dict:
+def real_ids(objects, case, path: str) -> dict:
     """Path parameters naming alice's existing objects for this operation's path."""
     ids = {
         "recordings": objects.recording.pk,
         "analyses": objects.analysis.pk,
         "webhooks": objects.webhook.pk,
+        "review": case.pk,
     }
-    kind = path.split("/")[3]
-    params = {"id": ids[kind]}
+    params = {"id": ids[path.split("/")[3]]}
     if "{name}" in path:
         params["name"] = objects.file_name
+    if "{event_id}" in path:
+        params["event_id"] = case.analysis.events.first().pk
     return params
+
+
+@pytest.fixture
+def review_case(alice, alices_objects) -> ReviewCase:
+    """Alice is a reviewer too here, so the review operations reach a real case."""
+    alice.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    analysis = alices_objects.analysis
+    Event.objects.create(analysis=analysis, type="pause", start_s=9, end_s=12, severity=3, score=3)
+    return ReviewCase.objects.create(analysis=analysis)
 
 
 @pytest.fixture
@@ -87,20 +105,27 @@ def wsgi_app():
 
 @pytest.mark.parametrize("mode", ["token", "session"])
 def test_every_operation_conforms_to_the_schema(
-    mode, alice, alices_objects, roomy_throttles, wsgi_app
+    mode, alice, alices_objects, review_case, roomy_throttles, wsgi_app
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
-    headers = auth_headers(mode, alice)
+    headers, cookies = credentials(mode, alice)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 20
+    operations.sort(key=lambda op: op.method.upper() == "DELETE")  # deletions last
+    ids = {
+        op.path: real_ids(alices_objects, review_case, op.path)
+        for op in operations
+        if "{id}" in op.path
+    }
+    assert len(operations) >= 30
     for operation in operations:
         strategies = [
             operation.as_strategy(GenerationMode.POSITIVE),
             operation.as_strategy(GenerationMode.NEGATIVE),
         ]
         if "{id}" in operation.path:
-            ids = real_ids(alices_objects, operation.path)
-            strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=ids))
+            strategies.append(
+                operation.as_strategy(GenerationMode.POSITIVE, path_parameters=ids[operation.path])
+            )
 
         @given(case=st.one_of(strategies))
         @settings(
@@ -111,7 +136,8 @@ def test_every_operation_conforms_to_the_schema(
             suppress_health_check=list(HealthCheck),
         )
         def conforms(case):
-            response = case.call(headers=headers)
+            response = case.call(headers=headers, cookies=cookies)
+            assert response.status_code != 401, response.text  # the credentials work
             case.validate_response(response, checks=CHECKS, headers=headers)
 
         conforms()

@@ -131,3 +131,14 @@ def test_reviewed_beats_append_to_the_training_beats(export, mitdb, tmp_path):
 
 def test_nothing_to_add_is_none(tmp_path):
     assert labels.reviewed_beats(tmp_path) is None
+
+
+def test_append_reviewed_adds_the_reviewed_beats_to_a_training_set(export, tmp_path):
+    folder, _, labelled = export
+    train = labels.reviewed_beats(folder, leads=1)  # stands in for the MIT-BIH training beats
+    more, added = labels.append_reviewed(train, folder, leads=1)
+    assert added == len(labelled) and len(more) == 2 * len(train)
+    assert labels.append_reviewed(train, None, leads=1) == (train, 0)
+    assert labels.append_reviewed(train, tmp_path, leads=1) == (train, 0)
+    with pytest.raises(FileNotFoundError):
+        labels.append_reviewed(train, tmp_path / "missing", leads=1)

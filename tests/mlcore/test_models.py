@@ -23,6 +23,13 @@ def test_autoencoder_reconstructs_the_input_shape(length):
     assert (score > 0).all()
 
 
+def test_pooled_autoencoder_reconstructs_the_coarser_beat():
+    model = ConvAutoencoder(n_leads=1, length=252, pool=2).eval()
+    x = torch.randn(2, 1, 252)
+    assert model(x).shape == (2, 1, 126)
+    assert model.score(x).shape == (2,)
+
+
 def test_combined_model_starts_as_the_classifier():
     params = {
         "classifier_name": "cnn",

@@ -100,6 +100,16 @@ def test_resample_length_and_frequency(fs_in, fs_out):
 
 
 @settings(max_examples=40, deadline=None)
+@given(signals, st.sampled_from([128.0, 250.0, 257.0, 360.0, 500.0]))
+def test_resample_output_is_finite_with_the_expected_length(x, fs_out):
+    y = resample(x, FS, fs_out)
+    assert y.dtype == np.float32
+    assert y.shape[:-1] == x.shape[:-1]
+    assert abs(y.shape[-1] - x.shape[-1] * fs_out / FS) <= 1
+    assert np.all(np.isfinite(y))
+
+
+@settings(max_examples=40, deadline=None)
 @given(arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(10, 300)), elements=finite))
 def test_normalize_is_robust_per_lead(x):
     y = normalize(x)
@@ -135,6 +145,7 @@ def test_preprocess_resamples_signal_and_annotations():
         (lambda: bandpass(np.ones(1000), 1e7), "sampling rate"),
         (lambda: bandpass(np.ones(1000), FS, 50.0, 10.0), "low < high"),
         (lambda: resample(np.array([]), FS, 360.0), "empty"),
+        (lambda: resample(np.array([1.0]), FS, 360.0), "too short"),
         (lambda: notch(np.ones(1000), FS, -50.0), "notch"),
         (lambda: normalize(np.array([1.0, np.inf])), "NaN or infinite"),
         (

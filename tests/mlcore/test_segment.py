@@ -104,3 +104,10 @@ def test_sliding_window_labels_take_the_most_severe_beat():
     assert list(w.labels) == ["V", "S", "N"]
     assert w.counts[0].tolist() == [12, 0, 1, 0, 0]
     assert w.counts.sum() == np.searchsorted(samples, 30 * FS)
+
+
+def test_no_rpeaks_gives_an_empty_beat_set():
+    beats = beat_windows(np.zeros((2, 2000), np.float32), np.zeros(0, np.int64), FS)
+    assert len(beats) == 0
+    assert beats.windows.shape == (0, 2, 252)
+    assert beats.rr.shape == (0, len(RR_FEATURES))

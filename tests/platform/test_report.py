@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from analysis.models import Analysis, Event
-from analysis.report import DISCLAIMER, correlate, next_steps, rank_findings
+from analysis.report import DISCLAIMER, correlate, findings_of, in_list, next_steps, rank_findings
 from recordings.models import Questionnaire, Symptom
 from tests.platform.helpers import run_analysis_inline, wfdb_slice
 
@@ -43,7 +43,7 @@ def test_symptoms_overlap_events_near_their_time():
         Symptom(kind="palpitations", at_s=3000),
         Symptom(kind="fatigue", at_s=None),
     ]
-    dizzy, palpitations, fatigue = correlate(symptoms, events)
+    dizzy, palpitations, fatigue = correlate(symptoms, in_list(events))
     assert [e.type for e in dizzy.events] == ["pause"]  # unreadable signal is never a match
     assert palpitations.events == []
     assert fatigue.at_s is None and fatigue.label == "Fatigue"
@@ -54,13 +54,13 @@ def test_symptoms_overlap_events_near_their_time():
     assert any("same time as findings" in s for s in steps)
     assert any("time of each symptom" in s for s in steps)
     assert steps[-1].startswith("Share this report")
-    fainted = correlate([Symptom(kind="fainting", at_s=None)], [])
+    fainted = correlate([Symptom(kind="fainting", at_s=None)], in_list([]))
     assert "emergency" in next_steps([], fainted, questionnaire=None)[0]
 
 
 @pytest.fixture
 def analysis(alice_client, mitdb, tmp_path) -> Analysis:
-    alice_client.post(reverse("upload"), {"files": wfdb_slice(mitdb, "119", 120, tmp_path)})
+    alice_client.post(reverse("upload"), {"files": wfdb_slice(mitdb, "119", 60, tmp_path)})
     analysis = Analysis.objects.get()
     run_analysis_inline(analysis.pk)
     analysis.refresh_from_db()
@@ -106,6 +106,11 @@ def test_questionnaire_answers_shape_the_report_page_and_pdf(alice_client, analy
     assert '<tr class="overlap"><td>Dizziness</td>' in html
     assert "High blood pressure" in html and "bisoprolol" in html
     assert "review/owner_summary.html" in [t.name for t in page.templates]
+    in_db = findings_of(analysis)
+    from_list = rank_findings(list(analysis.events.all()))
+    assert [(f.type, f.count, f.severity, f.total_s, f.example) for f in in_db] == [
+        (f.type, f.count, f.severity, f.total_s, f.example) for f in from_list
+    ]
     strips = [f.example for f in page.context["report"].findings]
     assert len(strips) == len({e.type for e in analysis.events.all()})
     png = alice_client.get(reverse("event_strip", args=[analysis.pk, strips[0].pk]))

@@ -62,3 +62,12 @@ def test_a_missing_case_is_404_for_reviewers(db):
     client = Client()
     client.force_login(make_reviewer("rita"))
     assert client.get(reverse("review_case", args=[999])).status_code == 404
+
+
+def test_timeline_data_of_a_case_without_stored_results_is_a_409_not_a_500(case):
+    client = Client()
+    client.force_login(make_reviewer("rita"))
+    for name in ("review_windows", "review_envelope", "review_beats"):
+        response = client.get(reverse(name, args=[case.pk]))
+        assert response.status_code == 409 and "no stored results" in response.json()["error"]
+    assert client.get(reverse("review_events", args=[case.pk])).json()["events"][0]["type"] == "pvc"

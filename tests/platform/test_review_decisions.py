@@ -183,3 +183,17 @@ def test_the_plain_form_works_without_javascript(case, rita, rita_client):
     assert EventReview.objects.get(event=event).new_type == "tachycardia"
     page = rita_client.post(url, {"decision": "relabel"}, follow=True).text
     assert "needs a new event type or a new beat class" in page
+
+
+def test_case_page_filters_events_by_type_and_caps_the_list(
+    case, rita_client, settings, monkeypatch
+):
+    from analysis import review_views
+
+    url = reverse("review_case", args=[case.pk])
+    page = rita_client.get(url, {"type": "pause"}).text
+    assert page.count('class="event"') == 1 and "Pause" in page
+    monkeypatch.setattr(review_views, "MAX_EVENTS_SHOWN", 2)
+    page = rita_client.get(url).text
+    assert page.count('class="event"') == 2 and "Showing the first 2 of 3 events" in page
+    assert rita_client.get(url, {"type": "nonsense"}).status_code == 200

@@ -1,6 +1,7 @@
 """Reviewed labels of closed cases are exported as a training set that mlcore reads back."""
 
 import csv
+import io
 
 import numpy as np
 import pytest
@@ -81,6 +82,17 @@ def test_relabelled_events_appear_in_the_export(reviewed, alice, tmp_path):
     beats = labels.reviewed_beats(out, leads=2)
     assert len(beats) == n_labelled
     assert np.sum(beats.labels == 0) >= int(relabel["beats_labelled"])  # class N
+
+    # A closed case whose results are gone is reported and skipped, not fatal.
+    broken = make_case(alice, name="no-results")
+    rita = case.decisions.first().reviewer
+    review.claim(broken.pk, rita)
+    review.decide(broken, broken.analysis.events.first(), rita, "confirm")
+    review.close(broken, rita, "Fine.")
+    err = io.StringIO()
+    call_command("export_review_labels", str(tmp_path / "again"), stderr=err)
+    assert f"skipped analysis {broken.analysis_id}" in err.getvalue()
+    assert read_csv(tmp_path / "again" / "labels.csv") == rows
 
     only_csv = tmp_path / "csv-only"
     call_command("export_review_labels", str(only_csv), "--no-signals")

@@ -35,7 +35,11 @@ class Command(BaseCommand):
             writer = csv.DictWriter(fh, fieldnames=labels.CSV_COLUMNS)
             writer.writeheader()
             for case in cases.order_by("id"):
-                rows, labelled = case_labels(case)
+                try:
+                    rows, labelled = case_labels(case)
+                except Exception as exc:  # e.g. its results file is gone; export the others
+                    self.stderr.write(f"skipped analysis {case.analysis_id}: {exc}")
+                    continue
                 writer.writerows(rows)
                 n_rows += len(rows)
                 n_beats += len(labelled)
