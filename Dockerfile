@@ -18,4 +18,4 @@ COPY . .
 COPY --from=vendor /build/vendor/ static/vendor/
 RUN DJANGO_SETTINGS_MODULE=ecgsite.settings python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "ecgsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "300"]
+CMD ["gunicorn", "ecgsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "300"]

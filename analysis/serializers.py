@@ -22,9 +22,24 @@ class AnalysisStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OwnerReviewSerializer(serializers.ModelSerializer):
+    """What the owner sees of a cardiology review: its status and, once closed, the conclusion."""
+
+    conclusion = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewCase
+        fields = ["status", "closed_at", "conclusion"]
+        read_only_fields = fields
+
+    def get_conclusion(self, case: ReviewCase) -> str:
+        return case.conclusion if case.status == ReviewCase.Status.CLOSED else ""
+
+
 class AnalysisSerializer(serializers.ModelSerializer):
     done = serializers.BooleanField(read_only=True, help_text="succeeded or failed")
     n_events = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
 
     class Meta:
         model = Analysis
@@ -41,6 +56,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
             "model_versions",
             "timings",
             "n_chunks",
+            "review",
             "created",
             "started",
             "finished",
@@ -49,6 +65,11 @@ class AnalysisSerializer(serializers.ModelSerializer):
 
     def get_n_events(self, obj: Analysis) -> int:
         return obj.events.count() if obj.status == Analysis.Status.SUCCEEDED else 0
+
+    @extend_schema_field(OwnerReviewSerializer(allow_null=True))
+    def get_review(self, obj: Analysis) -> dict | None:
+        case = ReviewCase.objects.filter(analysis=obj).first()
+        return OwnerReviewSerializer(case).data if case else None
 
 
 AnalysisPage = paginated("PaginatedAnalysisList", AnalysisSerializer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from django.core.files.storage import default_storage
 
@@ -61,8 +63,18 @@ def envelope(analysis: Analysis, start_s: float, end_s: float, points: int) -> d
 
 
 def results(analysis: Analysis) -> dict[str, np.ndarray]:
-    with default_storage.open(analysis.artefacts["results"], "rb") as fh, np.load(fh) as arrays:
-        return {key: arrays[key] for key in arrays.files}
+    """The per-beat and per-window arrays of a finished analysis (read-only, cached per process)."""
+    return stored_results(analysis.artefacts["results"])
+
+
+@lru_cache(maxsize=16)
+def stored_results(name: str) -> dict[str, np.ndarray]:
+    # A results file is written once, when its analysis finishes, so its content never changes.
+    with default_storage.open(name, "rb") as fh, np.load(fh) as arrays:
+        loaded = {key: arrays[key] for key in arrays.files}
+    for array in loaded.values():
+        array.flags.writeable = False
+    return loaded
 
 
 def beats(analysis: Analysis, start_s: float, end_s: float) -> dict:

@@ -30,7 +30,7 @@ def reviewer(name: str):
     return token_client(user)
 
 
-def test_claim_decide_close(case, django_capture_on_commit_callbacks):
+def test_claim_decide_close(case, api_alice, django_capture_on_commit_callbacks):
     carol, dave = reviewer("carol"), reviewer("dave")
     queue = carol.get(f"{API}/review/cases/").json()
     assert [c["id"] for c in queue["results"]] == [case.pk]
@@ -65,6 +65,15 @@ def test_claim_decide_close(case, django_capture_on_commit_callbacks):
     assert_error(carol.post(f"{url}/release/"), 409, "review_conflict")
     actions = list(AuditEntry.objects.filter(case=case).values_list("action", flat=True))
     assert actions == ["claim", "decide", "close"]
+    owner_view = api_alice.get(f"{API}/analyses/{case.analysis_id}/").json()["review"]
+    assert owner_view["status"] == "closed" and owner_view["conclusion"] == "A real pause."
+
+
+def test_owner_sees_no_conclusion_before_the_review_closes(case, api_alice):
+    case.conclusion = "draft"
+    case.save()
+    owner_view = api_alice.get(f"{API}/analyses/{case.analysis_id}/").json()["review"]
+    assert owner_view == {"status": "pending", "closed_at": None, "conclusion": ""}
 
 
 def test_release_puts_the_case_back(case):

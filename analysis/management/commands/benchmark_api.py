@@ -100,7 +100,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--think-ms", type=int, default=500, help="mean pause of a client between requests"
         )
-        parser.add_argument("--gunicorn-workers", type=int, default=4)
+        parser.add_argument("--gunicorn-workers", type=int, default=3)
+        parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker (gthread)")
         parser.add_argument("--json", type=Path, dest="json_out", help="also write the numbers")
 
     def handle(self, *args, **options) -> None:
@@ -125,6 +126,9 @@ class Command(BaseCommand):
                 "ecgsite.wsgi",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={options['gunicorn_workers']}",
+                # Threads keep idle keep-alive connections off the workers (sync workers block on them).
+                "--worker-class=gthread",
+                f"--threads={options['threads']}",
                 "--log-level=warning",
             ],
             env=env,
@@ -137,6 +141,7 @@ class Command(BaseCommand):
                 "recording_h": round(analysis.recording.duration_s / 3600, 2),
                 "clients": options["clients"],
                 "gunicorn_workers": options["gunicorn_workers"],
+                "threads": options["threads"],
                 "think_ms": options["think_ms"],
             }
             runs = [
@@ -145,6 +150,8 @@ class Command(BaseCommand):
                 ("timeline", "timeline", options["think_ms"]),
                 ("saturation (no think time)", "mixed", 0),
             ]
+            # Warm up: each worker loads the URLconf (and numpy, matplotlib...) on its first request.
+            self.run_wrk(base, token, analysis, "mixed", 0, options | {"seconds": 3})
             for name, mix, think_ms in runs:
                 results[name] = self.run_wrk(base, token, analysis, mix, think_ms, options)
                 self.stdout.write(f"{name}: {json.dumps(results[name])}")
