@@ -69,6 +69,7 @@ class Command(BaseCommand):
             header, reference, _ = build_day(mitdb_dir(), Path(tmp))
             results = self.run_pipeline(header, workers)
             results["reference_beats"] = int(len(reference))
+            self.stdout.write(dumps(results))  # the pipeline's numbers, before the slow comparison
             if not skip_neurokit:
                 results["neurokit"] = self.run_neurokit(header)
                 results["neurokit_over_beatline"] = round(
