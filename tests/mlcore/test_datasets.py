@@ -1,8 +1,8 @@
 import numpy as np
-import wfdb
 
 from mlcore import datasets
 from mlcore.segment import AAMI_CLASSES
+from tests.mlcore.helpers import write_slice
 
 
 def test_de_chazal_split_is_disjoint_and_excludes_paced_records():
@@ -11,23 +11,6 @@ def test_de_chazal_split_is_disjoint_and_excludes_paced_records():
     assert not ds1 & ds2
     assert not (ds1 | ds2) & set(datasets.PACED)
     assert set(datasets.VALIDATION) <= ds1
-
-
-def write_slice(mitdb, tmp_path, record: str, seconds: float) -> None:
-    n = int(seconds * 360)
-    rec = wfdb.rdrecord(str(mitdb / record), sampto=n)
-    ann = wfdb.rdann(str(mitdb / record), "atr", sampto=n)
-    wfdb.wrsamp(
-        record,
-        fs=rec.fs,
-        units=rec.units,
-        sig_name=rec.sig_name,
-        p_signal=rec.p_signal,
-        fmt=["16"] * rec.n_sig,
-        write_dir=str(tmp_path),
-    )
-    wfdb.wrann(record, "atr", ann.sample, ann.symbol, write_dir=str(tmp_path))
-    return ann
 
 
 def test_mitdb_beats_from_a_record_slice(mitdb, tmp_path):

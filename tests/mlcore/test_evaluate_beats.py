@@ -1,25 +1,8 @@
 import json
 
-import wfdb
-
 from mlcore.evaluate.__main__ import main
 from mlcore.paths import MODELS_DIR
-
-
-def write_slice(mitdb, folder, record: str, seconds: float) -> None:
-    n = int(seconds * 360)
-    rec = wfdb.rdrecord(str(mitdb / record), sampto=n)
-    ann = wfdb.rdann(str(mitdb / record), "atr", sampto=n)
-    wfdb.wrsamp(
-        record,
-        fs=rec.fs,
-        units=rec.units,
-        sig_name=rec.sig_name,
-        p_signal=rec.p_signal,
-        fmt=["16"] * rec.n_sig,
-        write_dir=str(folder),
-    )
-    wfdb.wrann(record, "atr", ann.sample, ann.symbol, write_dir=str(folder))
+from tests.mlcore.helpers import write_slice
 
 
 def test_evaluate_beats_on_a_short_slice(mitdb, tmp_path, capsys):

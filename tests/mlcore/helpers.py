@@ -1,0 +1,25 @@
+"""Plain helpers for the core's tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import wfdb
+
+
+def write_slice(mitdb: Path, folder: Path, record: str, seconds: float) -> wfdb.Annotation:
+    """The first ``seconds`` of a MIT-BIH record with its beat annotations, written to ``folder``."""
+    n = int(seconds * 360)
+    rec = wfdb.rdrecord(str(mitdb / record), sampto=n)
+    ann = wfdb.rdann(str(mitdb / record), "atr", sampto=n)
+    wfdb.wrsamp(
+        record,
+        fs=rec.fs,
+        units=rec.units,
+        sig_name=rec.sig_name,
+        p_signal=rec.p_signal,
+        fmt=["16"] * rec.n_sig,
+        write_dir=str(folder),
+    )
+    wfdb.wrann(record, "atr", ann.sample, ann.symbol, write_dir=str(folder))
+    return ann
