@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
@@ -105,6 +107,16 @@ class Analysis(models.Model):
         now = now or timezone.now()
         limit = timedelta(seconds=settings.ANALYSIS_STUCK_AFTER_S)
         return not self.done and now - self.updated > limit
+
+
+def with_latest_analysis(recordings: QuerySet[Recording]) -> QuerySet[Recording]:
+    """Annotate each recording with its latest analysis's ``latest_status`` ("uploaded" when it has
+    none, like ``Recording.status``) and ``latest_flagged``, so lists can filter on them."""
+    latest = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
+    return recordings.annotate(
+        latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value("uploaded")),
+        latest_flagged=Subquery(latest.values("flagged")[:1]),
+    )
 
 
 class ChunkResult(models.Model):

@@ -6,8 +6,7 @@ Every query is filtered by ``request.user``: other users' recordings answer 404,
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.models import Analysis
+from analysis.models import Analysis, with_latest_analysis
 from analysis.serializers import AnalysisPage, AnalysisSerializer
 from ecgsite.api import BadRequest, Pagination, UploadRateThrottle, paginated, responses, throttle
 from recordings.ingest import UploadError, ingest
@@ -53,10 +52,7 @@ def filtered(request: Request) -> QuerySet[Recording]:
     if "created_before" in params:
         recordings = recordings.filter(created__lt=params["created_before"])
     if "status" in params:
-        latest = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
-        recordings = recordings.annotate(
-            latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value("uploaded"))
-        ).filter(latest_status=params["status"])
+        recordings = with_latest_analysis(recordings).filter(latest_status=params["status"])
     return recordings
 
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from analysis import pdf, timeline
-from analysis.models import Analysis, Event
+from analysis.models import Analysis, Event, with_latest_analysis
 from analysis.report import build_report
 from analysis.views import own_analysis
 from mlcore.findings import EVENT_TYPES
@@ -43,10 +42,7 @@ def parse_day(value: str | None):
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The user's recordings, newest first, with their latest analysis; filters by date and status."""
-    latest = Analysis.objects.filter(recording=OuterRef("pk")).order_by("-created", "-id")
-    recordings = request.user.recordings.annotate(
-        latest_status=Subquery(latest.values("status")[:1])
-    ).prefetch_related("analyses")
+    recordings = with_latest_analysis(request.user.recordings.prefetch_related("analyses"))
     start, end = parse_day(request.GET.get("from")), parse_day(request.GET.get("to"))
     status = request.GET.get("status", "")
     tz = timezone.get_current_timezone()
@@ -54,14 +50,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         recordings = recordings.filter(created__gte=datetime.combine(start, time.min, tz))
     if end:
         recordings = recordings.filter(created__lte=datetime.combine(end, time.max, tz))
-    if status == "uploaded":
-        recordings = recordings.filter(latest_status__isnull=True)
-    elif status in Analysis.Status.values:
+    if status in STATUSES:
         recordings = recordings.filter(latest_status=status)
     elif status == "flagged":
-        recordings = recordings.annotate(
-            latest_flagged=Subquery(latest.values("flagged")[:1])
-        ).filter(latest_flagged=True)
+        recordings = recordings.filter(latest_flagged=True)
     filters = {
         "from": start.isoformat() if start else "",
         "to": end.isoformat() if end else "",

@@ -65,3 +65,19 @@ def wait_until_done(analysis, timeout_s: float = 240):
             return analysis
         time.sleep(0.5)
     raise AssertionError(f"analysis still {analysis.status} after {timeout_s} s")
+
+
+def analysed_upload(client, files: list[SimpleUploadedFile]):
+    """Upload ``files`` through the form, run the analysis in-process, return it once succeeded."""
+    from django.urls import resolve, reverse
+
+    from analysis.models import Analysis
+
+    response = client.post(reverse("upload"), {"files": files})
+    assert response.status_code == 302, response.content[-2000:]
+    recording_id = resolve(response.url).kwargs["pk"]  # the upload redirects to the recording
+    analysis = Analysis.objects.filter(recording_id=recording_id).latest("created")
+    run_analysis_inline(analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.status == "succeeded", analysis.error
+    return analysis

@@ -12,17 +12,12 @@ from django.urls import reverse
 
 from analysis.models import Analysis
 from recordings.models import Recording
-from tests.platform.helpers import run_analysis_inline, wfdb_slice
+from tests.platform.helpers import analysed_upload, wfdb_slice
 
 
 @pytest.fixture
 def analysis(alice_client, mitdb, tmp_path) -> Analysis:
-    alice_client.post(reverse("upload"), {"files": wfdb_slice(mitdb, "119", 60, tmp_path)})
-    analysis = Analysis.objects.get()
-    run_analysis_inline(analysis.pk)
-    analysis.refresh_from_db()
-    assert analysis.status == "succeeded", analysis.error
-    return analysis
+    return analysed_upload(alice_client, wfdb_slice(mitdb, "119", 60, tmp_path))
 
 
 def test_recording_page_mounts_the_timeline_and_lists_events(alice_client, analysis):

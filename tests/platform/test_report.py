@@ -6,7 +6,7 @@ from django.urls import reverse
 from analysis.models import Analysis, Event
 from analysis.report import DISCLAIMER, correlate, findings_of, in_list, next_steps, rank_findings
 from recordings.models import Questionnaire, Symptom
-from tests.platform.helpers import run_analysis_inline, wfdb_slice
+from tests.platform.helpers import analysed_upload, wfdb_slice
 
 
 def event(kind, start, severity, end=None, score=1.0):
@@ -60,12 +60,7 @@ def test_symptoms_overlap_events_near_their_time():
 
 @pytest.fixture
 def analysis(alice_client, mitdb, tmp_path) -> Analysis:
-    alice_client.post(reverse("upload"), {"files": wfdb_slice(mitdb, "119", 60, tmp_path)})
-    analysis = Analysis.objects.get()
-    run_analysis_inline(analysis.pk)
-    analysis.refresh_from_db()
-    assert analysis.status == "succeeded", analysis.error
-    return analysis
+    return analysed_upload(alice_client, wfdb_slice(mitdb, "119", 60, tmp_path))
 
 
 def test_questionnaire_answers_shape_the_report_page_and_pdf(alice_client, analysis):

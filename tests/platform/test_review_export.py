@@ -7,23 +7,20 @@ import numpy as np
 import pytest
 import wfdb
 from django.core.management import call_command
-from django.urls import reverse
 
 from analysis import review
 from analysis.models import Analysis
 from analysis.timeline import results
 from mlcore import labels
-from tests.platform.helpers import run_analysis_inline, wfdb_slice
+from tests.platform.helpers import analysed_upload, wfdb_slice
 from tests.platform.review_helpers import make_case, make_reviewer
 
 
 @pytest.fixture
 def reviewed(alice, alice_client, mitdb, tmp_path):
     """One minute of MIT-BIH 119 analysed, and a closed review with a relabel, a reject, a confirm."""
-    files = wfdb_slice(mitdb, "119", 60, tmp_path)
-    assert alice_client.post(reverse("upload"), {"files": files}).status_code == 302
-    analysis = Analysis.objects.get(recording__owner=alice)
-    run_analysis_inline(analysis.pk)
+    analysis = analysed_upload(alice_client, wfdb_slice(mitdb, "119", 60, tmp_path))
+    assert analysis.recording.owner == alice
     Analysis.objects.filter(pk=analysis.pk).update(flagged=True)  # whatever the models found
     analysis.refresh_from_db()
     case = review.open_case(analysis)

@@ -4,17 +4,12 @@ import pytest
 from django.urls import reverse
 
 from analysis.models import Analysis
-from tests.platform.helpers import run_analysis_inline, wfdb_slice
+from tests.platform.helpers import analysed_upload, wfdb_slice
 
 
 @pytest.fixture
 def analysis(alice_client, alice, mitdb, tmp_path) -> Analysis:
-    alice_client.post(reverse("upload"), {"files": wfdb_slice(mitdb, "119", 120, tmp_path)})
-    analysis = Analysis.objects.get()
-    run_analysis_inline(analysis.pk)
-    analysis.refresh_from_db()
-    assert analysis.status == "succeeded", analysis.error
-    return analysis
+    return analysed_upload(alice_client, wfdb_slice(mitdb, "119", 120, tmp_path))
 
 
 def get(client, name, analysis, **params):
