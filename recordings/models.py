@@ -47,7 +47,8 @@ class Recording(models.Model):
 
     @property
     def latest_analysis(self):
-        return self.analyses.order_by("-created", "-id").first()
+        # Analyses are ordered newest first (Analysis.Meta); .all() uses a prefetch when there is one.
+        return self.analyses.all().first()
 
     @property
     def status(self) -> str:
