@@ -23,6 +23,7 @@ from torch import nn
 
 from mlcore.errors import SignalError
 from mlcore.models import build_model
+from mlcore.segment import RR_FEATURES
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,12 @@ def load_artefact(folder: Path | str) -> Artefact:
             f"{folder} is not a model artefact folder (config.json, weights.pt missing)"
         )
     config = json.loads((folder / "config.json").read_text())
+    features = config.get("rr_features")
+    if isinstance(features, list) and features and features != list(RR_FEATURES):
+        raise SignalError(
+            f"{folder} was trained on other RR features ({', '.join(features)}) than "
+            f"mlcore.segment computes now; retrain it (see its MODEL_CARD.md)"
+        )
     norm = json.loads((folder / "normalisation.json").read_text())
     model = build_model(config["model"], **config["params"])
     state = torch.load(folder / "weights.pt", map_location="cpu", weights_only=True)

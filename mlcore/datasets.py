@@ -28,6 +28,15 @@ PACED = ("102", "104", "107", "217")
 # DS1 records held out (whole patients) for early stopping and threshold choice; DS2 is never used
 # for training decisions. Chosen to contain S and V beats while leaving most S beats (209) for training.
 VALIDATION = ("118", "124", "207", "223")
+# DS1 in five patient folds for cross-validated ensembles (``--folds 5``), each with S and V beats
+# where DS1 allows it (S beats are mostly in 118, 201, 207, 209, 220 and 223).
+DS1_FOLDS = (
+    ("101", "106", "118", "201"),
+    ("108", "109", "207", "209"),
+    ("112", "114", "124", "203", "220"),
+    ("115", "116", "208", "223"),
+    ("119", "122", "205", "215", "230"),
+)
 
 CACHE_DIR = REPO_ROOT / "var" / "cache"
 ECG5000_CLASSES = ("normal", "R-on-T", "PVC", "SP-EB", "UB")  # labels 1-5 of the archive
@@ -130,7 +139,7 @@ def record_beats(path: Path, leads: int = 2) -> BeatDataset:
 
 
 def _cache_key(record: str, leads: int, data: Path) -> str:
-    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v2|{data}"
+    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v3|{data}"
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 

@@ -4,8 +4,12 @@ Beat windows are what the beat models consume. Two choices make them generalise 
 
 * amplitudes are divided by the recording's median R-peak amplitude per lead (patient-level scale), and
   each window has its own median removed;
-* RR features are given both in seconds and normalised by the recording's local and overall RR, so a
-  premature beat looks premature whatever the patient's heart rate.
+* RR features are given both in seconds and normalised by the local and the average RR, so a premature
+  beat looks premature whatever the patient's heart rate.
+
+The normalisers are means, as in de Chazal et al. 2004 (local: 10 surrounding intervals; average:
+every interval within 5 minutes), not medians: a mean counts the long pauses, so in a rhythm where
+ectopic beats are the majority (frequent APCs with pauses) they still look early against it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import median_filter
+from scipy.ndimage import uniform_filter1d
 
 from mlcore.errors import SignalError
 
@@ -35,12 +39,13 @@ RR_FEATURES = (
     "pre_rr_s",  # previous R-R interval, seconds
     "post_rr_s",  # next R-R interval, seconds
     "pre_over_post",  # pre_rr / post_rr
-    "pre_over_local",  # pre_rr / local median RR (centred, LOCAL_BEATS beats)
-    "post_over_local",  # post_rr / local median RR
-    "pre_over_record",  # pre_rr / median RR of the whole recording
-    "local_over_record",  # local median RR / recording median RR
+    "pre_over_local",  # pre_rr / local mean RR (LOCAL_BEATS intervals around the beat)
+    "post_over_local",  # post_rr / local mean RR
+    "pre_over_average",  # pre_rr / mean RR within AVERAGE_S seconds either side
+    "local_over_average",  # local mean RR / average RR
 )
-LOCAL_BEATS = 33
+LOCAL_BEATS = 10
+AVERAGE_S = 300.0
 
 BEFORE_S = 0.25
 AFTER_S = 0.45
@@ -126,12 +131,29 @@ def rr_features(rpeaks: np.ndarray, fs: float) -> np.ndarray:
     rr = np.clip(rr, 0.05, 5.0)
     pre = np.concatenate([rr[:1], rr])
     post = np.concatenate([rr, rr[-1:]])
-    local = median_filter(pre, size=min(LOCAL_BEATS, n), mode="nearest")
-    record = float(np.median(rr))
+    local = uniform_filter1d(pre, size=min(LOCAL_BEATS, n), mode="nearest")
+    average = _mean_within(rpeaks / fs, pre, AVERAGE_S)
     feats = np.stack(
-        [pre, post, pre / post, pre / local, post / local, pre / record, local / record], axis=1
+        [
+            pre,
+            post,
+            pre / post,
+            pre / local,
+            post / local,
+            pre / average,
+            local / average,
+        ],
+        axis=1,
     )
     return feats.astype(np.float32)
+
+
+def _mean_within(times: np.ndarray, values: np.ndarray, half_width: float) -> np.ndarray:
+    """Mean of ``values`` over the beats whose time is within ``half_width`` of each beat's time."""
+    total = np.concatenate([[0.0], np.cumsum(values)])
+    lo = np.searchsorted(times, times - half_width, side="left")
+    hi = np.searchsorted(times, times + half_width, side="right")
+    return (total[hi] - total[lo]) / (hi - lo)
 
 
 def beat_windows(

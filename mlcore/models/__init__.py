@@ -12,6 +12,7 @@ from mlcore.models.autoencoder import ConvAutoencoder
 from mlcore.models.cnn import BeatCNN
 from mlcore.models.combined import CombinedModel
 from mlcore.models.dnn import BeatDNN
+from mlcore.models.ensemble import Ensemble
 from mlcore.models.lstm import BeatLSTM
 from mlcore.models.transformer import BeatTransformer
 
@@ -22,6 +23,8 @@ CLASSIFIERS = {
     "transformer": BeatTransformer,
 }
 MODEL_NAMES = (*CLASSIFIERS, "ae", "combined")
+# Not trained by name: ``--folds K`` makes an ensemble of K members of a classifier.
+ENSEMBLE = "ensemble"
 
 
 def build_model(name: str, **params) -> nn.Module:
@@ -30,6 +33,11 @@ def build_model(name: str, **params) -> nn.Module:
         return CLASSIFIERS[name](**params)
     if name == "ae":
         return ConvAutoencoder(**params)
+    if name == ENSEMBLE:
+        member = params["member"]
+        return Ensemble(
+            [build_model(member, **params["params"]) for _ in range(params["n_members"])]
+        )
     if name == "combined":
         return CombinedModel(
             classifier=build_model(params["classifier_name"], **params["classifier"]),
@@ -47,6 +55,8 @@ __all__ = [
     "BeatLSTM",
     "BeatTransformer",
     "CombinedModel",
+    "ENSEMBLE",
+    "Ensemble",
     "ConvAutoencoder",
     "build_model",
 ]

@@ -14,8 +14,15 @@ import torch
 from mlcore import datasets
 from mlcore.checkpoint import load_artefact, rr_statistics, save_artefact, standardise_rr
 from mlcore.datasets import BeatDataset
-from mlcore.models import CLASSIFIERS, MODEL_NAMES, build_model
-from mlcore.segment import AFTER_S, BEFORE_S
+from mlcore.models import CLASSIFIERS, ENSEMBLE, MODEL_NAMES, build_model
+from mlcore.segment import AFTER_S, BEFORE_S, RR_FEATURES
+from mlcore.train.folds import (
+    fit_fold_ensemble,
+    fit_head,
+    group_folds,
+    out_of_fold_log_probs,
+    stratified_folds,
+)
 from mlcore.train.loop import (
     Arrays,
     Settings,
@@ -47,6 +54,13 @@ def parser() -> argparse.ArgumentParser:
         "beat (default: beat+diff for mitdb, beat for ecg5000)",
     )
     p.add_argument("--val-records", default=",".join(datasets.VALIDATION))
+    p.add_argument(
+        "--folds",
+        type=int,
+        help="classifiers: train an ensemble of K members, each early-stopped on one held-out fold "
+        "(mitdb: the 5 patient folds of DS1, mlcore.datasets.DS1_FOLDS; ecg5000: K stratified "
+        "folds of the 500 training rows); validation metrics are then out of fold",
+    )
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--patience", type=int, default=6)
     p.add_argument("--batch-size", type=int, default=256)
@@ -54,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--weight-power", type=float, default=0.5, help="class weight exponent")
     p.add_argument("--max-per-class", type=int, default=8000, help="per-epoch class subsample")
+    p.add_argument("--label-smoothing", type=float, default=0.0, help="classifiers")
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--width", type=int, help="model width (cnn) / hidden size (dnn, lstm)")
     p.add_argument("--latent", type=int, help="ae: bottleneck size (default 16)")
@@ -77,15 +92,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def load_splits(args) -> tuple[BeatDataset, BeatDataset, dict, dict]:
-    """Training and validation beats, the split description and the input description."""
+def load_splits(args) -> tuple[BeatDataset, BeatDataset | None, np.ndarray | None, dict, dict]:
+    """Training beats, validation beats (or, with --folds, None and the fold of each training
+    beat), the split description and the input description."""
+    if args.folds and args.dataset == "mitdb" and args.folds != len(datasets.DS1_FOLDS):
+        raise SystemExit(f"mitdb --folds must be {len(datasets.DS1_FOLDS)} (DS1_FOLDS)")
     if args.dataset == "mitdb":
-        val_records = tuple(r for r in args.val_records.split(",") if r)
+        val_records = () if args.folds else tuple(r for r in args.val_records.split(",") if r)
         train_records = tuple(r for r in datasets.DS1 if r not in val_records)
         if args.limit_records:
             train_records = train_records[: args.limit_records]
         train = datasets.mitdb_beats(train_records, data_dir=args.data_dir, leads=args.leads)
-        val = datasets.mitdb_beats(val_records, data_dir=args.data_dir, leads=args.leads)
+        val = None
+        if val_records:
+            val = datasets.mitdb_beats(val_records, data_dir=args.data_dir, leads=args.leads)
         added = 0
         if args.reviewed_labels:
             from mlcore.labels import append_reviewed
@@ -94,7 +114,8 @@ def load_splits(args) -> tuple[BeatDataset, BeatDataset, dict, dict]:
         split = {
             "protocol": "de Chazal 2004 inter-patient: train on DS1, test on DS2 (never used here)",
             "train records": train_records,
-            "validation records (held-out DS1 patients)": val_records,
+            "validation records (held-out DS1 patients)": val_records
+            or "out of fold: " + " | ".join(" ".join(f) for f in datasets.DS1_FOLDS),
             "test records (DS2)": datasets.DS2,
             "excluded (paced)": datasets.PACED,
         }
@@ -107,20 +128,42 @@ def load_splits(args) -> tuple[BeatDataset, BeatDataset, dict, dict]:
             "length": int(train.windows.shape[2]),
             "leads": args.leads,
         }
-        return train, val, split, window
+        folds = group_folds(train.groups, datasets.DS1_FOLDS) if args.folds else None
+        return train, val, folds, split, window
     full, _ = datasets.ecg5000(args.data_dir)
-    rng = np.random.default_rng(args.seed)
-    val_mask = np.zeros(len(full), dtype=bool)
-    for c in range(len(full.classes)):
-        members = np.flatnonzero(full.labels == c)
-        n_val = int(round(0.2 * len(members)))
-        val_mask[rng.choice(members, n_val, replace=False)] = True
+    window = {"fs": "n/a (UCR, 140 samples per beat)", "length": 140, "leads": 1}
+    protocol = "UCR published split: 500 train / 4500 test (test never used here)"
+    if args.folds:
+        split = {
+            "protocol": protocol,
+            "validation": f"out of fold: {args.folds} stratified folds of the 500 training rows",
+        }
+        return full, None, stratified_folds(full.labels, args.folds, args.seed), split, window
+    val_mask = ecg5000_validation(full.labels, args.seed)
     split = {
-        "protocol": "UCR published split: 500 train / 4500 test (test never used here)",
+        "protocol": protocol,
         "validation": "stratified random 20% of the 500 training rows (one patient: chf07)",
     }
-    window = {"fs": "n/a (UCR, 140 samples per beat)", "length": 140, "leads": 1}
-    return full.subset(~val_mask), full.subset(val_mask), split, window
+    return full.subset(~val_mask), full.subset(val_mask), None, split, window
+
+
+def ecg5000_validation(labels: np.ndarray, seed: int) -> np.ndarray:
+    """Mask of a stratified random 20% of the ECG5000 training rows (the validation split)."""
+    rng = np.random.default_rng(seed)
+    mask = np.zeros(len(labels), dtype=bool)
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        mask[rng.choice(members, int(round(0.2 * len(members))), replace=False)] = True
+    return mask
+
+
+def member_folds(args, clf, val: BeatDataset) -> np.ndarray:
+    """For each validation example, the member of the ``clf`` ensemble that held it out."""
+    if args.dataset == "mitdb":
+        return group_folds(val.groups, datasets.DS1_FOLDS)
+    full, _ = datasets.ecg5000(args.data_dir)
+    folds = stratified_folds(full.labels, len(clf.model.members), clf.config["training"]["seed"])
+    return folds[ecg5000_validation(full.labels, args.seed)]
 
 
 def val_score(classes: tuple[str, ...]):
@@ -144,12 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(max(1, min(args.threads, 2)))
     seed_everything(args.seed)
     started = time.perf_counter()
-    train, val, split, window = load_splits(args)
+    if args.folds and args.model not in CLASSIFIERS:
+        raise SystemExit("--folds trains classifiers only (cnn, dnn, lstm, transformer)")
+    train, val, folds, split, window = load_splits(args)
     classes = train.classes
-    print(
-        f"train {len(train)} beats {train.class_counts().tolist()}, val {len(val)} beats "
-        f"{val.class_counts().tolist()}"
-    )
+    held_out = f"{args.folds} folds" if folds is not None else f"val {val.class_counts().tolist()}"
+    print(f"train {len(train)} beats {train.class_counts().tolist()}, {held_out}")
     rr_mean, rr_std = rr_statistics(train.rr)
     settings = Settings(
         epochs=args.epochs,
@@ -161,13 +204,18 @@ def main(argv: list[str] | None = None) -> int:
         augment=not args.no_augment,
         max_per_class=args.max_per_class,
         seed=args.seed,
+        label_smoothing=args.label_smoothing,
     )
     kind = args.input or ("beat+diff" if args.dataset == "mitdb" else "beat")
     if args.model == "combined":
         kind = load_artefact(args.classifier).config["input"]
     window["input"] = kind
     tr = Arrays(train.inputs(kind), standardise_rr(train.rr, rr_mean, rr_std), train.labels)
-    va = Arrays(val.inputs(kind), standardise_rr(val.rr, rr_mean, rr_std), val.labels)
+    va = (
+        tr
+        if val is None
+        else Arrays(val.inputs(kind), standardise_rr(val.rr, rr_mean, rr_std), val.labels)
+    )
     n_leads, length, n_rr = tr.x.shape[1], tr.x.shape[2], tr.rr.shape[1]
     threshold = None
     description = ""
@@ -177,10 +225,28 @@ def main(argv: list[str] | None = None) -> int:
             params["width" if args.model == "cnn" else "hidden"] = args.width
         if args.morphology_dropout is not None and args.model == "cnn":
             params["morphology_dropout"] = args.morphology_dropout
-        model = build_model(args.model, **params)
-        history = fit_classifier(model, tr, va, len(classes), settings, val_score(classes))
-        metrics = classification_report(va.y, predict_logits(model, va.x, va.rr).argmax(1), classes)
         description = f"{args.model} beat classifier ({', '.join(classes)})."
+        if folds is None:
+            model = build_model(args.model, **params)
+            history = fit_classifier(model, tr, va, len(classes), settings, val_score(classes))
+            logits, y_val = predict_logits(model, va.x, va.rr), va.y
+        else:
+            model, history, logits = fit_fold_ensemble(
+                lambda: build_model(args.model, **params),
+                tr,
+                folds,
+                len(classes),
+                settings,
+                val_score(classes),
+            )
+            logits, y_val = logits[folds >= 0], tr.y[folds >= 0]
+            params = {"member": args.model, "params": params, "n_members": len(model.members)}
+            description = (
+                f"Ensemble of {len(model.members)} {args.model} beat classifiers "
+                f"({', '.join(classes)}), each trained with one fold held out for early stopping; "
+                "their probabilities are averaged."
+            )
+        metrics = classification_report(y_val, logits.argmax(1), classes)
     elif args.model == "ae":
         params = {"n_leads": n_leads, "length": length}
         if args.latent:
@@ -227,32 +293,30 @@ def main(argv: list[str] | None = None) -> int:
         model = build_model("combined", **params)
         model.classifier.load_state_dict(clf.model.state_dict())
         model.autoencoder.load_state_dict(ae.model.state_dict())
-        for p in [*model.classifier.parameters(), *model.autoencoder.parameters()]:
-            p.requires_grad_(False)
         rr_mean, rr_std = clf.rr_mean, clf.rr_std
-        tr = Arrays(tr.x, standardise_rr(train.rr, rr_mean, rr_std), train.labels)
         va = Arrays(va.x, standardise_rr(val.rr, rr_mean, rr_std), val.labels)
-        head_settings = Settings(**{**settings.__dict__, "augment": False, "lr": 1e-2})
-        # The sub-models are near-perfect on their own training beats, so the head learns nothing
-        # there; it is fitted on the held-out split instead (30 weights, little room to overfit).
-        history = fit_classifier(
-            model,
-            va,
-            va,
-            len(classes),
-            head_settings,
-            val_score(classes),
-            params=model.head.parameters(),
+        # The head is fitted on the autoencoder's held-out split, where the classifier's outputs must
+        # be held out too: an ensemble's own training beats are near-perfect and teach the head
+        # nothing, so each beat takes the log-probabilities of the member that never saw it.
+        if clf.name == ENSEMBLE:
+            members = member_folds(args, clf, val)
+            logits = out_of_fold_log_probs(clf.model, va.x, va.rr, members, len(classes))
+        else:
+            logits = predict_logits(clf.model, va.x, va.rr)
+        score = np.log(reconstruction_error(ae.model, va.x) + 1e-6)[:, None]
+        history = fit_head(
+            model.head, np.concatenate([logits, score], axis=1), va.y, settings.weight_power
         )
         metrics = classification_report(va.y, predict_logits(model, va.x, va.rr).argmax(1), classes)
         description = (
             f"Combined model: {clf.name} classifier ({args.classifier}) and autoencoder "
-            f"({args.autoencoder}) frozen; a linear head on the logits and the log reconstruction "
-            "error, fitted on the validation split (its metrics below are therefore optimistic)."
+            f"({args.autoencoder}) frozen; a linear head on the classifier's output and the log "
+            "reconstruction error, fitted on the autoencoder's validation split with out-of-fold "
+            "classifier outputs there (its metrics below are therefore optimistic)."
         )
     elapsed = time.perf_counter() - started
     config = {
-        "model": args.model,
+        "model": ENSEMBLE if folds is not None else args.model,
         "params": params,
         "description": description,
         "dataset": args.dataset,
@@ -264,15 +328,18 @@ def main(argv: list[str] | None = None) -> int:
         "scaling and per-window median removal (mlcore.segment.beat_windows)"
         if args.dataset == "mitdb"
         else "as published (each series z-normalised by the archive)",
-        "rr_features": "mlcore.segment.RR_FEATURES" if n_rr else "none",
-        "training": {**settings.__dict__, "epochs_run": len(history)},
+        "rr_features": list(RR_FEATURES) if n_rr else [],
+        "training": {
+            **settings.__dict__,
+            "epochs_run": [len(h) for h in history] if folds is not None else len(history),
+        },
         "history": history,
         "n_parameters": int(sum(p.numel() for p in model.parameters())),
         "train_time_s": round(elapsed, 1),
         "threads": torch.get_num_threads(),
         "command": "python -m mlcore.train " + shlex.join(argv),
     }
-    metrics = {"split": "validation", **metrics}
+    metrics = {"split": "validation" if folds is None else "out of fold", **metrics}
     save_artefact(args.out, model, config, rr_mean, rr_std, metrics, threshold)
     print(f"wrote {args.out} in {elapsed:.0f} s")
     summary = {k: v for k, v in metrics.items() if isinstance(v, float)}

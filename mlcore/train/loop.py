@@ -35,6 +35,9 @@ class Settings:
     augment: bool = True
     seed: int = 0
     max_per_class: int = 8000  # larger classes are subsampled afresh each epoch
+    # Torch applies the class weights to the smoothing term too: with large weights (power near 1)
+    # the rare classes then win everywhere, so keep one of the two small.
+    label_smoothing: float = 0.0
 
 
 def seed_everything(seed: int) -> None:
@@ -153,7 +156,7 @@ def fit_classifier(
     sample = epoch_sampler(train.y, settings.max_per_class)
     seen = np.minimum(np.bincount(train.y, minlength=n_classes), settings.max_per_class)
     weights = class_weights(np.repeat(np.arange(n_classes), seen), n_classes, settings.weight_power)
-    criterion = nn.CrossEntropyLoss(weight=weights)
+    criterion = nn.CrossEntropyLoss(weight=weights, label_smoothing=settings.label_smoothing)
     x, rr, y = torch.from_numpy(train.x), torch.from_numpy(train.rr), torch.from_numpy(train.y)
 
     def loss_on(index: np.ndarray, gen: torch.Generator) -> torch.Tensor:

@@ -71,6 +71,18 @@ def test_rr_features_mark_a_premature_beat():
     assert normal[RR_FEATURES.index("pre_over_local")] == pytest.approx(1.0, abs=0.01)
 
 
+def test_rr_features_count_pauses_in_the_average():
+    # Ectopic beats as the majority rhythm: runs of four at 0.8 s, each run ended by a 2 s pause.
+    intervals = np.tile([0.8, 0.8, 0.8, 0.8, 2.0], 40)
+    peaks = np.round(np.concatenate([[1.0], 1.0 + np.cumsum(intervals)]) * FS).astype(np.int64)
+    x = np.zeros(int(peaks[-1] + FS), dtype=np.float32)
+    rr = beat_windows(x, peaks, FS, normalise=False).rr
+    pre = rr[:, RR_FEATURES.index("pre_rr_s")]
+    over_average = rr[:, RR_FEATURES.index("pre_over_average")]
+    assert np.all(over_average[np.isclose(pre, 0.8, atol=0.01)] < 0.85)
+    assert np.all(over_average[np.isclose(pre, 2.0, atol=0.01)] > 1.9)
+
+
 def test_bad_input_raises_signal_error():
     x = np.zeros(1000, dtype=np.float32)
     with pytest.raises(SignalError, match="increasing"):

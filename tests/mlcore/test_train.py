@@ -1,9 +1,11 @@
 import json
 
 import numpy as np
+import pytest
 import torch
 
-from mlcore.checkpoint import load_artefact
+from mlcore.checkpoint import load_artefact, save_artefact
+from mlcore.errors import SignalError
 from mlcore.models import build_model
 from mlcore.train.cli import main
 from mlcore.train.loop import Arrays, Settings, fit_autoencoder, fit_classifier
@@ -84,3 +86,12 @@ def test_autoencoder_command_stores_its_threshold(ecg5000, tmp_path):
     assert threshold["threshold"] > 0
     assert "percentile" in threshold["rule"]
     assert load_artefact(out).threshold == threshold["threshold"]
+
+
+def test_an_artefact_trained_on_other_rr_features_is_refused(tmp_path):
+    model = build_model("cnn", n_leads=1, length=64, n_rr=2, n_classes=3)
+    config = {"model": "cnn", "params": {"n_leads": 1, "length": 64, "n_rr": 2, "n_classes": 3}}
+    config |= {"dataset": "mitdb", "classes": ["a", "b", "c"], "rr_features": ["pre", "post"]}
+    save_artefact(tmp_path, model, config, np.zeros(2, np.float32), np.ones(2, np.float32), {})
+    with pytest.raises(SignalError, match="other RR features"):
+        load_artefact(tmp_path)
