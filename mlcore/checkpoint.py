@@ -209,7 +209,9 @@ def write_model_card(folder: Path) -> None:
             f"- threshold: {threshold['threshold']:.6g}",
             f"- rule: {threshold['rule']}",
         ]
-    lines += ["", "## Validation metrics (held-out training data)", ""] + _metrics_table(metrics)
+    held_out = "out of fold" if metrics.get("split") == "out of fold" else "validation split"
+    lines += ["", f"## Validation metrics (held-out training data, {held_out})", ""]
+    lines += _metrics_table(metrics)
     for path in sorted(folder.glob("eval-*.json")):
         result = json.loads(path.read_text())
         lines += ["", f"## Evaluation: {path.stem[5:]}", ""]

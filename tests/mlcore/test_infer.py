@@ -2,11 +2,13 @@ import numpy as np
 import pytest
 import wfdb
 
+from mlcore.checkpoint import load_artefact
 from mlcore.datasets import model_input, reference_beats
 from mlcore.errors import SignalError
 from mlcore.infer import anomaly_scores, classify_beats, load_default_models
+from mlcore.paths import MODELS_DIR
 from mlcore.readers import read_record
-from mlcore.segment import AAMI_CLASSES, beat_windows
+from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +70,20 @@ def test_empty_and_malformed_beats(record_119):
     short = beat_windows(np.zeros((2, 5000), np.float32), np.array([1000, 2000]), 180.0)
     with pytest.raises(SignalError, match="shape"):
         classify_beats(clf, short)
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in MODELS_DIR.iterdir() if p.is_dir()))
+def test_every_committed_artefact_loads_and_runs(folder, record_119):
+    model = load_artefact(MODELS_DIR / folder)
+    if model.config["dataset"] == "mitdb":
+        beats = record_119[0].subset(np.arange(40))
+    else:
+        rows = np.random.default_rng(0).normal(size=(40, 1, 140)).astype(np.float32)
+        beats = BeatSet(rows, np.zeros((40, 0), np.float32), *[np.arange(40)] * 2, 0.0, rows[0])
+    if model.name == "ae":
+        assert anomaly_scores(model, beats).shape == (40,)
+    else:
+        probs = classify_beats(model, beats)
+        assert probs.shape == (40, len(model.classes))
+        assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    assert (MODELS_DIR / folder / "MODEL_CARD.md").read_text().count("mlcore.train") >= 1
