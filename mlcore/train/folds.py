@@ -62,9 +62,11 @@ def fit_fold_ensemble(
     (rows of examples that were never held out stay zero)."""
     members, histories = [], []
     oof = np.zeros((len(data.y), n_classes), dtype=np.float32)
-    for k in np.unique(folds[folds >= 0]):
+    for k in range(int(folds.max()) + 1):
         held_out = folds == k
-        member_settings = Settings(**{**settings.__dict__, "seed": settings.seed + int(k)})
+        if not held_out.any():
+            raise ValueError(f"fold {k} holds no examples")  # member k must be fold k's
+        member_settings = Settings(**{**settings.__dict__, "seed": settings.seed + k})
         seed_everything(member_settings.seed)
         model = build()
         history = fit_classifier(
