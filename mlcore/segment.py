@@ -133,19 +133,8 @@ def rr_features(rpeaks: np.ndarray, fs: float) -> np.ndarray:
     post = np.concatenate([rr, rr[-1:]])
     local = uniform_filter1d(pre, size=min(LOCAL_BEATS, n), mode="nearest")
     average = _mean_within(rpeaks / fs, pre, AVERAGE_S)
-    feats = np.stack(
-        [
-            pre,
-            post,
-            pre / post,
-            pre / local,
-            post / local,
-            pre / average,
-            local / average,
-        ],
-        axis=1,
-    )
-    return feats.astype(np.float32)
+    feats = [pre, post, pre / post, pre / local, post / local, pre / average, local / average]
+    return np.stack(feats, axis=1).astype(np.float32)
 
 
 def _mean_within(times: np.ndarray, values: np.ndarray, half_width: float) -> np.ndarray:

@@ -211,11 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         kind = load_artefact(args.classifier).config["input"]
     window["input"] = kind
     tr = Arrays(train.inputs(kind), standardise_rr(train.rr, rr_mean, rr_std), train.labels)
-    va = (
-        tr
-        if val is None
-        else Arrays(val.inputs(kind), standardise_rr(val.rr, rr_mean, rr_std), val.labels)
-    )
+    va = None  # with --folds each member holds out its own fold
+    if val is not None:
+        va = Arrays(val.inputs(kind), standardise_rr(val.rr, rr_mean, rr_std), val.labels)
     n_leads, length, n_rr = tr.x.shape[1], tr.x.shape[2], tr.rr.shape[1]
     threshold = None
     description = ""

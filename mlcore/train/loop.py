@@ -103,14 +103,14 @@ def _fit(
     loss_on: Callable[[np.ndarray, torch.Generator], torch.Tensor],
     validate: Callable[[], float],
     settings: Settings,
-    params=None,
 ) -> tuple[dict, list[dict]]:
     gen = torch.Generator().manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
-    trainable = [p for p in (params or model.parameters()) if p.requires_grad]
-    optimiser = torch.optim.Adam(trainable, lr=settings.lr, weight_decay=settings.weight_decay)
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay
+    )
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, settings.epochs)
-    # The starting point competes too (it matters when fine-tuning, e.g. the combined model's head).
+    # The starting point competes too: training never leaves a model worse on validation.
     best_score, best_state, stale, history = validate(), copy.deepcopy(model.state_dict()), 0, []
     bar = tqdm(range(settings.epochs), desc="epochs", unit="epoch")
     for epoch in bar:
@@ -150,7 +150,6 @@ def fit_classifier(
     n_classes: int,
     settings: Settings,
     val_score: Callable[[np.ndarray, np.ndarray], float],
-    params=None,
 ) -> list[dict]:
     """Weighted cross-entropy; ``val_score(y_true, logits)`` (higher is better) drives early stopping."""
     sample = epoch_sampler(train.y, settings.max_per_class)
@@ -168,7 +167,7 @@ def fit_classifier(
     def validate() -> float:
         return val_score(val.y, predict_logits(model, val.x, val.rr))
 
-    _, history = _fit(model, sample, loss_on, validate, settings, params)
+    _, history = _fit(model, sample, loss_on, validate, settings)
     return history
 
 

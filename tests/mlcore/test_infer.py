@@ -3,12 +3,14 @@ import pytest
 import wfdb
 
 from mlcore.checkpoint import load_artefact
+from mlcore.datasets import ecg5000 as load_ecg5000
 from mlcore.datasets import model_input, reference_beats
 from mlcore.errors import SignalError
+from mlcore.evaluate.ecg5000 import as_beatset
 from mlcore.infer import anomaly_scores, classify_beats, load_default_models
 from mlcore.paths import MODELS_DIR
 from mlcore.readers import read_record
-from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
+from mlcore.segment import AAMI_CLASSES, beat_windows
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +75,12 @@ def test_empty_and_malformed_beats(record_119):
 
 
 @pytest.mark.parametrize("folder", sorted(p.name for p in MODELS_DIR.iterdir() if p.is_dir()))
-def test_every_committed_artefact_loads_and_runs(folder, record_119):
+def test_every_committed_artefact_loads_and_runs(folder, record_119, ecg5000):
     model = load_artefact(MODELS_DIR / folder)
     if model.config["dataset"] == "mitdb":
         beats = record_119[0].subset(np.arange(40))
     else:
-        rows = np.random.default_rng(0).normal(size=(40, 1, 140)).astype(np.float32)
-        beats = BeatSet(rows, np.zeros((40, 0), np.float32), *[np.arange(40)] * 2, 0.0, rows[0])
+        beats = as_beatset(load_ecg5000(ecg5000)[0].subset(np.arange(40)))
     if model.name == "ae":
         assert anomaly_scores(model, beats).shape == (40,)
     else:
