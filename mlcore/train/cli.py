@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 import time
@@ -17,6 +18,7 @@ from mlcore.datasets import BeatDataset
 from mlcore.models import CLASSIFIERS, ENSEMBLE, MODEL_NAMES, build_model
 from mlcore.segment import AFTER_S, BEFORE_S, RR_FEATURES
 from mlcore.train.folds import (
+    cross_validate,
     fit_fold_ensemble,
     fit_head,
     group_folds,
@@ -60,6 +62,13 @@ def parser() -> argparse.ArgumentParser:
         help="classifiers: train an ensemble of K members, each early-stopped on one held-out fold "
         "(mitdb: the 5 patient folds of DS1, mlcore.datasets.DS1_FOLDS; ecg5000: K stratified "
         "folds of the 500 training rows); validation metrics are then out of fold",
+    )
+    p.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="with --folds: nested cross-validation of the recipe instead of training an artefact; "
+        "each fold is predicted by an ensemble fitted on the other folds (written to "
+        "OUT/crossval.json)",
     )
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--patience", type=int, default=6)
@@ -181,6 +190,37 @@ def val_score(classes: tuple[str, ...]):
     return score
 
 
+def report_cross_validation(args, argv, tr, folds, classes, settings, params) -> int:
+    """Nested cross-validation of one recipe: print per-class Se / +P and write OUT/crossval.json."""
+    started = time.perf_counter()
+    logits = cross_validate(
+        lambda: build_model(args.model, **params),
+        tr,
+        folds,
+        len(classes),
+        settings,
+        val_score(classes),
+    )
+    predicted = folds >= 0
+    report = classification_report(tr.y[predicted], logits[predicted].argmax(1), classes)
+    report = {
+        "command": "python -m mlcore.train " + shlex.join(argv),
+        "split": f"nested cross-validation over {int(folds.max()) + 1} folds",
+        "time_s": round(time.perf_counter() - started, 1),
+        **report,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "crossval.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"nested cross-validation, accuracy {100 * report['accuracy']:.2f}%")
+    print_per_class(report)
+    return 0
+
+
+def print_per_class(metrics: dict) -> None:
+    for name, m in metrics.get("per_class", {}).items():
+        print(f"  {name}: Se {100 * m['se']:.1f}  +P {100 * m['ppv']:.1f}  n={m['support']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
@@ -189,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.folds and args.model not in CLASSIFIERS:
         raise SystemExit("--folds trains classifiers only (cnn, dnn, lstm, transformer)")
+    if args.cross_validate and not args.folds:
+        raise SystemExit("--cross-validate needs --folds")
     train, val, folds, split, window = load_splits(args)
     classes = train.classes
     held_out = f"{args.folds} folds" if folds is not None else f"val {val.class_counts().tolist()}"
@@ -224,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.morphology_dropout is not None and args.model == "cnn":
             params["morphology_dropout"] = args.morphology_dropout
         description = f"{args.model} beat classifier ({', '.join(classes)})."
+        if args.cross_validate:
+            return report_cross_validation(args, argv, tr, folds, classes, settings, params)
         if folds is None:
             model = build_model(args.model, **params)
             history = fit_classifier(model, tr, va, len(classes), settings, val_score(classes))
@@ -342,6 +386,5 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out} in {elapsed:.0f} s")
     summary = {k: v for k, v in metrics.items() if isinstance(v, float)}
     print(summary)
-    for name, m in metrics.get("per_class", {}).items():
-        print(f"  {name}: Se {100 * m['se']:.1f}  +P {100 * m['ppv']:.1f}  n={m['support']}")
+    print_per_class(metrics)
     return 0

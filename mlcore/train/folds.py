@@ -83,6 +83,42 @@ def fit_fold_ensemble(
     return Ensemble(members).eval(), histories, oof
 
 
+def cross_validate(
+    build: Callable[[], nn.Module],
+    data: Arrays,
+    folds: np.ndarray,
+    n_classes: int,
+    settings: Settings,
+    val_score: Callable[[np.ndarray, np.ndarray], float],
+) -> np.ndarray:
+    """Nested cross-validation of the ``fit_fold_ensemble`` recipe: log-probabilities per example.
+
+    Each fold t in turn is the test fold. An ensemble is fitted on the other folds exactly as the
+    committed artefacts are (one member early-stopped on each of them), and only it predicts fold t.
+    Unlike out-of-fold predictions, no prediction comes from a model that stopped early on the
+    examples it predicts. Examples of fold -1 are always trained on and never predicted.
+    """
+    k = int(folds.max()) + 1
+    if k < 3:
+        raise ValueError("nested cross-validation needs at least 3 folds")
+    out = np.zeros((len(data.y), n_classes), dtype=np.float32)
+    for test in range(k):
+        train = folds != test
+        inner = folds[train]
+        inner = np.where(inner > test, inner - 1, inner)  # folds 0..k-2, -1 stays -1
+        ensemble, _, _ = fit_fold_ensemble(
+            build,
+            _take(data, train),
+            inner,
+            n_classes,
+            Settings(**{**settings.__dict__, "seed": settings.seed + 100 * test}),
+            val_score,
+        )
+        held = folds == test
+        out[held] = predict_logits(ensemble, data.x[held], data.rr[held])
+    return out
+
+
 def out_of_fold_log_probs(
     ensemble: Ensemble, x: np.ndarray, rr: np.ndarray, folds: np.ndarray, n_classes: int
 ) -> np.ndarray:

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -7,13 +9,14 @@ from mlcore.datasets import DS1, DS1_FOLDS
 from mlcore.models import Ensemble, build_model
 from mlcore.train.cli import main
 from mlcore.train.folds import (
+    cross_validate,
     fit_fold_ensemble,
     fit_head,
     group_folds,
     out_of_fold_log_probs,
     stratified_folds,
 )
-from mlcore.train.loop import Arrays, Settings
+from mlcore.train.loop import Arrays, Settings, fit_classifier, predict_logits
 
 
 def test_ds1_folds_hold_every_ds1_record_once():
@@ -113,3 +116,48 @@ def test_fit_head_learns_a_linear_rule_from_fixed_features():
     with torch.inference_mode():
         predicted = head(torch.from_numpy(features)).argmax(1).numpy()
     assert (predicted == y).mean() > 0.9
+
+
+def _accuracy(y_true, logits):
+    return float((logits.argmax(1) == y_true).mean())
+
+
+def test_nested_cross_validation_never_predicts_a_fold_it_trained_on():
+    # Random labels on noise: a model can memorise them, but not predict unseen examples. So
+    # nested cross-validation must land near chance, where a leak of the test fold would not.
+    rng = np.random.default_rng(0)
+    n = 48
+    x = rng.normal(size=(n, 1, 64)).astype(np.float32)
+    y = rng.integers(0, 2, n).astype(np.int64)
+    data = Arrays(x, np.zeros((n, 0), np.float32), y)
+    folds = np.arange(n) % 4
+    folds[:4] = -1  # always trained on, never predicted
+    settings = Settings(epochs=40, patience=40, batch_size=8, augment=False, lr=5e-3)
+
+    def build():
+        return build_model("cnn", n_leads=1, length=64, n_rr=0, n_classes=2, width=8)
+
+    memorised = build()
+    fit_classifier(memorised, data, data, 2, settings, _accuracy)
+    assert _accuracy(y, predict_logits(memorised, x, data.rr)) > 0.9  # it can memorise them
+
+    logits = cross_validate(build, data, folds, 2, settings, _accuracy)
+    assert np.all(logits[:4] == 0) and np.all(logits[4:] != 0)
+    assert _accuracy(y[4:], logits[4:]) < 0.75
+
+
+def test_cross_validate_command_writes_a_report_and_no_artefact(ecg5000, tmp_path):
+    out = tmp_path / "cv"
+    argv = ["--model", "cnn", "--dataset", "ecg5000", "--data-dir", str(ecg5000), "--folds", "3"]
+    argv += ["--out", str(out), "--epochs", "1", "--width", "8", "--cross-validate"]
+    assert main(argv) == 0
+    report = json.loads((out / "crossval.json").read_text())
+    assert report["split"] == "nested cross-validation over 3 folds"
+    assert sum(m["support"] for m in report["per_class"].values()) == 500
+    assert not (out / "weights.pt").exists()
+
+
+def test_cross_validate_needs_folds(ecg5000, tmp_path):
+    argv = ["--model", "cnn", "--dataset", "ecg5000", "--data-dir", str(ecg5000)]
+    with pytest.raises(SystemExit, match="needs --folds"):
+        main([*argv, "--out", str(tmp_path / "cv"), "--cross-validate"])
