@@ -3,7 +3,8 @@
 A flagged analysis opens a ``ReviewCase`` (pending). One reviewer claims it (in review): the claim is
 a conditional UPDATE, so of two concurrent claims exactly one wins. The claimer decides on each event
 (confirm, reject, relabel) and closes the case with a conclusion; the owner is then emailed. Every
-change writes an ``AuditEntry`` in the same transaction; entries are never updated.
+change writes an ``AuditEntry`` in the same transaction; entries are never updated (the database
+refuses it, migration 0005). A re-run that succeeds supersedes the earlier runs' unclaimed cases.
 """
 
 from __future__ import annotations
@@ -48,10 +49,39 @@ def open_case(analysis: Analysis) -> ReviewCase | None:
     return case
 
 
+def supersede_earlier_cases(analysis: Analysis) -> int:
+    """Close the pending cases of the recording's earlier analyses once a newer one has succeeded.
+
+    Reviewers should not work through an analysis the owner has replaced by a re-run. Cases a
+    reviewer has claimed are left to that reviewer. The owner, whose re-run it was, is the audit
+    actor; nobody is emailed, since nobody reviewed them.
+    """
+    if analysis.status != Analysis.Status.SUCCEEDED:
+        return 0
+    recording = analysis.recording
+    earlier = ReviewCase.objects.filter(
+        analysis__recording=recording, analysis__pk__lt=analysis.pk, status=Status.PENDING
+    )
+    conclusion = (
+        f"Not reviewed: superseded by a newer analysis of this recording (#{analysis.pk})"
+        + (", which is in the review queue." if analysis.flagged else ", which flagged nothing.")
+    )
+    closed = 0
+    with transaction.atomic():
+        for case in list(earlier):
+            if ReviewCase.objects.filter(pk=case.pk, status=Status.PENDING).update(
+                status=Status.CLOSED, closed_at=timezone.now(), conclusion=conclusion
+            ):
+                audit(case, recording.owner, "superseded", by_analysis=analysis.pk)
+                closed += 1
+    return closed
+
+
 def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
     """Receiver of ``analysis_finished`` (connected in AnalysisConfig.ready)."""
     analysis.refresh_from_db(fields=["status", "flagged"])
     open_case(analysis)
+    supersede_earlier_cases(analysis)
 
 
 # The queue ---------------------------------------------------------------------------------------

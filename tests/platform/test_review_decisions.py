@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -146,6 +147,8 @@ def test_audit_entries_cannot_be_changed_here_or_in_the_admin(case, rita):
     entry.action = "forged"
     with pytest.raises(review.ReviewError):
         entry.save()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="forged")  # the database refuses
     assert AuditEntry.objects.get().action == "claim"
 
     admin = User.objects.create_superuser("root", "root@example.org", "root-pass-1")
@@ -163,6 +166,12 @@ def test_audit_entries_cannot_be_changed_here_or_in_the_admin(case, rita):
     for name in ("reviewcase", "eventreview"):
         listing = client.get(reverse(f"admin:analysis_{name}_changelist"), {"q": "holter"})
         assert listing.status_code == 200
+
+
+def test_deleting_the_recording_deletes_its_review_history(case, rita):
+    review.claim(case.pk, rita)
+    case.analysis.recording.delete()
+    assert not AuditEntry.objects.exists() and not Analysis.objects.exists()
 
 
 def test_case_events_json_carries_the_decisions(case, rita, rita_client):
