@@ -121,6 +121,7 @@ def report_pdf(report: Report) -> bytes:
         f"{s.get('beats', 0)} beats; heart rate {s.get('hr_min_bpm')} to {s.get('hr_max_bpm')} bpm "
         f"(mean {s.get('hr_mean_bpm')}); beats by class N/S/V/F/Q: "
         + "/".join(str(by_class.get(c, 0)) for c in "NSVFQ")
+        + (f", classified on lead {s['classified_lead']}" if s.get("classified_lead") else "")
         + f"; readable signal {s.get('readable_pct')} %."
     )
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from analysis.models import Analysis, ChunkResult, Event
 from mlcore.analyse import ChunkResult as Chunk
 from mlcore.analyse import Span, analyse_span, plan_chunks, stitch
+from mlcore.datasets import model_lead
 from mlcore.envelope import build_levels
 from mlcore.errors import SignalError
 from mlcore.findings import find_events, needs_review, summarise, window_table
@@ -166,6 +167,7 @@ def finalize(analysis_id: int) -> None:
         track, unreadable = stitch(chunks, threshold)
         findings = find_events(track, unreadable)
         summary = summarise(track, unreadable, analysis.recording.duration_s)
+        summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
         artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))
         del display
     timings = {
@@ -195,6 +197,13 @@ def finalize(analysis_id: int) -> None:
             return
     delete_chunk_files(rows)  # their arrays now live in the results and envelope files
     analysis.announce_finished()
+
+
+def classified_lead(lead_names: list[str]) -> str:
+    """Name of the lead the beat models read (``mlcore.datasets.model_lead``)."""
+    if not lead_names:
+        return ""
+    return str(lead_names[model_lead(lead_names)])
 
 
 def load_chunks(rows: list[ChunkResult], folder: Path) -> tuple[list[Chunk], np.ndarray, float]:

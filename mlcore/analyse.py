@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlcore.datasets import model_input
+from mlcore.datasets import lead_order, model_input
 from mlcore.findings import BeatTrack
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
 from mlcore.quality import signal_quality
@@ -79,11 +79,14 @@ class ChunkResult:
 
 
 def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
-    """Detect, classify and score the beats of ``signal`` (read from ``span.read_start_s``)."""
+    """Detect, classify and score the beats of ``signal`` (read from ``span.read_start_s``).
+
+    R-peaks are found on all leads; the beat models read them in ``lead_order``.
+    """
     x, fs = model_input(signal)
     offset = span.read_start_s
     rpeaks = detect_rpeaks(x, fs)
-    beats = beat_windows(x, rpeaks, fs)
+    beats = beat_windows(x[lead_order(signal.lead_names, x.shape[0])], rpeaks, fs)
     probs = classify_beats(models.classifier, beats, batch_size=INFERENCE_BATCH)
     scores = anomaly_scores(models.autoencoder, beats, batch_size=INFERENCE_BATCH)
     times = offset + beats.samples / fs

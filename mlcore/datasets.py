@@ -8,6 +8,8 @@ benchmark) from the band-passed signal at MODEL_FS. Built record datasets are ca
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +102,34 @@ def model_input(signal):
     return x, fs
 
 
+# The beat models are trained on MIT-BIH's modified lead II (MLII, the first lead of every record but
+# 102, 104 and 114); of the standard leads, lead II is the one closest to it. Names are compared
+# without case, spaces and an "ECG"/"Lead" prefix.
+MODEL_LEADS = ("MLII", "ML2", "II")
+
+
+def model_lead(lead_names: Sequence[str]) -> int:
+    """Index of the lead the beat models read first: MLII or lead II by name, else the first lead."""
+    plain = [_plain_lead_name(name) for name in lead_names]
+    for wanted in MODEL_LEADS:
+        if wanted in plain:
+            return plain.index(wanted)
+    return 0
+
+
+def lead_order(lead_names: Sequence[str], n_leads: int) -> list[int]:
+    """Lead indices as the beat models read them: ``model_lead`` first, the others in order."""
+    first = model_lead(lead_names[:n_leads])
+    return [first, *(i for i in range(n_leads) if i != first)]
+
+
+def _plain_lead_name(name: str) -> str:
+    name = re.sub(r"[^A-Z0-9]", "", str(name).upper())
+    for prefix in ("ECG", "EKG", "LEAD"):
+        name = name.removeprefix(prefix)
+    return name
+
+
 def reference_beats(signal, fs: float, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     """Sample indices (at ``fs``) and AAMI label indices of the annotated beats of a signal."""
     if signal.annotations is None:
@@ -125,7 +155,7 @@ def record_beats(path: Path, leads: int = 2) -> BeatDataset:
     if signal.n_leads < leads:
         raise SignalError(f"record {path.name} has {signal.n_leads} leads, {leads} needed")
     x, fs = model_input(signal)
-    x = x[:leads]
+    x = x[lead_order(signal.lead_names, x.shape[0])[:leads]]
     pos, labels = reference_beats(signal, fs, x.shape[1])
     beats = beat_windows(x, pos, fs)
     return BeatDataset(
@@ -139,7 +169,7 @@ def record_beats(path: Path, leads: int = 2) -> BeatDataset:
 
 
 def _cache_key(record: str, leads: int, data: Path) -> str:
-    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v3|{data}"
+    text = f"{record}|{leads}|{BEFORE_S}|{AFTER_S}|v4|{data}"
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 

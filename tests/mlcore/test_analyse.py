@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
+import wfdb
 
-from mlcore.analyse import ChunkResult, plan_chunks, stitch
+from mlcore.analyse import ChunkResult, analyse_span, plan_chunks, stitch
+from mlcore.datasets import lead_order, model_lead
+from mlcore.infer import load_default_models
+from mlcore.segment import AAMI_CLASSES
+from mlcore.signal import ECGSignal
 
 
 def test_plan_covers_the_recording_once():
@@ -55,3 +60,31 @@ def test_chunk_result_round_trips_through_arrays():
     np.testing.assert_array_equal(again.beat_times_s, original.beat_times_s)
     np.testing.assert_array_equal(again.unreadable_s, original.unreadable_s)
     assert again.fs == 360.0
+
+
+def test_model_lead_prefers_mlii_then_lead_ii_by_name():
+    assert model_lead(["V1", "MLII"]) == 1
+    assert model_lead(["II", "ML II"]) == 1  # MLII before lead II
+    assert model_lead(["I", "II", "III"]) == 1
+    assert model_lead(["Lead I", "lead ii"]) == 1
+    assert model_lead(["ECG I", "ECG-II"]) == 1
+    assert model_lead(["I", "III", "aVF"]) == 0  # none: the first lead
+    assert model_lead([]) == 0
+    assert lead_order(["V5", "MLII", "V2"], 3) == [1, 0, 2]  # MIT-BIH 114's order
+
+
+def test_the_beat_models_read_mlii_wherever_it_is(mitdb):
+    rec = wfdb.rdrecord(str(mitdb / "119"), sampto=60 * 360)
+    samples = np.ascontiguousarray(rec.p_signal.T, dtype=np.float32)  # MLII, V1
+    span = plan_chunks(60.0, chunk_s=1800.0, margin_s=0.0)[0]
+    models = load_default_models()
+    units = ("mV", "mV")
+    recorded = analyse_span(ECGSignal(samples, 360.0, ("MLII", "V1"), units), span, models)
+    swapped = analyse_span(
+        ECGSignal(samples[::-1].copy(), 360.0, ("V1", "MLII"), units), span, models
+    )
+    assert (recorded.classes == AAMI_CLASSES.index("V")).sum() > 10  # bigeminy
+    np.testing.assert_allclose(swapped.beat_times_s, recorded.beat_times_s)
+    np.testing.assert_array_equal(swapped.classes, recorded.classes)
+    np.testing.assert_allclose(swapped.confidence, recorded.confidence, rtol=1e-5)
+    np.testing.assert_allclose(swapped.scores, recorded.scores, rtol=1e-5)

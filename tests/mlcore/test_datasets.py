@@ -1,4 +1,7 @@
+import shutil
+
 import numpy as np
+import wfdb
 
 from mlcore import datasets
 from mlcore.segment import AAMI_CLASSES
@@ -25,6 +28,27 @@ def test_mitdb_beats_from_a_record_slice(mitdb, tmp_path):
     assert counts[AAMI_CLASSES.index("V")] > 0  # record 119 has many PVCs
     assert counts.sum() == len(data)
     assert set(data.groups) == {"119"}
+
+
+def test_beats_are_cut_from_mlii_even_where_it_is_not_the_first_lead(mitdb, tmp_path):
+    write_slice(mitdb, tmp_path, "114", 60)  # record 114 is stored as V5, MLII
+    mlii = wfdb.rdrecord(str(tmp_path / "114"), channels=[1])
+    assert mlii.sig_name == ["MLII"]
+    only_mlii = tmp_path / "mlii"
+    only_mlii.mkdir()
+    wfdb.wrsamp(
+        "114",
+        fs=360,
+        units=["mV"],
+        sig_name=["MLII"],
+        p_signal=mlii.p_signal,
+        fmt=["16"],
+        write_dir=str(only_mlii),
+    )
+    shutil.copy(tmp_path / "114.atr", only_mlii / "114.atr")
+    both = datasets.mitdb_beats(["114"], data_dir=tmp_path, leads=1, cache=False)
+    alone = datasets.mitdb_beats(["114"], data_dir=only_mlii, leads=1, cache=False)
+    np.testing.assert_allclose(both.windows, alone.windows, atol=1e-5)
 
 
 def test_ecg5000_has_the_published_split(ecg5000):

@@ -30,6 +30,7 @@ def test_succeeds_with_summary_events_and_artefacts(analysis_119):
     assert 0 < summary["abnormal_beats_pct"] < 60
     assert summary["hr_min_bpm"] <= summary["hr_mean_bpm"] <= summary["hr_max_bpm"]
     assert summary["readable_pct"] > 90
+    assert summary["classified_lead"] == "MLII"
     types = set(analysis_119.events.values_list("type", flat=True))
     assert types & {"bigeminy", "pvc", "v_couplet"}
     assert set(analysis_119.model_versions) == {"classifier", "autoencoder"}

@@ -97,6 +97,7 @@ def test_questionnaire_answers_shape_the_report_page_and_pdf(alice_client, analy
     assert page.status_code == 200
     assert DISCLAIMER in html
     assert analysis.model_versions["classifier"] in html
+    assert "classified on lead MLII" in html
     assert html.index(target.get_type_display()) < html.index("Symptoms and findings")
     assert '<tr class="overlap"><td>Dizziness</td>' in html
     assert "High blood pressure" in html and "bisoprolol" in html
