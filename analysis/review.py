@@ -49,7 +49,7 @@ def open_case(analysis: Analysis) -> ReviewCase | None:
     return case
 
 
-def supersede_earlier_cases(analysis: Analysis) -> int:
+def supersede_earlier_cases(analysis: Analysis) -> None:
     """Close the pending cases of the recording's earlier analyses once a newer one has succeeded.
 
     Reviewers should not work through an analysis the owner has replaced by a re-run. Cases a
@@ -57,7 +57,7 @@ def supersede_earlier_cases(analysis: Analysis) -> int:
     actor; nobody is emailed, since nobody reviewed them.
     """
     if analysis.status != Analysis.Status.SUCCEEDED:
-        return 0
+        return
     recording = analysis.recording
     earlier = ReviewCase.objects.filter(
         analysis__recording=recording, analysis__pk__lt=analysis.pk, status=Status.PENDING
@@ -66,15 +66,13 @@ def supersede_earlier_cases(analysis: Analysis) -> int:
         f"Not reviewed: superseded by a newer analysis of this recording (#{analysis.pk})"
         + (", which is in the review queue." if analysis.flagged else ", which flagged nothing.")
     )
-    closed = 0
     with transaction.atomic():
         for case in list(earlier):
+            # Conditional, like a claim: a reviewer who claims it meanwhile keeps it.
             if ReviewCase.objects.filter(pk=case.pk, status=Status.PENDING).update(
                 status=Status.CLOSED, closed_at=timezone.now(), conclusion=conclusion
             ):
                 audit(case, recording.owner, "superseded", by_analysis=analysis.pk)
-                closed += 1
-    return closed
 
 
 def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
