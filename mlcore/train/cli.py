@@ -190,19 +190,14 @@ def val_score(classes: tuple[str, ...]):
     return score
 
 
-def report_cross_validation(args, argv, tr, folds, classes, settings, params) -> int:
-    """Nested cross-validation of one recipe: print per-class Se / +P and write OUT/crossval.json."""
+def report_cross_validation(args, argv, recipe: tuple, classes: tuple[str, ...]) -> int:
+    """Nested cross-validation of the ``fit_fold_ensemble`` recipe (its arguments): print per-class
+    Se / +P and write OUT/crossval.json."""
     started = time.perf_counter()
-    logits = cross_validate(
-        lambda: build_model(args.model, **params),
-        tr,
-        folds,
-        len(classes),
-        settings,
-        val_score(classes),
-    )
+    logits = cross_validate(*recipe)
+    _, data, folds, *_ = recipe
     predicted = folds >= 0
-    report = classification_report(tr.y[predicted], logits[predicted].argmax(1), classes)
+    report = classification_report(data.y[predicted], logits[predicted].argmax(1), classes)
     report = {
         "command": "python -m mlcore.train " + shlex.join(argv),
         "split": f"nested cross-validation over {int(folds.max()) + 1} folds",
@@ -266,14 +261,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.morphology_dropout is not None and args.model == "cnn":
             params["morphology_dropout"] = args.morphology_dropout
         description = f"{args.model} beat classifier ({', '.join(classes)})."
-        if args.cross_validate:
-            return report_cross_validation(args, argv, tr, folds, classes, settings, params)
         if folds is None:
             model = build_model(args.model, **params)
             history = fit_classifier(model, tr, va, len(classes), settings, val_score(classes))
             logits, y_val = predict_logits(model, va.x, va.rr), va.y
         else:
-            model, history, logits = fit_fold_ensemble(
+            # The same arguments train the artefact or measure it by nested cross-validation.
+            recipe = (
                 lambda: build_model(args.model, **params),
                 tr,
                 folds,
@@ -281,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
                 settings,
                 val_score(classes),
             )
+            if args.cross_validate:
+                return report_cross_validation(args, argv, recipe, classes)
+            model, history, logits = fit_fold_ensemble(*recipe)
             logits, y_val = logits[folds >= 0], tr.y[folds >= 0]
             params = {"member": args.model, "params": params, "n_members": len(model.members)}
             description = (

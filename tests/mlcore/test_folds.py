@@ -19,6 +19,10 @@ from mlcore.train.folds import (
 from mlcore.train.loop import Arrays, Settings, fit_classifier, predict_logits
 
 
+def _accuracy(y_true, logits):
+    return float((logits.argmax(1) == y_true).mean())
+
+
 def test_ds1_folds_hold_every_ds1_record_once():
     records = [r for fold in DS1_FOLDS for r in fold]
     assert sorted(records) == sorted(DS1)
@@ -56,16 +60,13 @@ def test_fold_ensemble_predicts_each_fold_with_the_member_that_never_trained_on_
     folds = np.arange(30) % 3
     folds[:3] = -1  # always trained on
 
-    def accuracy(y_true, logits):
-        return float((logits.argmax(1) == y_true).mean())
-
     ensemble, histories, oof = fit_fold_ensemble(
         lambda: build_model("cnn", n_leads=1, length=64, n_rr=0, n_classes=3, width=8),
         data,
         folds,
         3,
         Settings(epochs=2, patience=2, batch_size=8, augment=False),
-        accuracy,
+        _accuracy,
     )
     assert len(ensemble.members) == 3 and len(histories) == 3
     assert np.all(oof[:3] == 0) and np.all(oof[3:] != 0)
@@ -116,10 +117,6 @@ def test_fit_head_learns_a_linear_rule_from_fixed_features():
     with torch.inference_mode():
         predicted = head(torch.from_numpy(features)).argmax(1).numpy()
     assert (predicted == y).mean() > 0.9
-
-
-def _accuracy(y_true, logits):
-    return float((logits.argmax(1) == y_true).mean())
 
 
 def test_nested_cross_validation_never_predicts_a_fold_it_trained_on():
