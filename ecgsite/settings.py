@@ -158,7 +158,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 
 # Analysis: long recordings are cut into chunks analysed in parallel by the workers.
 ANALYSIS_CHUNK_S = float(os.environ.get("ANALYSIS_CHUNK_S", 1800))
-ANALYSIS_MARGIN_S = float(os.environ.get("ANALYSIS_MARGIN_S", 30))
+ANALYSIS_MARGIN_S = float(os.environ.get("ANALYSIS_MARGIN_S", 60))
 ANALYSIS_STUCK_AFTER_S = envint("ANALYSIS_STUCK_AFTER_S", 900)
 ANALYSIS_MAX_ATTEMPTS = envint("ANALYSIS_MAX_ATTEMPTS", 3)
 

@@ -17,6 +17,7 @@ from mlcore.datasets import lead_order, model_input
 from mlcore.findings import BeatTrack
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
 from mlcore.quality import signal_quality
+from mlcore.rhythm import classify_with_rhythm
 from mlcore.rpeaks import detect_rpeaks
 from mlcore.segment import beat_windows
 from mlcore.signal import ECGSignal
@@ -53,12 +54,13 @@ class ChunkResult:
     """Per-beat results of one core span (times in seconds from the recording start)."""
 
     beat_times_s: np.ndarray  # float64 (n,)
-    classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES
+    classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES (after the atrial-fibrillation rule)
     confidence: np.ndarray  # float32 (n,), probability of the chosen class
     scores: np.ndarray  # float32 (n,), autoencoder anomaly score
     unreadable_s: np.ndarray  # float64 (k, 2), unreadable [start, stop) spans inside the core
     display: np.ndarray  # int16 (n_samples, n_leads), filtered signal at fs, microvolts
     fs: float
+    in_af: np.ndarray  # bool (n,), beat inside a span judged atrial fibrillation (mlcore.rhythm)
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -69,19 +71,22 @@ class ChunkResult:
             "unreadable_s": self.unreadable_s,
             "display": self.display,
             "fs": np.array(self.fs),
+            "in_af": self.in_af,
         }
 
     @classmethod
     def from_arrays(cls, arrays) -> ChunkResult:
-        return cls(
-            **{k: arrays[k] for k in cls.__dataclass_fields__ if k != "fs"}, fs=float(arrays["fs"])
-        )
+        fields = {k: arrays[k] for k in cls.__dataclass_fields__ if k in arrays and k != "fs"}
+        # Chunks stored before the atrial-fibrillation rule existed have no in_af.
+        fields.setdefault("in_af", np.zeros(len(fields["beat_times_s"]), dtype=bool))
+        return cls(**fields, fs=float(arrays["fs"]))
 
 
 def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
     """Detect, classify and score the beats of ``signal`` (read from ``span.read_start_s``).
 
-    R-peaks are found on all leads; the beat models read them in ``lead_order``.
+    R-peaks are found on all leads; the beat models read them in ``lead_order``. The
+    atrial-fibrillation rule sees the margins too, so a chunk's borders do not change its classes.
     """
     x, fs = model_input(signal)
     offset = span.read_start_s
@@ -90,18 +95,20 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     probs = classify_beats(models.classifier, beats, batch_size=INFERENCE_BATCH)
     scores = anomaly_scores(models.autoencoder, beats, batch_size=INFERENCE_BATCH)
     times = offset + beats.samples / fs
+    classes, in_af = classify_with_rhythm(probs, beats)
     core = (times >= span.start_s) & (times < span.stop_s)
     first = round((span.start_s - offset) * fs)
     last = round((span.stop_s - offset) * fs)
     display = np.clip(np.round(x[:, first:last].T * DISPLAY_SCALE), -32768, 32767).astype(np.int16)
     return ChunkResult(
         beat_times_s=times[core],
-        classes=probs[core].argmax(axis=1).astype(np.int64),
-        confidence=probs[core].max(axis=1).astype(np.float32),
+        classes=classes[core],
+        confidence=np.take_along_axis(probs, classes[:, None], axis=1)[core, 0].astype(np.float32),
         scores=scores[core].astype(np.float32),
         unreadable_s=unreadable_spans(signal, offset, span),
         display=display,
         fs=fs,
+        in_af=in_af[core],
     )
 
 
@@ -134,6 +141,7 @@ def stitch(
         classes=np.concatenate([c.classes for c in chunks]),
         scores=np.concatenate([c.scores for c in chunks]),
         threshold=threshold,
+        in_af=np.concatenate([c.in_af for c in chunks]),
     )
     unreadable: list[tuple[float, float]] = []
     for start, stop in np.concatenate([c.unreadable_s for c in chunks]):

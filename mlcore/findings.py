@@ -6,6 +6,8 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
 * isolated PVC / PAC: a single V / S beat between beats of other classes (not part of a pattern below);
 * couplet: exactly two consecutive V (or S) beats; run: three or more (ventricular run / SVT run);
 * bigeminy / trigeminy: at least ``PATTERN_CYCLES`` single V beats, each 2 (3) beats after the last;
+* atrial fibrillation (suspected): beats judged atrial fibrillation by their R-R irregularity
+  (``mlcore.rhythm``) for at least ``AF_MIN_S`` seconds of readable signal;
 * pause: an R-R interval of at least ``PAUSE_S`` seconds within readable signal;
 * bradycardia / tachycardia: the ``HR_BEATS``-beat median heart rate below ``BRADY_BPM`` / above
   ``TACHY_BPM`` for at least ``EPISODE_S`` seconds;
@@ -22,6 +24,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from mlcore.hrv import heart_rate_summary
+from mlcore.rhythm import AF_MIN_S
 from mlcore.segment import AAMI_CLASSES
 
 MINOR, MODERATE, MAJOR = 1, 2, 3
@@ -48,6 +51,7 @@ EVENT_TYPES = {
     "s_run": "Supraventricular run",
     "bigeminy": "Ventricular bigeminy",
     "trigeminy": "Ventricular trigeminy",
+    "af": "Atrial fibrillation (suspected)",
     "pause": "Pause",
     "bradycardia": "Bradycardia",
     "tachycardia": "Tachycardia",
@@ -64,6 +68,7 @@ class BeatTrack:
     classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES
     scores: np.ndarray  # float32 (n,), autoencoder anomaly score
     threshold: float  # scores above it are anomalous
+    in_af: np.ndarray | None = None  # bool (n,), beat judged atrial fibrillation (mlcore.rhythm)
 
     def __len__(self) -> int:
         return int(self.times_s.size)
@@ -96,6 +101,7 @@ def find_events(track: BeatTrack, unreadable: list[tuple[float, float]]) -> list
     readable = ~in_spans(track.times_s, unreadable)
     events = [
         *ectopy_events(track, readable),
+        *af_events(track, readable),
         *pause_events(track, readable),
         *rate_events(track, readable),
         *anomaly_events(track),
@@ -175,6 +181,30 @@ def patterns(singles: list[int], gap: int) -> list[tuple[int, int, int]]:
             found.append((singles[i], singles[j], j - i + 1))
         i = j + 1
     return found
+
+
+def af_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+    if track.in_af is None:
+        return []
+    t = track.times_s
+    events = []
+    for start, stop in runs(track.in_af & readable):
+        begin, end = t[start], t[stop - 1]
+        if end - begin < AF_MIN_S:
+            continue
+        rate = 60.0 * (stop - start - 1) / (end - begin)
+        events.append(
+            Finding(
+                "af",
+                begin,
+                end,
+                MAJOR,
+                round(end - begin, 1),
+                stop - start,
+                description=f"irregular rhythm for {end - begin:.0f} s, mean {rate:.0f} bpm",
+            )
+        )
+    return events
 
 
 def pause_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:

@@ -19,9 +19,11 @@
 
 Which beats a review labels (``flagged_beats`` and ``reviewed_class``): the beats of the event's span
 whose predicted class is the event's class (V for pvc, couplets, runs, bigeminy and trigeminy; S for
-pac, couplets and runs; every beat of the span for other event types). They get the relabelled class
-when the reviewer gave one, else the class the (confirmed or relabelled) event type implies. A
-rejection, or a rhythm event confirmed, labels no beats: the reviewer did not say what they are.
+pac, couplets and runs; N for atrial fibrillation, whose beats AAMI labels N; every beat of the span
+for other event types). They get the relabelled class when the reviewer gave one, else the class the
+(confirmed or relabelled) event type implies: an S run relabelled atrial fibrillation makes its beats
+N. A rejection, or another rhythm event confirmed, labels no beats: the reviewer did not say what
+they are.
 
 ``reviewed_beats(OUT, leads)`` turns the records into a ``BeatDataset`` like ``mitdb_beats``, to
 ``datasets.concat`` with the training beats.
@@ -59,6 +61,7 @@ NUMERIC = {"analysis": int, "event": int, "start_s": float, "end_s": float, "bea
 EVENT_CLASS = {
     **dict.fromkeys(("pvc", "v_couplet", "v_run", "bigeminy", "trigeminy"), "V"),
     **dict.fromkeys(("pac", "s_couplet", "s_run"), "S"),
+    "af": "N",
 }
 # MIT-BIH symbol written to .atr for each AAMI class (read back through segment.AAMI_MAP).
 SYMBOL = {"N": "N", "S": "A", "V": "V", "F": "F", "Q": "Q"}

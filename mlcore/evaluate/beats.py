@@ -2,7 +2,8 @@
 
 Beats are cut at the reference annotation positions (the usual protocol for comparing beat
 classifiers, as in de Chazal 2004), through the same path the platform uses: read_record ->
-band-pass at MODEL_FS -> beat_windows -> classify_beats / anomaly_scores. For a classifier it prints
+band-pass at MODEL_FS -> beat_windows -> classify_beats / anomaly_scores -> (for AAMI classifiers)
+the atrial-fibrillation rule of ``mlcore.rhythm``, unless ``--no-af-rule``. For a classifier it prints
 per-class Se, +P, F1, accuracy and the confusion matrix; for an autoencoder the normal-vs-abnormal
 ROC-AUC and the fraction of beats flagged at its threshold.
 """
@@ -19,9 +20,10 @@ import numpy as np
 import torch
 
 from mlcore.checkpoint import load_artefact, write_model_card
-from mlcore.datasets import model_input, reference_beats
+from mlcore.datasets import lead_order, model_input, reference_beats
 from mlcore.errors import SignalError
 from mlcore.infer import anomaly_scores, classify_beats, model_inputs
+from mlcore.rhythm import classify_with_rhythm
 from mlcore.segment import AAMI_CLASSES, beat_windows
 from mlcore.train.metrics import classification_report, roc_auc
 
@@ -32,10 +34,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", required=True, help="comma-separated record names")
     parser.add_argument("--json", type=Path, help="write metrics here; plots go beside it")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (at most 2)")
+    parser.add_argument(
+        "--no-af-rule",
+        action="store_true",
+        help="score the classifier's own classes, without the platform's atrial-fibrillation rule",
+    )
 
 
-def record_predictions(model, path: Path) -> tuple[np.ndarray, np.ndarray, object]:
-    """Reference labels and model outputs (probabilities or scores) for one record."""
+def record_predictions(
+    model, path: Path, af_rule: bool = True
+) -> tuple[np.ndarray, np.ndarray, object]:
+    """Reference labels and model outputs for one record: anomaly scores, or AAMI class indices
+    (with the atrial-fibrillation rule when ``af_rule``), or other classifiers' probabilities."""
     from mlcore.readers import read_record
 
     signal = read_record(Path(f"{path}.hea"))
@@ -43,10 +53,17 @@ def record_predictions(model, path: Path) -> tuple[np.ndarray, np.ndarray, objec
         raise SignalError(f"record {path.name} has no beat annotations (.atr)")
     x, fs = model_input(signal)
     pos, labels = reference_beats(signal, fs, x.shape[1])
-    beats = beat_windows(x[: model.n_leads], pos, fs)
+    beats = beat_windows(x[lead_order(signal.lead_names, x.shape[0])[: model.n_leads]], pos, fs)
     if model.name == "ae":
         return labels[beats.kept], anomaly_scores(model, beats), beats
-    return labels[beats.kept], classify_beats(model, beats), beats
+    probs = classify_beats(model, beats)
+    if tuple(model.classes) != AAMI_CLASSES:
+        return labels[beats.kept], probs.argmax(axis=1), beats
+    if af_rule:
+        classes, _ = classify_with_rhythm(probs, beats)
+    else:
+        classes = probs.argmax(axis=1)
+    return labels[beats.kept], classes, beats
 
 
 def print_report(report: dict, classes: tuple[str, ...]) -> None:
@@ -153,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     labels, outputs, examples = [], [], []
     for record in records:
-        y, out, beats = record_predictions(model, args.data_dir / record)
+        y, out, beats = record_predictions(model, args.data_dir / record, not args.no_af_rule)
         labels.append(y)
         outputs.append(out)
         examples.append((y, beats))
@@ -170,13 +187,16 @@ def run(args: argparse.Namespace) -> int:
     ]
     if args.json:
         parts += ["--json", str(args.json)]
+    if args.no_af_rule:
+        parts.append("--no-af-rule")
     command = "python -m mlcore.evaluate beats " + shlex.join(parts)
     if model.name == "ae":
         report = anomaly_report(y, out, model.threshold)
         for key, value in report.items():
             print(f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}")
     else:
-        report = classification_report(y, out.argmax(axis=1), model.classes)
+        report = classification_report(y, out, model.classes)
+        report["af_rule"] = not args.no_af_rule and tuple(model.classes) == AAMI_CLASSES
         print_report(report, model.classes)
     report = {
         "data_dir": str(args.data_dir),

@@ -206,6 +206,12 @@ def report_cross_validation(args, argv, recipe: tuple, classes: tuple[str, ...])
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "crossval.json").write_text(json.dumps(report, indent=2) + "\n")
+    np.savez_compressed(
+        args.out / "crossval-predictions.npz",
+        log_probs=logits[predicted],
+        labels=data.y[predicted],
+        folds=folds[predicted],
+    )
     print(f"nested cross-validation, accuracy {100 * report['accuracy']:.2f}%")
     print_per_class(report)
     return 0

@@ -4,6 +4,7 @@ import wfdb
 
 from mlcore.analyse import ChunkResult, analyse_span, plan_chunks, stitch
 from mlcore.datasets import lead_order, model_lead
+from mlcore.findings import find_events
 from mlcore.infer import load_default_models
 from mlcore.segment import AAMI_CLASSES
 from mlcore.signal import ECGSignal
@@ -37,6 +38,7 @@ def chunk(times, classes, unreadable=()) -> ChunkResult:
         unreadable_s=np.asarray(unreadable, float).reshape(-1, 2),
         display=np.zeros((0, 2), np.int16),
         fs=360.0,
+        in_af=np.arange(n) % 2 == 1,
     )
 
 
@@ -59,7 +61,19 @@ def test_chunk_result_round_trips_through_arrays():
     again = ChunkResult.from_arrays(original.as_arrays())
     np.testing.assert_array_equal(again.beat_times_s, original.beat_times_s)
     np.testing.assert_array_equal(again.unreadable_s, original.unreadable_s)
+    np.testing.assert_array_equal(again.in_af, original.in_af)
     assert again.fs == 360.0
+
+
+def test_a_chunk_stored_before_the_af_rule_loads_without_af():
+    arrays = chunk([1.5, 2.5], [0, 1]).as_arrays()
+    del arrays["in_af"]
+    np.testing.assert_array_equal(ChunkResult.from_arrays(arrays).in_af, [False, False])
+
+
+def test_stitch_carries_the_af_mask():
+    track, _ = stitch([chunk([1.0, 2.0], [0, 0]), chunk([3.0, 4.0], [0, 0])], threshold=0.5)
+    np.testing.assert_array_equal(track.in_af, [False, True, False, True])
 
 
 def test_model_lead_prefers_mlii_then_lead_ii_by_name():
@@ -88,3 +102,24 @@ def test_the_beat_models_read_mlii_wherever_it_is(mitdb):
     np.testing.assert_array_equal(swapped.classes, recorded.classes)
     np.testing.assert_allclose(swapped.confidence, recorded.confidence, rtol=1e-5)
     np.testing.assert_allclose(swapped.scores, recorded.scores, rtol=1e-5)
+
+
+def analyse_minutes(mitdb, record: str, minutes: float) -> ChunkResult:
+    rec = wfdb.rdrecord(str(mitdb / record), sampto=int(minutes * 60 * 360))
+    samples = np.ascontiguousarray(rec.p_signal.T, dtype=np.float32)
+    signal = ECGSignal(samples, 360.0, tuple(rec.sig_name), tuple(rec.units))
+    span = plan_chunks(minutes * 60, chunk_s=1800.0, margin_s=0.0)[0]
+    return analyse_span(signal, span, load_default_models())
+
+
+def test_atrial_fibrillation_is_reported_and_its_beats_are_not_called_s(mitdb):
+    result = analyse_minutes(mitdb, "203", 3)  # DS1: atrial fibrillation and flutter throughout
+    assert result.in_af.mean() > 0.9
+    assert not (result.classes[result.in_af] == AAMI_CLASSES.index("S")).any()
+    track, unreadable = stitch([result], threshold=1.0)
+    assert "af" in [e.type for e in find_events(track, unreadable)]
+
+
+def test_sinus_rhythm_with_pvcs_is_not_af(mitdb):
+    result = analyse_minutes(mitdb, "119", 3)  # DS1: sinus rhythm, ventricular bigeminy
+    assert not result.in_af.any()

@@ -30,3 +30,19 @@ def test_evaluate_beats_with_the_autoencoder(mitdb, tmp_path, capsys):
     assert 0.5 < report["roc_auc_normal_vs_abnormal"] <= 1.0
     assert (tmp_path / "ae-roc.png").exists() and (tmp_path / "ae-recon.png").exists()
     assert "roc_auc" in capsys.readouterr().out
+
+
+def test_evaluate_beats_applies_the_af_rule_unless_told_not_to(mitdb, tmp_path):
+    write_slice(mitdb, tmp_path, "203", 120)  # DS1: atrial fibrillation
+    argv = ["beats", "--model", str(MODELS_DIR / "cnn-mitdb"), "--data-dir", str(tmp_path)]
+    reports = {}
+    for name, extra in (("rule", []), ("alone", ["--no-af-rule"])):
+        out = tmp_path / f"{name}.json"
+        assert main([*argv, "--records", "203", "--json", str(out), *extra]) == 0
+        reports[name] = json.loads(out.read_text())
+    assert reports["rule"]["af_rule"] and not reports["alone"]["af_rule"]
+    assert "--no-af-rule" in reports["alone"]["command"]
+    called_s = [sum(row[1] for row in r["confusion"]) for r in (reports["rule"], reports["alone"])]
+    assert called_s[0] < called_s[1]  # the classifier alone calls some AF beats S
+    called_v = [[row[2] for row in r["confusion"]] for r in (reports["rule"], reports["alone"])]
+    assert called_v[0] == called_v[1]  # the rule never touches a beat called V

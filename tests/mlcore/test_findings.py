@@ -103,3 +103,22 @@ def test_summary():
     assert summary["anomalous_beats_pct"] == 10.0
     assert summary["readable_pct"] == 95.0
     assert summary["hr_mean_bpm"] == pytest.approx(75.0)
+
+
+def af_track(seconds_in_af: float) -> BeatTrack:
+    beats = track("N" * 120, 0.8)
+    in_af = (beats.times_s >= 20.0) & (beats.times_s < 20.0 + seconds_in_af)
+    return BeatTrack(beats.times_s, beats.classes, beats.scores, beats.threshold, in_af)
+
+
+def test_thirty_seconds_of_af_make_one_major_event():
+    (event,) = [e for e in find_events(af_track(40.0), []) if e.type == "af"]
+    assert event.severity == MAJOR and 39.0 <= event.end_s - event.start_s <= 40.0
+    assert event.beats == 50 and "75 bpm" in event.description
+    assert needs_review([event])
+
+
+def test_shorter_af_or_af_in_noise_makes_no_event():
+    assert "af" not in types(find_events(af_track(25.0), []))
+    assert "af" not in types(find_events(af_track(40.0), [(30.0, 35.0)]))
+    assert "af" not in types(find_events(track("N" * 120), []))  # no AF mask at all

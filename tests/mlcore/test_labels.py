@@ -21,6 +21,7 @@ def test_flagged_beats_are_the_event_class_beats_of_its_span():
     assert labels.flagged_beats("bigeminy", 2.0, 6.0, times, classes).tolist() == [1, 3, 5]
     assert labels.flagged_beats("anomaly", 3.0, 5.0, times, classes).tolist() == [2, 3, 4]
     assert labels.flagged_beats("pac", 2.0, 6.0, times, classes).tolist() == []
+    assert labels.flagged_beats("af", 2.0, 6.0, times, classes).tolist() == [2, 4]
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,8 @@ def test_flagged_beats_are_the_event_class_beats_of_its_span():
         ("pvc", "relabel", "pac", "", "S"),
         ("pvc", "relabel", "pac", "F", "F"),
         ("anomaly", "relabel", "bradycardia", "", ""),
+        ("af", "confirm", "", "", "N"),  # AAMI labels the beats of atrial fibrillation N
+        ("s_run", "relabel", "af", "", "N"),
     ],
 )
 def test_reviewed_class(event_type, decision, new_type, new_class, expected):

@@ -1,0 +1,124 @@
+"""Atrial fibrillation from R-R irregularity and absent P waves, and the AAMI rule that beats in it
+are not SVEB.
+
+In atrial fibrillation every R-R interval is a new one, so N beats look early or late against their
+neighbours and a beat classifier calls many of them S. AAMI EC57 labels the beats of atrial
+fibrillation N (there are no atrial premature beats without organised atrial activity), so beats
+inside a span judged atrial fibrillation are not called S (``apply_af_rule``).
+
+The irregularity of a beat is the median absolute change between successive R-R intervals within
+``HALF_WINDOW`` beats either side, over the median R-R interval there. Isolated ectopic beats change
+two successive differences out of ~60, which leaves the median alone; atrial fibrillation changes
+nearly all of them. Intervals that touch a ventricular beat are left out, so PVCs and bigeminy do
+not count as irregular.
+
+An irregular stretch is atrial fibrillation only if it also lacks a repeating P wave, as in the
+clinical definition: sinus rhythm with frequent atrial premature beats is irregular too, but its beats
+share one P wave. The P-wave consistency of a beat is the median correlation between the pre-QRS
+segments (``pre_qrs_segments``) of the beats within HALF_WINDOW beats and their median segment; the
+fibrillatory waves of atrial fibrillation do not repeat, so it is low there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from mlcore.segment import AAMI_CLASSES, BEFORE_S, BeatSet
+
+HALF_WINDOW = 32  # beats either side (about 30 s at 60 bpm)
+MIN_USABLE = 8  # fewer usable R-R differences (or beats) than this: not judged
+# HALF_WINDOW, AF_THRESHOLD and P_THRESHOLD were chosen on DS1 only (docs/models.md, "Atrial
+# fibrillation rule").
+AF_THRESHOLD = 0.10  # irregularity above it ...
+P_THRESHOLD = 0.85  # ... and P-wave consistency below it: atrial fibrillation
+P_END_S = (
+    0.07  # the pre-QRS segment runs from the beat window's start to this long before the R-peak
+)
+# Clinical convention: an atrial fibrillation episode lasts at least 30 s.
+AF_MIN_S = 30.0
+
+
+def rr_irregularity(times_s: np.ndarray, ventricular: np.ndarray) -> np.ndarray:
+    """Per beat: median |successive R-R difference| / median R-R within HALF_WINDOW beats.
+
+    ``times_s`` are sorted R-peak times, ``ventricular`` flags the beats whose intervals are left
+    out. Beats with too few usable intervals get 0 (not irregular).
+    """
+    times_s = np.asarray(times_s, dtype=np.float64)
+    ventricular = np.asarray(ventricular, dtype=bool)
+    n = len(times_s)
+    if n < 3:
+        return np.zeros(n)
+    rr = np.diff(times_s)  # interval j: beats j -> j + 1
+    rr = np.where(ventricular[:-1] | ventricular[1:], np.nan, rr)
+    diff = np.abs(np.diff(rr))  # difference j: intervals j -> j + 1, centred on beat j + 1
+    # Beat i sees intervals [i - H, i + H) and the differences between them.
+    pad = HALF_WINDOW
+    rr_windows = sliding_window_view(np.pad(rr, (pad, pad), constant_values=np.nan), 2 * pad)
+    diff_windows = sliding_window_view(
+        np.pad(diff, (pad, pad), constant_values=np.nan), 2 * pad - 1
+    )
+    rr_windows, diff_windows = rr_windows[:n], diff_windows[:n]
+    usable = np.sum(~np.isnan(diff_windows), axis=1)
+    out = np.zeros(n)
+    ok = usable >= MIN_USABLE
+    if ok.any():
+        out[ok] = np.nanmedian(diff_windows[ok], axis=1) / np.nanmedian(rr_windows[ok], axis=1)
+    return out
+
+
+def pre_qrs_segments(beats: BeatSet) -> np.ndarray:
+    """(n, k) the first lead of each beat window up to P_END_S before the R-peak, mean removed.
+
+    The windows must start BEFORE_S before the R-peak (``beat_windows``' default)."""
+    stop = round((BEFORE_S - P_END_S) * beats.fs)
+    segments = beats.windows[:, 0, :stop].astype(np.float64)
+    return segments - segments.mean(axis=1, keepdims=True)
+
+
+def p_wave_consistency(
+    segments: np.ndarray, ventricular: np.ndarray, which: np.ndarray
+) -> np.ndarray:
+    """Per beat in ``which``: median correlation of the pre-QRS ``segments`` within HALF_WINDOW
+    beats (ventricular beats left out) with their median segment; 1.0 for the other beats and where
+    too few beats are usable."""
+    n = len(segments)
+    out = np.ones(n)
+    atrial = ~np.asarray(ventricular, dtype=bool)
+    for i in np.flatnonzero(which):
+        lo, hi = max(0, i - HALF_WINDOW), min(n, i + HALF_WINDOW + 1)
+        near = segments[lo:hi][atrial[lo:hi]]
+        if len(near) < MIN_USABLE:
+            continue
+        template = np.median(near, axis=0)
+        norms = np.linalg.norm(near, axis=1) * np.linalg.norm(template)
+        out[i] = np.median(near @ template / np.maximum(norms, 1e-12))
+    return out
+
+
+def af_mask(times_s: np.ndarray, ventricular: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """Beats judged to be in atrial fibrillation: R-R irregularity above AF_THRESHOLD and P-wave
+    consistency of their pre-QRS ``segments`` below P_THRESHOLD."""
+    irregular = rr_irregularity(times_s, ventricular) > AF_THRESHOLD
+    return irregular & (p_wave_consistency(segments, ventricular, irregular) < P_THRESHOLD)
+
+
+def apply_af_rule(classes: np.ndarray, in_af: np.ndarray) -> np.ndarray:
+    """AAMI class indices with S replaced by N inside atrial fibrillation."""
+    classes = np.asarray(classes).copy()
+    s, n = AAMI_CLASSES.index("S"), AAMI_CLASSES.index("N")
+    classes[(classes == s) & np.asarray(in_af, dtype=bool)] = n
+    return classes
+
+
+def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray, np.ndarray]:
+    """AAMI class per beat (the most probable, then ``apply_af_rule``) and the atrial-fibrillation mask.
+
+    ``probs`` (n, 5) are a beat classifier's probabilities in AAMI_CLASSES order for ``beats``, the
+    beats of one recording (or one span of it) with the classified lead first.
+    """
+    classes = np.asarray(probs).argmax(axis=1).astype(np.int64)
+    ventricular = classes == AAMI_CLASSES.index("V")
+    in_af = af_mask(beats.samples / beats.fs, ventricular, pre_qrs_segments(beats))
+    return apply_af_rule(classes, in_af), in_af

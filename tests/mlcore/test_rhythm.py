@@ -1,0 +1,121 @@
+import numpy as np
+
+from mlcore.datasets import model_input, reference_beats
+from mlcore.readers import read_record
+from mlcore.rhythm import (
+    AF_THRESHOLD,
+    HALF_WINDOW,
+    P_THRESHOLD,
+    af_mask,
+    apply_af_rule,
+    classify_with_rhythm,
+    p_wave_consistency,
+    pre_qrs_segments,
+    rr_irregularity,
+)
+from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
+
+N, S, V = (AAMI_CLASSES.index(c) for c in "NSV")
+RNG = np.random.default_rng(0)
+P_WAVE = np.exp(-0.5 * ((np.arange(65) - 35) / 6.0) ** 2)
+
+
+def times(rr_s) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(rr_s)])
+
+
+def segments(n: int, p_wave: bool) -> np.ndarray:
+    """Pre-QRS segments: one repeating P wave plus a little noise, or fibrillatory noise only."""
+    noise = RNG.normal(0, 0.1 if p_wave else 1.0, (n, 65))
+    return noise + (P_WAVE if p_wave else 0.0)
+
+
+def irregular_rr(n: int) -> np.ndarray:
+    return RNG.uniform(0.45, 1.1, n)
+
+
+def test_sinus_rhythm_with_isolated_premature_beats_is_regular():
+    rr = np.full(300, 0.8) + RNG.normal(0, 0.01, 300)
+    for i in range(20, 300, 15):  # an APC every 15 beats: early, then a compensatory pause
+        rr[i], rr[i + 1] = 0.5, 1.1
+    t = times(rr)
+    assert rr_irregularity(t, np.zeros(len(t), bool)).max() < AF_THRESHOLD
+    assert not af_mask(t, np.zeros(len(t), bool), segments(len(t), p_wave=False)).any()
+
+
+def test_irregular_beats_without_p_waves_are_af_from_the_first_beat_to_the_last():
+    t = times(irregular_rr(300))
+    assert af_mask(t, np.zeros(len(t), bool), segments(len(t), p_wave=False)).all()
+
+
+def test_irregular_beats_that_share_a_p_wave_are_not_af():
+    t = times(irregular_rr(300))  # e.g. sinus arrhythmia or frequent atrial premature beats
+    assert not af_mask(t, np.zeros(len(t), bool), segments(len(t), p_wave=True)).any()
+
+
+def test_p_wave_consistency_is_measured_only_where_asked_and_without_ventricular_beats():
+    seg = segments(100, p_wave=True)
+    ventricular = np.arange(100) % 3 != 0  # two PVCs in three beats: no P wave before them
+    seg[ventricular] = RNG.normal(0, 1.0, (int(ventricular.sum()), 65))
+    which = np.arange(100) >= 50
+    consistency = p_wave_consistency(seg, ventricular, which)
+    assert (consistency[:50] == 1.0).all()
+    assert (consistency[50:] > P_THRESHOLD).all()
+    assert (p_wave_consistency(seg, np.zeros(100, bool), which)[50:] < P_THRESHOLD).all()
+
+
+def test_ventricular_bigeminy_is_not_af_once_its_beats_are_left_out():
+    t = times(np.tile([0.5, 1.1], 150))  # N-V pairs: every difference is large
+    seg = segments(len(t), p_wave=False)
+    ventricular = np.arange(len(t)) % 2 == 1
+    assert af_mask(t, np.zeros(len(t), bool), seg).all()
+    assert not af_mask(t, ventricular, seg).any()
+
+
+def test_af_is_judged_locally():
+    rr = np.concatenate([np.full(200, 0.8), irregular_rr(200), np.full(200, 0.8)])
+    flagged = af_mask(times(rr), np.zeros(601, bool), segments(601, p_wave=False))
+    assert flagged[250:350].all()
+    assert not flagged[: 200 - HALF_WINDOW].any() and not flagged[400 + HALF_WINDOW :].any()
+
+
+def test_too_few_beats_are_never_af():
+    assert not af_mask(times([0.5, 1.2, 0.4, 1.0]), np.zeros(5, bool), segments(5, False)).any()
+    assert rr_irregularity(np.array([0.0]), np.zeros(1, bool)).tolist() == [0.0]
+
+
+def test_the_rule_turns_s_into_n_inside_af_only():
+    classes = np.array([S, S, V, N, S])
+    in_af = np.array([True, False, True, True, True])
+    np.testing.assert_array_equal(apply_af_rule(classes, in_af), [N, S, V, N, N])
+    np.testing.assert_array_equal(classes, [S, S, V, N, S])  # input untouched
+
+
+def test_classify_with_rhythm_keeps_pvcs_and_drops_s_in_af():
+    fs, n = 360.0, 200
+    samples = np.round(times(irregular_rr(n - 1)) * fs).astype(np.int64)
+    windows = RNG.normal(0, 1.0, (n, 1, 252)).astype(np.float32)  # no repeating P wave
+    beats = BeatSet(windows, np.zeros((n, 7)), np.arange(n), samples, fs, windows[0])
+    assert pre_qrs_segments(beats).shape == (n, 65)
+    probs = np.zeros((n, 5), np.float32)
+    probs[:, S] = 1.0
+    probs[::10, S], probs[::10, V] = 0.0, 1.0
+    classes, in_af = classify_with_rhythm(probs, beats)
+    assert in_af.all()
+    assert set(classes[::10]) == {V} and not (classes == S).any()
+
+
+def reference(mitdb, record: str, minutes: float):
+    """Reference beats of a record's first minutes: times, ventricular flags, pre-QRS segments."""
+    signal = read_record(mitdb / f"{record}.hea")
+    x, fs = model_input(signal)
+    x = x[:1, : int(minutes * 60 * fs)]
+    pos, labels = reference_beats(signal, fs, x.shape[1])
+    beats = beat_windows(x, pos[pos < x.shape[1]], fs)
+    ventricular = labels[: len(beats.kept)][beats.kept - beats.kept[0]] == V
+    return beats.samples / fs, ventricular, pre_qrs_segments(beats)
+
+
+def test_real_af_is_found_and_real_ectopy_is_not(mitdb):
+    assert af_mask(*reference(mitdb, "203", 5)).mean() > 0.9  # DS1: AF and flutter, many PVCs
+    assert not af_mask(*reference(mitdb, "119", 5)).any()  # DS1: sinus rhythm, bigeminy
