@@ -6,8 +6,8 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
 * isolated PVC / PAC: a single V / S beat between beats of other classes (not part of a pattern below);
 * couplet: exactly two consecutive V (or S) beats; run: three or more (ventricular run / SVT run);
 * bigeminy / trigeminy: at least ``PATTERN_CYCLES`` single V beats, each 2 (3) beats after the last;
-* atrial fibrillation (suspected): beats judged atrial fibrillation by their R-R irregularity
-  (``mlcore.rhythm``) for at least ``AF_MIN_S`` seconds of readable signal;
+* atrial fibrillation (suspected): beats judged atrial fibrillation (irregular R-R intervals and
+  no repeating P wave, ``mlcore.rhythm``) for at least ``AF_MIN_S`` seconds of readable signal;
 * pause: an R-R interval of at least ``PAUSE_S`` seconds within readable signal;
 * bradycardia / tachycardia: the ``HR_BEATS``-beat median heart rate below ``BRADY_BPM`` / above
   ``TACHY_BPM`` for at least ``EPISODE_S`` seconds;

@@ -32,9 +32,8 @@ MIN_USABLE = 8  # fewer usable R-R differences (or beats) than this: not judged
 # fibrillation rule").
 AF_THRESHOLD = 0.10  # irregularity above it ...
 P_THRESHOLD = 0.85  # ... and P-wave consistency below it: atrial fibrillation
-P_END_S = (
-    0.07  # the pre-QRS segment runs from the beat window's start to this long before the R-peak
-)
+# The pre-QRS segment runs from the beat window's start to this long before the R-peak.
+P_END_S = 0.07
 # Clinical convention: an atrial fibrillation episode lasts at least 30 s.
 AF_MIN_S = 30.0
 
