@@ -122,7 +122,12 @@ def report_pdf(report: Report) -> bytes:
         f"(mean {s.get('hr_mean_bpm')}); beats by class N/S/V/F/Q: "
         + "/".join(str(by_class.get(c, 0)) for c in "NSVFQ")
         + (f", classified on lead {s['classified_lead']}" if s.get("classified_lead") else "")
-        + f"; readable signal {s.get('readable_pct')} %."
+        + f"; readable signal {s.get('readable_pct')} %"
+        + (
+            f"; suspected atrial fibrillation {s['af_burden_pct']} % of the recording."
+            if s.get("af_burden_pct")
+            else "."
+        )
     )
 
     story.append(Paragraph("Findings, most serious first", styles["Heading2"]))

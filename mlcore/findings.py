@@ -301,13 +301,15 @@ def needs_review(events: list[Finding]) -> bool:
 
 
 def summarise(track: BeatTrack, unreadable: list[tuple[float, float]], duration_s: float) -> dict:
-    """Summary figures: beats per AAMI class, heart rate, HRV, abnormal share, readable share."""
+    """Summary figures: beats per AAMI class, heart rate, HRV, abnormal share, readable share, and
+    the AF burden (share of the recording in suspected atrial fibrillation events)."""
     counts = (
         np.bincount(track.classes, minlength=len(AAMI_CLASSES)) if len(track) else np.zeros(5, int)
     )
     hr = heart_rate_summary(np.round(track.times_s * 1000).astype(np.int64), 1000.0).as_dict()
     abnormal = int(counts[1:].sum())
     unreadable_s = sum(e - s for s, e in unreadable)
+    af_s = sum(e.end_s - e.start_s for e in af_events(track, ~in_spans(track.times_s, unreadable)))
     return {
         **hr,
         "beats_by_class": dict(zip(AAMI_CLASSES, counts.tolist(), strict=True)),
@@ -318,6 +320,7 @@ def summarise(track: BeatTrack, unreadable: list[tuple[float, float]], duration_
         "readable_pct": round(100.0 * (1.0 - unreadable_s / duration_s), 2)
         if duration_s > 0
         else 0.0,
+        "af_burden_pct": round(100.0 * af_s / duration_s, 2) if duration_s > 0 else 0.0,
         "duration_s": round(duration_s, 3),
     }
 

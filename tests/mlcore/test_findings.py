@@ -122,3 +122,13 @@ def test_shorter_af_or_af_in_noise_makes_no_event():
     assert "af" not in types(find_events(af_track(25.0), []))
     assert "af" not in types(find_events(af_track(40.0), [(30.0, 35.0)]))
     assert "af" not in types(find_events(track("N" * 120), []))  # no AF mask at all
+
+
+def test_af_burden_is_the_share_of_the_recording_in_af_events():
+    beats = af_track(40.0)
+    duration = float(beats.times_s[-1] + 1.0)
+    (event,) = [e for e in find_events(beats, []) if e.type == "af"]
+    expected = round(100 * (event.end_s - event.start_s) / duration, 2)
+    assert summarise(beats, [], duration)["af_burden_pct"] == expected > 0
+    assert summarise(af_track(25.0), [], duration)["af_burden_pct"] == 0.0  # too short for an event
+    assert summarise(track("N" * 120), [], duration)["af_burden_pct"] == 0.0

@@ -20,4 +20,6 @@ def test_atrial_fibrillation_is_an_event_to_review_and_its_beats_are_not_pacs(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Atrial fibrillation (suspected)" in html
+    assert 50 < analysis.summary["af_burden_pct"] <= 100
+    assert f"{analysis.summary['af_burden_pct']} % of the recording" in html
     assert EXPLANATIONS["af"].split(",")[0] in html
