@@ -42,10 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def record_predictions(
-    model, path: Path, af_rule: bool = True
+    model, path: Path, af_rule: bool = False
 ) -> tuple[np.ndarray, np.ndarray, object]:
-    """Reference labels and model outputs for one record: anomaly scores, or AAMI class indices
-    (with the atrial-fibrillation rule when ``af_rule``), or other classifiers' probabilities."""
+    """Reference labels and model outputs for one record: anomaly scores, or class indices (with the
+    atrial-fibrillation rule when ``af_rule``; AAMI classifiers only)."""
     from mlcore.readers import read_record
 
     signal = read_record(Path(f"{path}.hea"))
@@ -57,8 +57,6 @@ def record_predictions(
     if model.name == "ae":
         return labels[beats.kept], anomaly_scores(model, beats), beats
     probs = classify_beats(model, beats)
-    if tuple(model.classes) != AAMI_CLASSES:
-        return labels[beats.kept], probs.argmax(axis=1), beats
     if af_rule:
         classes, _ = classify_with_rhythm(probs, beats)
     else:
@@ -167,10 +165,11 @@ def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(max(1, min(args.threads, 2)))
     model = load_artefact(args.model)
     records = [r for r in args.records.split(",") if r]
+    af_rule = not args.no_af_rule and tuple(model.classes) == AAMI_CLASSES
     started = time.perf_counter()
     labels, outputs, examples = [], [], []
     for record in records:
-        y, out, beats = record_predictions(model, args.data_dir / record, not args.no_af_rule)
+        y, out, beats = record_predictions(model, args.data_dir / record, af_rule)
         labels.append(y)
         outputs.append(out)
         examples.append((y, beats))
@@ -196,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}")
     else:
         report = classification_report(y, out, model.classes)
-        report["af_rule"] = not args.no_af_rule and tuple(model.classes) == AAMI_CLASSES
+        report["af_rule"] = af_rule
         print_report(report, model.classes)
     report = {
         "data_dir": str(args.data_dir),

@@ -197,7 +197,8 @@ def report_cross_validation(args, argv, recipe: tuple, classes: tuple[str, ...])
     logits = cross_validate(*recipe)
     _, data, folds, *_ = recipe
     predicted = folds >= 0
-    report = classification_report(data.y[predicted], logits[predicted].argmax(1), classes)
+    y, log_probs = data.y[predicted], logits[predicted]
+    report = classification_report(y, log_probs.argmax(1), classes)
     report = {
         "command": "python -m mlcore.train " + shlex.join(argv),
         "split": f"nested cross-validation over {int(folds.max()) + 1} folds",
@@ -208,8 +209,8 @@ def report_cross_validation(args, argv, recipe: tuple, classes: tuple[str, ...])
     (args.out / "crossval.json").write_text(json.dumps(report, indent=2) + "\n")
     np.savez_compressed(
         args.out / "crossval-predictions.npz",
-        log_probs=logits[predicted],
-        labels=data.y[predicted],
+        log_probs=log_probs,
+        labels=y,
         folds=folds[predicted],
     )
     print(f"nested cross-validation, accuracy {100 * report['accuracy']:.2f}%")
