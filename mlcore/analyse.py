@@ -54,7 +54,7 @@ class ChunkResult:
     """Per-beat results of one core span (times in seconds from the recording start)."""
 
     beat_times_s: np.ndarray  # float64 (n,)
-    classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES (after the atrial-fibrillation rule)
+    classes: np.ndarray  # int64 (n,), index into AAMI_CLASSES (after mlcore.rhythm's rules)
     confidence: np.ndarray  # float32 (n,), probability of the chosen class
     scores: np.ndarray  # float32 (n,), autoencoder anomaly score
     unreadable_s: np.ndarray  # float64 (k, 2), unreadable [start, stop) spans inside the core
@@ -85,8 +85,8 @@ class ChunkResult:
 def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
     """Detect, classify and score the beats of ``signal`` (read from ``span.read_start_s``).
 
-    R-peaks are found on all leads; the beat models read them in ``lead_order``. The
-    atrial-fibrillation rule sees the margins too, so a chunk's borders do not change its classes.
+    R-peaks are found on all leads; the beat models read them in ``lead_order``. The rhythm
+    rules (``classify_with_rhythm``) see the margins too, so a chunk's borders do not change its classes.
     """
     x, fs = model_input(signal)
     offset = span.read_start_s

@@ -8,6 +8,7 @@ benchmark) from the band-passed signal at MODEL_FS. Built record datasets are ca
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -173,6 +174,22 @@ def _cache_key(record: str, leads: int, data: Path) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
+def _save_cache(path: Path, part: BeatDataset) -> None:
+    """Write under a temporary name, then rename: a training job running beside this one never
+    reads a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+    np.savez(
+        partial,
+        windows=part.windows,
+        rr=part.rr,
+        diff=part.diff,
+        labels=part.labels,
+        groups=part.groups,
+    )
+    os.replace(partial, path)
+
+
 def mitdb_beats(
     records: tuple[str, ...] | list[str],
     *,
@@ -200,15 +217,7 @@ def mitdb_beats(
             continue
         part = record_beats(data / record, leads=leads)
         if cache:
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            np.savez(
-                cached,
-                windows=part.windows,
-                rr=part.rr,
-                diff=part.diff,
-                labels=part.labels,
-                groups=part.groups,
-            )
+            _save_cache(cached, part)
         parts.append(part)
     if not parts:
         raise SignalError("no records given")

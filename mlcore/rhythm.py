@@ -17,6 +17,11 @@ clinical definition: sinus rhythm with frequent atrial premature beats is irregu
 share one P wave. The P-wave consistency of a beat is the median correlation between the pre-QRS
 segments (``pre_qrs_segments``) of the beats within HALF_WINDOW beats and their median segment; the
 fibrillatory waves of atrial fibrillation do not repeat, so it is low there.
+
+Outside atrial fibrillation, a beat called S whose pre-QRS segment matches the median segment of the
+neighbouring beats called N carries the sinus P wave, so it is a sinus beat that came a little early
+(sinus arrhythmia), not an atrial premature beat: an ectopic P wave starts elsewhere in the atria
+and, being early, rides on the preceding T wave (``apply_sinus_p_rule``).
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from mlcore.segment import AAMI_CLASSES, BEFORE_S, BeatSet
 
 HALF_WINDOW = 32  # beats either side (about 30 s at 60 bpm)
 MIN_USABLE = 8  # fewer usable R-R differences (or beats) than this: not judged
-# HALF_WINDOW, AF_THRESHOLD and P_THRESHOLD were chosen on DS1 only (docs/models.md, "Atrial
+# HALF_WINDOW and the three thresholds were chosen on DS1 only (docs/models.md, "Atrial
 # fibrillation rule").
 AF_THRESHOLD = 0.10  # irregularity above it ...
 P_THRESHOLD = 0.85  # ... and P-wave consistency below it: atrial fibrillation
+SINUS_P_THRESHOLD = 0.9  # a beat called S matching the sinus P wave above it is N
 # The pre-QRS segment runs from the beat window's start to this long before the R-peak.
 P_END_S = 0.07
 # Clinical convention: an atrial fibrillation episode lasts at least 30 s.
@@ -76,23 +82,42 @@ def pre_qrs_segments(beats: BeatSet) -> np.ndarray:
     return segments - segments.mean(axis=1, keepdims=True)
 
 
+def _correlation(segments: np.ndarray, template: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(segments, axis=1) * np.linalg.norm(template)
+    return segments @ template / np.maximum(norms, 1e-12)
+
+
+def _nearby(segments: np.ndarray, usable: np.ndarray, i: int) -> np.ndarray | None:
+    """The usable segments within HALF_WINDOW beats of beat i, or None if too few."""
+    lo, hi = max(0, i - HALF_WINDOW), min(len(segments), i + HALF_WINDOW + 1)
+    near = segments[lo:hi][usable[lo:hi]]
+    return near if len(near) >= MIN_USABLE else None
+
+
 def p_wave_consistency(
     segments: np.ndarray, ventricular: np.ndarray, which: np.ndarray
 ) -> np.ndarray:
     """Per beat in ``which``: median correlation of the pre-QRS ``segments`` within HALF_WINDOW
     beats (ventricular beats left out) with their median segment; 1.0 for the other beats and where
     too few beats are usable."""
-    n = len(segments)
-    out = np.ones(n)
+    out = np.ones(len(segments))
     atrial = ~np.asarray(ventricular, dtype=bool)
     for i in np.flatnonzero(which):
-        lo, hi = max(0, i - HALF_WINDOW), min(n, i + HALF_WINDOW + 1)
-        near = segments[lo:hi][atrial[lo:hi]]
-        if len(near) < MIN_USABLE:
-            continue
-        template = np.median(near, axis=0)
-        norms = np.linalg.norm(near, axis=1) * np.linalg.norm(template)
-        out[i] = np.median(near @ template / np.maximum(norms, 1e-12))
+        near = _nearby(segments, atrial, i)
+        if near is not None:
+            out[i] = np.median(_correlation(near, np.median(near, axis=0)))
+    return out
+
+
+def sinus_p_match(segments: np.ndarray, sinus: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Per beat in ``which``: correlation of its pre-QRS segment with the median segment of the
+    ``sinus`` beats within HALF_WINDOW beats; 0.0 for the other beats and where too few are near."""
+    out = np.zeros(len(segments))
+    sinus = np.asarray(sinus, dtype=bool)
+    for i in np.flatnonzero(which):
+        near = _nearby(segments, sinus, i)
+        if near is not None:
+            out[i] = _correlation(segments[i : i + 1], np.median(near, axis=0))[0]
     return out
 
 
@@ -111,13 +136,27 @@ def apply_af_rule(classes: np.ndarray, in_af: np.ndarray) -> np.ndarray:
     return classes
 
 
+def apply_sinus_p_rule(classes: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """AAMI class indices with S replaced by N where the pre-QRS segment matches the median one of
+    the neighbouring beats called N (correlation above SINUS_P_THRESHOLD)."""
+    classes = np.asarray(classes).copy()
+    s, n = AAMI_CLASSES.index("S"), AAMI_CLASSES.index("N")
+    called_s = classes == s
+    match = sinus_p_match(segments, classes == n, called_s)
+    classes[called_s & (match > SINUS_P_THRESHOLD)] = n
+    return classes
+
+
 def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray, np.ndarray]:
-    """AAMI class per beat (the most probable, then ``apply_af_rule``) and the atrial-fibrillation mask.
+    """AAMI class per beat (the most probable, then ``apply_af_rule`` and ``apply_sinus_p_rule``)
+    and the atrial-fibrillation mask.
 
     ``probs`` (n, 5) are a beat classifier's probabilities in AAMI_CLASSES order for ``beats``, the
     beats of one recording (or one span of it) with the classified lead first.
     """
     classes = np.asarray(probs).argmax(axis=1).astype(np.int64)
     ventricular = classes == AAMI_CLASSES.index("V")
-    in_af = af_mask(beats.samples / beats.fs, ventricular, pre_qrs_segments(beats))
-    return apply_af_rule(classes, in_af), in_af
+    segments = pre_qrs_segments(beats)
+    in_af = af_mask(beats.samples / beats.fs, ventricular, segments)
+    classes = apply_af_rule(classes, in_af)
+    return apply_sinus_p_rule(classes, segments), in_af

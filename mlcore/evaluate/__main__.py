@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "rpeaks": ("mlcore.evaluate.rpeaks", "R-peak sensitivity and positive predictivity"),
     "beats": ("mlcore.evaluate.beats", "beat classifier on a WFDB database"),
     "ecg5000": ("mlcore.evaluate.ecg5000", "classifier / autoencoder on ECG5000"),
+    "crossval": ("mlcore.evaluate.crossval", "the rhythm rule on nested cross-validation output"),
 }
 
 

@@ -3,9 +3,9 @@
 Beats are cut at the reference annotation positions (the usual protocol for comparing beat
 classifiers, as in de Chazal 2004), through the same path the platform uses: read_record ->
 band-pass at MODEL_FS -> beat_windows -> classify_beats / anomaly_scores -> (for AAMI classifiers)
-the atrial-fibrillation rule of ``mlcore.rhythm``, unless ``--no-af-rule``. For a classifier it prints
-per-class Se, +P, F1, accuracy and the confusion matrix; for an autoencoder the normal-vs-abnormal
-ROC-AUC and the fraction of beats flagged at its threshold.
+the rhythm rules of ``mlcore.rhythm`` (atrial fibrillation, sinus P wave), unless ``--no-af-rule``.
+For a classifier it prints per-class Se, +P, F1, accuracy and the confusion matrix; for an
+autoencoder the normal-vs-abnormal ROC-AUC and the fraction of beats flagged at its threshold.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from mlcore.datasets import lead_order, model_input, reference_beats
 from mlcore.errors import SignalError
 from mlcore.infer import anomaly_scores, classify_beats, model_inputs
 from mlcore.rhythm import classify_with_rhythm
-from mlcore.segment import AAMI_CLASSES, beat_windows
+from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
 from mlcore.train.metrics import classification_report, roc_auc
 
 
@@ -37,15 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-af-rule",
         action="store_true",
-        help="score the classifier's own classes, without the platform's atrial-fibrillation rule",
+        help="score the classifier's own classes, without the platform's rhythm rules (mlcore.rhythm)",
     )
 
 
-def record_predictions(
-    model, path: Path, af_rule: bool = False
-) -> tuple[np.ndarray, np.ndarray, object]:
-    """Reference labels and model outputs for one record: anomaly scores, or class indices (with the
-    atrial-fibrillation rule when ``af_rule``; AAMI classifiers only)."""
+def annotated_beats(path: Path, n_leads: int) -> tuple[np.ndarray, BeatSet]:
+    """Reference labels and beats of one record (path without extension), cut at its annotations."""
     from mlcore.readers import read_record
 
     signal = read_record(Path(f"{path}.hea"))
@@ -53,15 +50,24 @@ def record_predictions(
         raise SignalError(f"record {path.name} has no beat annotations (.atr)")
     x, fs = model_input(signal)
     pos, labels = reference_beats(signal, fs, x.shape[1])
-    beats = beat_windows(x[lead_order(signal.lead_names, x.shape[0])[: model.n_leads]], pos, fs)
+    beats = beat_windows(x[lead_order(signal.lead_names, x.shape[0])[:n_leads]], pos, fs)
+    return labels[beats.kept], beats
+
+
+def record_predictions(
+    model, path: Path, af_rule: bool = False
+) -> tuple[np.ndarray, np.ndarray, BeatSet]:
+    """Reference labels and model outputs for one record: anomaly scores, or class indices (with the
+    rhythm rules of ``mlcore.rhythm`` when ``af_rule``; AAMI classifiers only)."""
+    labels, beats = annotated_beats(path, model.n_leads)
     if model.name == "ae":
-        return labels[beats.kept], anomaly_scores(model, beats), beats
+        return labels, anomaly_scores(model, beats), beats
     probs = classify_beats(model, beats)
     if af_rule:
         classes, _ = classify_with_rhythm(probs, beats)
     else:
         classes = probs.argmax(axis=1)
-    return labels[beats.kept], classes, beats
+    return labels, classes, beats
 
 
 def print_report(report: dict, classes: tuple[str, ...]) -> None:

@@ -30,6 +30,17 @@ def test_mitdb_beats_from_a_record_slice(mitdb, tmp_path):
     assert set(data.groups) == {"119"}
 
 
+def test_cached_beats_read_back_equal_and_leave_no_partial_file(mitdb, tmp_path, monkeypatch):
+    write_slice(mitdb, tmp_path, "119", 30)
+    monkeypatch.setattr(datasets, "CACHE_DIR", tmp_path / "cache")
+    built = datasets.mitdb_beats(["119"], data_dir=tmp_path, leads=1)
+    [cached] = (tmp_path / "cache").iterdir()  # one finished file, no ".partial" left beside it
+    assert cached.name.startswith("beats-119-") and ".partial" not in cached.name
+    read = datasets.mitdb_beats(["119"], data_dir=tmp_path, leads=1)
+    np.testing.assert_array_equal(read.windows, built.windows)
+    np.testing.assert_array_equal(read.labels, built.labels)
+
+
 def test_beats_are_cut_from_mlii_even_where_it_is_not_the_first_lead(mitdb, tmp_path):
     write_slice(mitdb, tmp_path, "114", 60)  # record 114 is stored as V5, MLII
     mlii = wfdb.rdrecord(str(tmp_path / "114"), channels=[1])

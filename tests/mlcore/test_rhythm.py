@@ -6,12 +6,15 @@ from mlcore.rhythm import (
     AF_THRESHOLD,
     HALF_WINDOW,
     P_THRESHOLD,
+    SINUS_P_THRESHOLD,
     af_mask,
     apply_af_rule,
+    apply_sinus_p_rule,
     classify_with_rhythm,
     p_wave_consistency,
     pre_qrs_segments,
     rr_irregularity,
+    sinus_p_match,
 )
 from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
 
@@ -91,6 +94,26 @@ def test_the_rule_turns_s_into_n_inside_af_only():
     np.testing.assert_array_equal(classes, [S, S, V, N, S])  # input untouched
 
 
+def test_beats_called_s_with_the_sinus_p_wave_become_n_and_ectopic_ones_stay_s():
+    seg = segments(100, p_wave=True)
+    ectopic = np.arange(100) % 10 == 5
+    seg[ectopic] = (
+        np.roll(P_WAVE, 25) - P_WAVE + RNG.normal(0, 0.1, (10, 65))
+    )  # early, on the T wave
+    sham = np.arange(100) % 10 == 7  # a sinus beat the classifier called S
+    classes = np.where(ectopic | sham, S, N)
+    np.testing.assert_array_equal(apply_sinus_p_rule(classes, seg), np.where(ectopic, S, N))
+    match = sinus_p_match(seg, classes == N, ectopic | sham)
+    assert (match[sham] > SINUS_P_THRESHOLD).all() and (match[ectopic] < 0).all()
+
+
+def test_without_enough_sinus_beats_nearby_s_stays_s():
+    seg = segments(20, p_wave=True)
+    classes = np.full(20, S)
+    classes[:5] = N
+    np.testing.assert_array_equal(apply_sinus_p_rule(classes, seg), classes)
+
+
 def test_classify_with_rhythm_keeps_pvcs_and_drops_s_in_af():
     fs, n = 360.0, 200
     samples = np.round(times(irregular_rr(n - 1)) * fs).astype(np.int64)
@@ -105,17 +128,33 @@ def test_classify_with_rhythm_keeps_pvcs_and_drops_s_in_af():
     assert set(classes[::10]) == {V} and not (classes == S).any()
 
 
-def reference(mitdb, record: str, minutes: float):
-    """Reference beats of a record's first minutes: times, ventricular flags, pre-QRS segments."""
+def first_minutes(mitdb, record: str, minutes: float) -> tuple[BeatSet, np.ndarray]:
+    """Reference beats of a record's first minutes (first lead) and their AAMI class indices."""
     signal = read_record(mitdb / f"{record}.hea")
     x, fs = model_input(signal)
     x = x[:1, : int(minutes * 60 * fs)]
     pos, labels = reference_beats(signal, fs, x.shape[1])
     beats = beat_windows(x, pos[pos < x.shape[1]], fs)
-    ventricular = labels[: len(beats.kept)][beats.kept - beats.kept[0]] == V
-    return beats.samples / fs, ventricular, pre_qrs_segments(beats)
+    return beats, labels[: len(beats.kept)][beats.kept - beats.kept[0]]
+
+
+def reference(mitdb, record: str, minutes: float):
+    """Times, ventricular flags and pre-QRS segments of a record's first minutes."""
+    beats, labels = first_minutes(mitdb, record, minutes)
+    return beats.samples / beats.fs, labels == V, pre_qrs_segments(beats)
 
 
 def test_real_af_is_found_and_real_ectopy_is_not(mitdb):
     assert af_mask(*reference(mitdb, "203", 5)).mean() > 0.9  # DS1: AF and flutter, many PVCs
     assert not af_mask(*reference(mitdb, "119", 5)).any()  # DS1: sinus rhythm, bigeminy
+
+
+def test_real_atrial_premature_beats_keep_s_and_sham_ones_lose_it(mitdb):
+    beats, labels = first_minutes(mitdb, "209", 10)  # DS1: sinus rhythm, many APCs
+    assert (labels == S).sum() > 100
+    sham = labels.copy()
+    called = np.flatnonzero(labels == N)[::4]  # sinus beats a classifier might have called S
+    sham[called] = S
+    out = apply_sinus_p_rule(sham, pre_qrs_segments(beats))
+    assert (out[labels == S] == S).mean() > 0.95
+    assert (out[called] == N).mean() > 0.4
