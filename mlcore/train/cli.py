@@ -76,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--weight-power", type=float, default=0.5, help="class weight exponent")
+    p.add_argument(
+        "--max-class-weight",
+        type=float,
+        help="cap on a class's weight, in units of the largest class's (default: none)",
+    )
     p.add_argument("--max-per-class", type=int, default=8000, help="per-epoch class subsample")
     p.add_argument("--label-smoothing", type=float, default=0.0, help="classifiers")
     p.add_argument("--no-augment", action="store_true")
@@ -245,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         lr=args.lr,
         weight_decay=args.weight_decay,
         weight_power=args.weight_power,
+        max_weight=args.max_class_weight,
         augment=not args.no_augment,
         max_per_class=args.max_per_class,
         seed=args.seed,

@@ -32,6 +32,7 @@ class Settings:
     lr: float = 2e-3
     weight_decay: float = 1e-4
     weight_power: float = 0.5  # class weight = (n_max / n_class) ** weight_power
+    max_weight: float | None = None  # ... at most this (a class of a handful of beats, e.g. Q)
     augment: bool = True
     seed: int = 0
     max_per_class: int = 8000  # larger classes are subsampled afresh each epoch
@@ -55,9 +56,14 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return torch.roll(x, shift, dims=2) * scale + noise
 
 
-def class_weights(y: np.ndarray, n_classes: int, power: float) -> torch.Tensor:
+def class_weights(
+    y: np.ndarray, n_classes: int, power: float, max_weight: float | None = None
+) -> torch.Tensor:
+    """(n_max / n_class) ** power per class, at most ``max_weight``, scaled to mean 1."""
     counts = np.bincount(y, minlength=n_classes).astype(np.float64)
     weights = np.where(counts > 0, (counts.max() / np.maximum(counts, 1)) ** power, 0.0)
+    if max_weight is not None:
+        weights = np.minimum(weights, max_weight)
     return torch.tensor(weights / weights[counts > 0].mean(), dtype=torch.float32)
 
 
@@ -154,7 +160,12 @@ def fit_classifier(
     """Weighted cross-entropy; ``val_score(y_true, logits)`` (higher is better) drives early stopping."""
     sample = epoch_sampler(train.y, settings.max_per_class)
     seen = np.minimum(np.bincount(train.y, minlength=n_classes), settings.max_per_class)
-    weights = class_weights(np.repeat(np.arange(n_classes), seen), n_classes, settings.weight_power)
+    weights = class_weights(
+        np.repeat(np.arange(n_classes), seen),
+        n_classes,
+        settings.weight_power,
+        settings.max_weight,
+    )
     criterion = nn.CrossEntropyLoss(weight=weights, label_smoothing=settings.label_smoothing)
     x, rr, y = torch.from_numpy(train.x), torch.from_numpy(train.rr), torch.from_numpy(train.y)
 

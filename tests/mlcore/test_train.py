@@ -8,7 +8,7 @@ from mlcore.checkpoint import load_artefact, save_artefact
 from mlcore.errors import SignalError
 from mlcore.models import build_model
 from mlcore.train.cli import main
-from mlcore.train.loop import Arrays, Settings, fit_autoencoder, fit_classifier
+from mlcore.train.loop import Arrays, Settings, class_weights, fit_autoencoder, fit_classifier
 from mlcore.train.metrics import classification_report, confusion, roc_auc
 
 
@@ -42,6 +42,15 @@ def test_autoencoder_training_lowers_reconstruction_error():
     settings = Settings(epochs=40, patience=40, batch_size=12, lr=5e-3, augment=False)
     history = fit_autoencoder(model, data.x, data.x, settings)
     assert -history[-1]["val_score"] < 0.5 * -history[0]["val_score"]
+
+
+def test_class_weights_follow_rarity_up_to_the_cap():
+    y = np.repeat([0, 1, 2, 3], [1000, 100, 10, 0])  # the fourth class is absent
+    plain = class_weights(y, 4, power=1.0).numpy()
+    np.testing.assert_allclose(plain / plain[0], [1, 10, 100, 0])
+    capped = class_weights(y, 4, power=1.0, max_weight=20).numpy()
+    np.testing.assert_allclose(capped / capped[0], [1, 10, 20, 0])
+    assert capped[:3].mean() == pytest.approx(1.0)
 
 
 def test_metrics_on_a_known_confusion():
