@@ -18,10 +18,13 @@ share one P wave. The P-wave consistency of a beat is the median correlation bet
 segments (``pre_qrs_segments``) of the beats within HALF_WINDOW beats and their median segment; the
 fibrillatory waves of atrial fibrillation do not repeat, so it is low there.
 
-Outside atrial fibrillation, a beat called S whose pre-QRS segment matches the median segment of the
-neighbouring beats called N carries the sinus P wave, so it is a sinus beat that came a little early
-(sinus arrhythmia), not an atrial premature beat: an ectopic P wave starts elsewhere in the atria
-and, being early, rides on the preceding T wave (``apply_sinus_p_rule``).
+Outside atrial fibrillation, the P wave also decides between S and N, as in the clinical definition
+of an atrial premature beat (early, with a P wave unlike the sinus one). A beat called S whose
+pre-QRS segment matches the median segment of the neighbouring beats called N carries the sinus P
+wave, so it is a sinus beat that came a little early (sinus arrhythmia), and becomes N
+(``apply_sinus_p_rule``). A beat called N that came early and whose pre-QRS segment does not match
+becomes S (``apply_ectopic_p_rule``): an ectopic P wave starts elsewhere in the atria and, being
+early, rides on the preceding T wave.
 """
 
 from __future__ import annotations
@@ -29,15 +32,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from mlcore.segment import AAMI_CLASSES, BEFORE_S, BeatSet
+from mlcore.segment import AAMI_CLASSES, BEFORE_S, RR_FEATURES, BeatSet
 
 HALF_WINDOW = 32  # beats either side (about 30 s at 60 bpm)
 MIN_USABLE = 8  # fewer usable R-R differences (or beats) than this: not judged
-# HALF_WINDOW and the three thresholds were chosen on DS1 only (docs/models.md, "Atrial
-# fibrillation rule").
+# HALF_WINDOW and the thresholds were chosen on DS1 only (docs/models.md, "Rhythm rule").
 AF_THRESHOLD = 0.10  # irregularity above it ...
 P_THRESHOLD = 0.85  # ... and P-wave consistency below it: atrial fibrillation
 SINUS_P_THRESHOLD = 0.9  # a beat called S matching the sinus P wave above it is N
+ECTOPIC_P_THRESHOLD = 0.5  # an early beat called N matching it below this is S ...
+PREMATURE = 0.85  # ... early: previous R-R interval below this fraction of the local mean
 # The pre-QRS segment runs from the beat window's start to this long before the R-peak.
 P_END_S = 0.07
 # Clinical convention: an atrial fibrillation episode lasts at least 30 s.
@@ -111,8 +115,9 @@ def p_wave_consistency(
 
 def sinus_p_match(segments: np.ndarray, sinus: np.ndarray, which: np.ndarray) -> np.ndarray:
     """Per beat in ``which``: correlation of its pre-QRS segment with the median segment of the
-    ``sinus`` beats within HALF_WINDOW beats; 0.0 for the other beats and where too few are near."""
-    out = np.zeros(len(segments))
+    ``sinus`` beats within HALF_WINDOW beats; NaN (not judged: no rule applies) for the other beats
+    and where too few are near."""
+    out = np.full(len(segments), np.nan)
     sinus = np.asarray(sinus, dtype=bool)
     for i in np.flatnonzero(which):
         near = _nearby(segments, sinus, i)
@@ -147,9 +152,25 @@ def apply_sinus_p_rule(classes: np.ndarray, segments: np.ndarray) -> np.ndarray:
     return classes
 
 
+def apply_ectopic_p_rule(
+    classes: np.ndarray, segments: np.ndarray, prematurity: np.ndarray, in_af: np.ndarray
+) -> np.ndarray:
+    """AAMI class indices with N replaced by S for early beats outside atrial fibrillation
+    (``prematurity``, previous R-R over the local mean, below PREMATURE) whose pre-QRS segment does
+    not match the median one of the neighbouring beats called N (correlation below
+    ECTOPIC_P_THRESHOLD)."""
+    classes = np.asarray(classes).copy()
+    s, n = AAMI_CLASSES.index("S"), AAMI_CLASSES.index("N")
+    called_n = classes == n
+    early = called_n & (np.asarray(prematurity) < PREMATURE) & ~np.asarray(in_af, dtype=bool)
+    match = sinus_p_match(segments, called_n, early)
+    classes[early & (match < ECTOPIC_P_THRESHOLD)] = s
+    return classes
+
+
 def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray, np.ndarray]:
-    """AAMI class per beat (the most probable, then ``apply_af_rule`` and ``apply_sinus_p_rule``)
-    and the atrial-fibrillation mask.
+    """AAMI class per beat (the most probable, then ``apply_af_rule``, ``apply_sinus_p_rule`` and
+    ``apply_ectopic_p_rule``) and the atrial-fibrillation mask.
 
     ``probs`` (n, 5) are a beat classifier's probabilities in AAMI_CLASSES order for ``beats``, the
     beats of one recording (or one span of it) with the classified lead first.
@@ -158,5 +179,6 @@ def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray,
     ventricular = classes == AAMI_CLASSES.index("V")
     segments = pre_qrs_segments(beats)
     in_af = af_mask(beats.samples / beats.fs, ventricular, segments)
-    classes = apply_af_rule(classes, in_af)
-    return apply_sinus_p_rule(classes, segments), in_af
+    classes = apply_sinus_p_rule(apply_af_rule(classes, in_af), segments)
+    prematurity = beats.rr[:, RR_FEATURES.index("pre_over_local")]
+    return apply_ectopic_p_rule(classes, segments, prematurity, in_af), in_af

@@ -6,9 +6,11 @@ from mlcore.rhythm import (
     AF_THRESHOLD,
     HALF_WINDOW,
     P_THRESHOLD,
+    PREMATURE,
     SINUS_P_THRESHOLD,
     af_mask,
     apply_af_rule,
+    apply_ectopic_p_rule,
     apply_sinus_p_rule,
     classify_with_rhythm,
     p_wave_consistency,
@@ -16,7 +18,7 @@ from mlcore.rhythm import (
     rr_irregularity,
     sinus_p_match,
 )
-from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
+from mlcore.segment import AAMI_CLASSES, RR_FEATURES, BeatSet, beat_windows
 
 N, S, V = (AAMI_CLASSES.index(c) for c in "NSV")
 RNG = np.random.default_rng(0)
@@ -107,11 +109,35 @@ def test_beats_called_s_with_the_sinus_p_wave_become_n_and_ectopic_ones_stay_s()
     assert (match[sham] > SINUS_P_THRESHOLD).all() and (match[ectopic] < 0).all()
 
 
-def test_without_enough_sinus_beats_nearby_s_stays_s():
+def test_without_enough_sinus_beats_nearby_neither_p_wave_rule_applies():
     seg = segments(20, p_wave=True)
     classes = np.full(20, S)
-    classes[:5] = N
+    classes[:5] = N  # five beats called N: too few for a sinus P wave
     np.testing.assert_array_equal(apply_sinus_p_rule(classes, seg), classes)
+    early = np.full(20, 0.5)
+    no_af = np.zeros(20, bool)
+    np.testing.assert_array_equal(apply_ectopic_p_rule(classes, seg, early, no_af), classes)
+    assert np.isnan(sinus_p_match(seg, classes == N, np.ones(20, bool))).all()
+
+
+def test_early_beats_called_n_without_the_sinus_p_wave_become_s():
+    seg = segments(100, p_wave=True)
+    ectopic = np.arange(100) % 10 == 5
+    seg[ectopic] = np.roll(P_WAVE, 25) - P_WAVE + RNG.normal(0, 0.1, (10, 65))
+    prematurity = np.ones(100)
+    prematurity[ectopic] = PREMATURE - 0.15  # early
+    prematurity[np.arange(100) % 10 == 6] = PREMATURE - 0.15  # early too, but with the sinus P wave
+    classes = np.full(100, N)
+    np.testing.assert_array_equal(
+        apply_ectopic_p_rule(classes, seg, prematurity, np.zeros(100, bool)),
+        np.where(ectopic, S, N),
+    )
+    on_time = np.ones(100)  # the same P waves on time: left alone
+    np.testing.assert_array_equal(
+        apply_ectopic_p_rule(classes, seg, on_time, np.zeros(100, bool)), classes
+    )
+    in_af = np.ones(100, bool)  # inside atrial fibrillation nothing becomes S
+    np.testing.assert_array_equal(apply_ectopic_p_rule(classes, seg, prematurity, in_af), classes)
 
 
 def test_classify_with_rhythm_keeps_pvcs_and_drops_s_in_af():
@@ -158,3 +184,14 @@ def test_real_atrial_premature_beats_keep_s_and_sham_ones_lose_it(mitdb):
     out = apply_sinus_p_rule(sham, pre_qrs_segments(beats))
     assert (out[labels == S] == S).mean() > 0.95
     assert (out[called] == N).mean() > 0.4
+
+
+def test_real_atrial_premature_beats_called_n_are_partly_found_again(mitdb):
+    beats, labels = first_minutes(mitdb, "209", 10)  # runs of APCs: only some look early
+    missed = np.where(labels == S, N, labels)  # a classifier that called every APC N
+    prematurity = beats.rr[:, RR_FEATURES.index("pre_over_local")]
+    out = apply_ectopic_p_rule(
+        missed, pre_qrs_segments(beats), prematurity, np.zeros(len(labels), bool)
+    )
+    assert (out[labels == S] == S).mean() > 0.2
+    assert (out[labels == N] == S).mean() < 0.01
