@@ -9,6 +9,8 @@ import argparse
 import importlib
 import sys
 
+from mlcore.errors import SignalError
+
 SUBCOMMANDS = {
     "rpeaks": ("mlcore.evaluate.rpeaks", "R-peak sensitivity and positive predictivity"),
     "beats": ("mlcore.evaluate.beats", "beat classifier on a WFDB database"),
@@ -32,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         modules[name] = module
         module.add_arguments(sub.add_parser(name, help=help_text))
     args = parser.parse_args(argv)
-    return modules[args.command].run(args)
+    try:
+        return modules[args.command].run(args)
+    except SignalError as exc:  # unreadable or missing data: say which, without a traceback
+        parser.exit(2, f"error: {exc}\n")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,12 @@ def summary(labels: np.ndarray, classes: np.ndarray) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    saved = np.load(args.predictions / "crossval-predictions.npz")
+    path = args.predictions / "crossval-predictions.npz"
+    if not path.exists():
+        raise SystemExit(
+            f"{path} does not exist: run python -m mlcore.train ... --cross-validate first"
+        )
+    saved = np.load(path)
     log_probs, labels = saved["log_probs"], saved["labels"]
     records = [r for r in args.records.split(",") if r]
     print(f"classifier alone:      {summary(labels, log_probs.argmax(axis=1))}")

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from mlcore.evaluate.__main__ import main
 from mlcore.paths import MODELS_DIR
 from tests.mlcore.helpers import write_slice
@@ -46,3 +48,11 @@ def test_evaluate_beats_applies_the_af_rule_unless_told_not_to(mitdb, tmp_path):
     assert called_s[0] < called_s[1]  # the classifier alone calls some AF beats S
     called_v = [[row[2] for row in r["confusion"]] for r in (reports["rule"], reports["alone"])]
     assert called_v[0] == called_v[1]  # the rule never touches a beat called V
+
+
+def test_a_missing_record_is_named_without_a_traceback(tmp_path, capsys):
+    argv = ["beats", "--model", str(MODELS_DIR / "cnn-mitdb"), "--data-dir", str(tmp_path)]
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--records", "nope"])
+    assert stopped.value.code == 2
+    assert "error: nope.hea does not exist" in capsys.readouterr().err

@@ -43,3 +43,9 @@ def test_predictions_that_do_not_line_up_with_the_records_are_refused(mitdb, tmp
     argv = ["crossval", "--predictions", str(tmp_path), "--data-dir", str(tmp_path)]
     with pytest.raises(SystemExit, match="do not line up with record 209"):
         main([*argv, "--records", "209"])
+
+
+def test_a_folder_without_predictions_says_how_to_make_them(tmp_path):
+    argv = ["crossval", "--predictions", str(tmp_path), "--data-dir", str(tmp_path)]
+    with pytest.raises(SystemExit, match="--cross-validate first"):
+        main(argv)
