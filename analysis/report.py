@@ -40,8 +40,9 @@ EXPLANATIONS = {
     "trigeminy": "Every third beat was an early beat from the lower chambers for a while. Often "
     "harmless, but a doctor should know about it if it is frequent.",
     "af": "For a while the heartbeats came at irregular, unpredictable intervals, the pattern of "
-    "atrial fibrillation. It is found from beat timing alone, so a doctor needs to confirm it on the "
-    "strip; if confirmed, it matters for stroke risk and treatment, even without symptoms.",
+    "atrial fibrillation. It is found from the beat timing and from the small wave before each beat "
+    "(the P wave) no longer repeating, so a doctor needs to confirm it on the strip; if confirmed, it "
+    "matters for stroke risk and treatment, even without symptoms.",
     "pause": "A gap of two seconds or more between heartbeats. Long pauses can cause dizziness or "
     "fainting and need a doctor's review.",
     "bradycardia": "The heart beat slower than 50 beats a minute for a while. Normal in sleep and in "
