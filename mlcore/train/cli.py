@@ -15,6 +15,7 @@ import torch
 from mlcore import datasets
 from mlcore.checkpoint import load_artefact, rr_statistics, save_artefact, standardise_rr
 from mlcore.datasets import BeatDataset
+from mlcore.errors import SignalError
 from mlcore.models import CLASSIFIERS, ENSEMBLE, MODEL_NAMES, build_model
 from mlcore.segment import AFTER_S, BEFORE_S, RR_FEATURES
 from mlcore.train.folds import (
@@ -238,7 +239,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("--folds trains classifiers only (cnn, dnn, lstm, transformer)")
     if args.cross_validate and not args.folds:
         raise SystemExit("--cross-validate needs --folds")
-    train, val, folds, split, window = load_splits(args)
+    try:
+        train, val, folds, split, window = load_splits(args)
+    except SignalError as exc:  # missing or unreadable data: say which, without a traceback
+        raise SystemExit(f"error: {exc}") from None
     classes = train.classes
     held_out = f"{args.folds} folds" if folds is not None else f"val {val.class_counts().tolist()}"
     print(f"train {len(train)} beats {train.class_counts().tolist()}, {held_out}")

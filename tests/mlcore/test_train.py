@@ -104,3 +104,10 @@ def test_an_artefact_trained_on_other_rr_features_is_refused(tmp_path):
     save_artefact(tmp_path, model, config, np.zeros(2, np.float32), np.ones(2, np.float32), {})
     with pytest.raises(SignalError, match="other RR features"):
         load_artefact(tmp_path)
+
+
+def test_missing_data_is_named_without_a_traceback(tmp_path):
+    argv = ["--model", "cnn", "--dataset", "ecg5000", "--data-dir", str(tmp_path)]
+    with pytest.raises(SystemExit, match="error: ECG5000_TRAIN.tsv cannot be opened"):
+        main([*argv, "--out", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
