@@ -35,6 +35,14 @@ def segments(n: int, p_wave: bool) -> np.ndarray:
     return noise + (P_WAVE if p_wave else 0.0)
 
 
+def with_ectopic_p_waves() -> tuple[np.ndarray, np.ndarray]:
+    """100 sinus pre-QRS segments, every tenth (from the sixth) an early ectopic P wave on the T wave."""
+    seg = segments(100, p_wave=True)
+    ectopic = np.arange(100) % 10 == 5
+    seg[ectopic] = np.roll(P_WAVE, 25) - P_WAVE + RNG.normal(0, 0.1, (10, 65))
+    return seg, ectopic
+
+
 def irregular_rr(n: int) -> np.ndarray:
     return RNG.uniform(0.45, 1.1, n)
 
@@ -97,11 +105,7 @@ def test_the_rule_turns_s_into_n_inside_af_only():
 
 
 def test_beats_called_s_with_the_sinus_p_wave_become_n_and_ectopic_ones_stay_s():
-    seg = segments(100, p_wave=True)
-    ectopic = np.arange(100) % 10 == 5
-    seg[ectopic] = (
-        np.roll(P_WAVE, 25) - P_WAVE + RNG.normal(0, 0.1, (10, 65))
-    )  # early, on the T wave
+    seg, ectopic = with_ectopic_p_waves()
     sham = np.arange(100) % 10 == 7  # a sinus beat the classifier called S
     classes = np.where(ectopic | sham, S, N)
     np.testing.assert_array_equal(apply_sinus_p_rule(classes, seg), np.where(ectopic, S, N))
@@ -121,9 +125,7 @@ def test_without_enough_sinus_beats_nearby_neither_p_wave_rule_applies():
 
 
 def test_early_beats_called_n_without_the_sinus_p_wave_become_s():
-    seg = segments(100, p_wave=True)
-    ectopic = np.arange(100) % 10 == 5
-    seg[ectopic] = np.roll(P_WAVE, 25) - P_WAVE + RNG.normal(0, 0.1, (10, 65))
+    seg, ectopic = with_ectopic_p_waves()
     prematurity = np.ones(100)
     prematurity[ectopic] = PREMATURE - 0.15  # early
     prematurity[np.arange(100) % 10 == 6] = PREMATURE - 0.15  # early too, but with the sinus P wave
