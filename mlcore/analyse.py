@@ -18,7 +18,7 @@ from mlcore.findings import BeatTrack
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
 from mlcore.quality import signal_quality
 from mlcore.rhythm import classify_with_rhythm
-from mlcore.rpeaks import detect_rpeaks
+from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 from mlcore.segment import beat_windows
 from mlcore.signal import ECGSignal
 
@@ -85,13 +85,15 @@ class ChunkResult:
 def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
     """Detect, classify and score the beats of ``signal`` (read from ``span.read_start_s``).
 
-    R-peaks are found on all leads; the beat models read them in ``lead_order``. The rhythm
+    R-peaks are found on all leads, then placed on the R wave of the beat models' lead
+    (``refine_on_lead``); the models read the leads in ``lead_order``. The rhythm
     rules (``classify_with_rhythm``) see the margins too, so a chunk's borders do not change its classes.
     """
     x, fs = model_input(signal)
     offset = span.read_start_s
-    rpeaks = detect_rpeaks(x, fs)
-    beats = beat_windows(x[lead_order(signal.lead_names, x.shape[0])], rpeaks, fs)
+    ordered = x[lead_order(signal.lead_names, x.shape[0])]
+    rpeaks = refine_on_lead(ordered[0], fs, detect_rpeaks(x, fs))
+    beats = beat_windows(ordered, rpeaks, fs)
     probs = classify_beats(models.classifier, beats, batch_size=INFERENCE_BATCH)
     scores = anomaly_scores(models.autoencoder, beats, batch_size=INFERENCE_BATCH)
     times = offset + beats.samples / fs

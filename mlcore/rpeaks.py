@@ -303,6 +303,20 @@ def _refine(x: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
     return idx[rows, pick]
 
 
+def refine_on_lead(x: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
+    """Move each detected beat to its R wave on one lead ``x`` (1-D), the beat models' lead.
+
+    ``detect_rpeaks`` places each beat on the lead that shows it best, so where two leads differ its
+    fiducial jumps between them by up to tens of ms from beat to beat. The beat models were trained
+    on windows cut at the annotations, which sit on one lead's R wave; cut elsewhere, normal beats
+    look like fusion beats to them (docs/models.md, "Beats the detector finds").
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 1:
+        raise SignalError(f"refine_on_lead takes one lead, got shape {x.shape}")
+    return np.unique(_refine(x[None, :], fs, np.asarray(beats, dtype=np.int64))).astype(np.int64)
+
+
 def detect_rpeaks(x: np.ndarray, fs: float) -> np.ndarray:
     """Sample indices (sorted int64, at ``fs``) of the R peaks in ``x`` (1-D or (n_leads, n))."""
     fs = check_fs(fs)

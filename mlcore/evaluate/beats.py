@@ -6,6 +6,13 @@ band-pass at MODEL_FS -> beat_windows -> classify_beats / anomaly_scores -> (for
 the rhythm rules of ``mlcore.rhythm`` (atrial fibrillation, P waves), unless ``--no-af-rule``.
 For a classifier it prints per-class Se, +P, F1, accuracy and the confusion matrix; for an
 autoencoder the normal-vs-abnormal ROC-AUC and the fraction of beats flagged at its threshold.
+
+``--beats detected`` scores a classifier as the platform runs it: on the beats its R-peak detector
+finds (``mlcore.rpeaks.detect_rpeaks`` on all leads, then ``refine_on_lead``), matched to the
+annotated beats as AAMI EC57 does (``mlcore.evaluate.rpeaks``: within 150 ms, ventricular flutter
+episodes left out). An annotated beat with no detection counts against its class's Se, a detection
+with no annotated beat against the +P of the class it was given; both appear as "none" in the
+confusion matrix.
 """
 
 from __future__ import annotations
@@ -22,9 +29,12 @@ import torch
 from mlcore.checkpoint import load_artefact, write_model_card
 from mlcore.datasets import lead_order, model_input, reference_beats
 from mlcore.errors import SignalError
+from mlcore.evaluate import rpeaks as detection
 from mlcore.infer import anomaly_scores, classify_beats, model_inputs
+from mlcore.preprocess import resample_indices
 from mlcore.rhythm import classify_with_rhythm
-from mlcore.segment import AAMI_CLASSES, BeatSet, beat_windows
+from mlcore.rpeaks import detect_rpeaks, refine_on_lead
+from mlcore.segment import AAMI_CLASSES, AFTER_S, BEFORE_S, BeatSet, beat_windows
 from mlcore.train.metrics import classification_report, roc_auc
 
 
@@ -39,6 +49,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="score the classifier's own classes, without the platform's rhythm rules (mlcore.rhythm)",
     )
+    parser.add_argument(
+        "--beats",
+        choices=("annotated", "detected"),
+        default="annotated",
+        help="cut beats at the annotations (default) or where the platform's detector finds them",
+    )
+
+
+NO_BEAT = len(AAMI_CLASSES)  # "none": a detection with no annotated beat, or a missed beat
 
 
 def annotated_beats(path: Path, n_leads: int) -> tuple[np.ndarray, BeatSet]:
@@ -54,12 +73,46 @@ def annotated_beats(path: Path, n_leads: int) -> tuple[np.ndarray, BeatSet]:
     return labels[beats.kept], beats
 
 
+def detected_beats(path: Path, n_leads: int) -> tuple[np.ndarray, np.ndarray, BeatSet]:
+    """One record's beats where the platform's detector finds them, matched to its annotations.
+
+    Returns the reference label of each detected beat (NO_BEAT where no annotated beat lies within
+    the EC57 window), the labels of the annotated beats no detection matched, and the beats.
+    """
+    from mlcore.readers import read_record
+
+    signal = read_record(Path(f"{path}.hea"))
+    ann = signal.annotations
+    if ann is None:
+        raise SignalError(f"record {path.name} has no beat annotations (.atr)")
+    x, fs = model_input(signal)
+    _, flutter = detection.reference_beats(ann.samples, ann.symbols)
+    flutter = resample_indices(flutter, signal.fs, fs).reshape(-1, 2)
+    x = x[lead_order(signal.lead_names, x.shape[0])]
+    found = refine_on_lead(x[0], fs, detect_rpeaks(x, fs))  # as mlcore.analyse does
+    beats = beat_windows(x[:n_leads], detection.drop_excluded(found, flutter), fs)
+    pos, labels = reference_beats(signal, fs, x.shape[1])
+    before, after = round(BEFORE_S * fs), round(AFTER_S * fs)
+    scored = np.isin(pos, detection.drop_excluded(pos, flutter))
+    scored &= (pos >= before) & (pos + after <= x.shape[1])  # a window fits, as in beat_windows
+    pos, labels = pos[scored], labels[scored]
+    pairs = detection.match_pairs(pos, beats.samples, round(detection.MATCH_WINDOW_S * fs))
+    found_labels = np.full(len(beats), NO_BEAT, dtype=np.int64)
+    found_labels[pairs[pairs >= 0]] = labels[pairs >= 0]
+    return found_labels, labels[pairs < 0], beats
+
+
 def record_predictions(
-    model, path: Path, af_rule: bool = False
+    model, path: Path, af_rule: bool = False, detected: bool = False
 ) -> tuple[np.ndarray, np.ndarray, BeatSet]:
     """Reference labels and model outputs for one record: anomaly scores, or class indices (with the
-    rhythm rules of ``mlcore.rhythm`` when ``af_rule``; AAMI classifiers only)."""
-    labels, beats = annotated_beats(path, model.n_leads)
+    rhythm rules of ``mlcore.rhythm`` when ``af_rule``; AAMI classifiers only). With ``detected``
+    (classifiers only) the beats are the detector's, and missed beats are predicted NO_BEAT."""
+    missed = np.zeros(0, dtype=np.int64)
+    if detected:
+        labels, missed, beats = detected_beats(path, model.n_leads)
+    else:
+        labels, beats = annotated_beats(path, model.n_leads)
     if model.name == "ae":
         return labels, anomaly_scores(model, beats), beats
     probs = classify_beats(model, beats)
@@ -67,7 +120,21 @@ def record_predictions(
         classes, _ = classify_with_rhythm(probs, beats)
     else:
         classes = probs.argmax(axis=1)
-    return labels, classes, beats
+    predicted = np.concatenate([classes, np.full(len(missed), NO_BEAT)])
+    return np.concatenate([labels, missed]), predicted, beats
+
+
+def detection_report(labels: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...]) -> dict:
+    """``classification_report`` with "none" (NO_BEAT) as a sixth row and column, left out of the
+    per-class metrics and the macro-F1: missed beats and false detections are errors of the classes
+    they were or were given."""
+    report = classification_report(labels, predicted, (*classes, "none"))
+    del report["per_class"]["none"]
+    present = [m["f1"] for m in report["per_class"].values() if m["support"]]
+    report["macro_f1"] = float(np.mean(present)) if present else 0.0
+    report["missed_beats"] = int(np.sum(predicted == NO_BEAT))
+    report["false_detections"] = int(np.sum(labels == NO_BEAT))
+    return report
 
 
 def print_report(report: dict, classes: tuple[str, ...]) -> None:
@@ -172,10 +239,13 @@ def run(args: argparse.Namespace) -> int:
     model = load_artefact(args.model)
     records = [r for r in args.records.split(",") if r]
     af_rule = not args.no_af_rule and tuple(model.classes) == AAMI_CLASSES
+    detected = args.beats == "detected"
+    if detected and (model.name == "ae" or tuple(model.classes) != AAMI_CLASSES):
+        raise SystemExit("error: --beats detected scores AAMI beat classifiers only")
     started = time.perf_counter()
     labels, outputs, examples = [], [], []
     for record in records:
-        y, out, beats = record_predictions(model, args.data_dir / record, af_rule)
+        y, out, beats = record_predictions(model, args.data_dir / record, af_rule, detected)
         labels.append(y)
         outputs.append(out)
         examples.append((y, beats))
@@ -194,20 +264,29 @@ def run(args: argparse.Namespace) -> int:
         parts += ["--json", str(args.json)]
     if args.no_af_rule:
         parts.append("--no-af-rule")
+    if detected:
+        parts += ["--beats", "detected"]
     command = "python -m mlcore.evaluate beats " + shlex.join(parts)
     if model.name == "ae":
         report = anomaly_report(y, out, model.threshold)
         for key, value in report.items():
             print(f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}")
     else:
-        report = classification_report(y, out, model.classes)
+        if detected:
+            report = detection_report(y, out, model.classes)
+        else:
+            report = classification_report(y, out, model.classes)
         report["af_rule"] = af_rule
-        print_report(report, model.classes)
+        print_report(report, (*model.classes, "none") if detected else model.classes)
+        if detected:
+            missed, extra = report["missed_beats"], report["false_detections"]
+            print(f"missed beats {missed}  false detections {extra}")
     report = {
         "data_dir": str(args.data_dir),
         "records": records,
         "model": str(args.model),
         "seconds": round(elapsed, 1),
+        "beats": args.beats,
         "command": command,
         **report,
     }
@@ -226,7 +305,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             plot_confusion(
                 np.asarray(report["confusion"]),
-                model.classes,
+                (*model.classes, "none") if detected else model.classes,
                 Path(f"{stem}-confusion.png"),
                 f"{model.folder.name} on {len(records)} records",
             )

@@ -64,16 +64,24 @@ def fiducial_offsets(reference: np.ndarray, detected: np.ndarray, tolerance: int
 def match_beats(
     reference: np.ndarray, detected: np.ndarray, tolerance: int
 ) -> tuple[int, int, int]:
-    """One-to-one matching of sorted sample indices; returns (tp, fn, fp).
+    """One-to-one matching of sample indices; returns (tp, fn, fp)."""
+    pairs = match_pairs(np.sort(reference), np.sort(detected), tolerance)
+    tp = int(np.sum(pairs >= 0))
+    return tp, len(reference) - tp, len(detected) - tp
+
+
+def match_pairs(reference: np.ndarray, detected: np.ndarray, tolerance: int) -> np.ndarray:
+    """For each of the sorted ``reference`` indices, the position in the sorted ``detected`` ones of
+    its detection, or -1 for a missed beat.
 
     Each reference beat takes the nearest still-unmatched detection within ``tolerance`` samples.
     """
-    reference = np.sort(np.asarray(reference, dtype=np.int64))
-    detected = np.sort(np.asarray(detected, dtype=np.int64))
+    reference = np.asarray(reference, dtype=np.int64)
+    detected = np.asarray(detected, dtype=np.int64)
     used = np.zeros(len(detected), dtype=bool)
-    tp = 0
+    pairs = np.full(len(reference), -1, dtype=np.int64)
     j = 0
-    for r in reference:
+    for i, r in enumerate(reference):
         while j < len(detected) and detected[j] < r - tolerance:
             j += 1
         best, best_dist = -1, tolerance + 1
@@ -85,8 +93,8 @@ def match_beats(
             k += 1
         if best >= 0:
             used[best] = True
-            tp += 1
-    return tp, len(reference) - tp, len(detected) - tp
+            pairs[i] = best
+    return pairs
 
 
 def reference_beats(samples: np.ndarray, symbols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

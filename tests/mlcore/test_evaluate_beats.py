@@ -1,9 +1,12 @@
 import json
 
+import numpy as np
 import pytest
 
 from mlcore.evaluate.__main__ import main
+from mlcore.evaluate.beats import NO_BEAT, detection_report
 from mlcore.paths import MODELS_DIR
+from mlcore.segment import AAMI_CLASSES
 from tests.mlcore.helpers import write_slice
 
 
@@ -56,3 +59,38 @@ def test_a_missing_record_is_named_without_a_traceback(tmp_path, capsys):
         main([*argv, "--records", "nope"])
     assert stopped.value.code == 2
     assert "error: nope.hea does not exist" in capsys.readouterr().err
+
+
+def test_evaluate_beats_on_the_beats_the_detector_finds(mitdb, tmp_path, capsys):
+    write_slice(mitdb, tmp_path, "119", 120)  # DS1: sinus rhythm with bigeminy
+    out = tmp_path / "detected.json"
+    argv = ["beats", "--model", str(MODELS_DIR / "cnn-mitdb"), "--data-dir", str(tmp_path)]
+    assert main([*argv, "--records", "119", "--beats", "detected", "--json", str(out)]) == 0
+    assert "missed beats" in capsys.readouterr().out
+    report = json.loads(out.read_text())
+    assert report["beats"] == "detected" and "--beats detected" in report["command"]
+    confusion = report["confusion"]
+    assert len(confusion) == 6  # N S V F Q none
+    assert set(report["per_class"]) == {"N", "S", "V", "F", "Q"}
+    assert report["missed_beats"] == sum(row[5] for row in confusion) < 5
+    assert report["false_detections"] == sum(confusion[5]) < 5
+    assert report["per_class"]["V"]["se"] > 0.9 and report["per_class"]["N"]["se"] > 0.9
+
+
+def test_a_missed_beat_and_a_false_detection_count_against_their_classes():
+    n, s, v, none = 0, 1, 2, NO_BEAT
+    labels = np.array([n, n, v, v, none])  # the last detection matches no annotated beat
+    predicted = np.array([n, n, v, none, v])  # the second V was not detected
+    report = detection_report(labels, predicted, AAMI_CLASSES)
+    assert report["per_class"]["V"]["se"] == 0.5  # one of two V beats found
+    assert report["per_class"]["V"]["ppv"] == 0.5  # one of two V calls is a beat
+    assert report["per_class"]["N"]["se"] == report["per_class"]["N"]["ppv"] == 1.0
+    assert report["missed_beats"] == report["false_detections"] == 1
+    assert "none" not in report["per_class"] and s not in labels
+
+
+def test_the_autoencoder_is_not_scored_on_detected_beats(mitdb, tmp_path):
+    write_slice(mitdb, tmp_path, "119", 30)
+    argv = ["beats", "--model", str(MODELS_DIR / "ae-mitdb"), "--data-dir", str(tmp_path)]
+    with pytest.raises(SystemExit, match="AAMI beat classifiers only"):
+        main([*argv, "--records", "119", "--beats", "detected"])

@@ -5,9 +5,9 @@ import pytest
 import wfdb
 
 from mlcore.errors import SignalError
-from mlcore.evaluate.rpeaks import BEAT_SYMBOLS, match_beats
+from mlcore.evaluate.rpeaks import BEAT_SYMBOLS, match_beats, match_pairs
 from mlcore.preprocess import resample, resample_indices
-from mlcore.rpeaks import detect_rpeaks
+from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 
 SECONDS = 120
 
@@ -86,3 +86,20 @@ def test_one_flat_lead_is_ignored(mitdb):
 def test_bad_input_raises_signal_error(x, fs, message):
     with pytest.raises(SignalError, match=message):
         detect_rpeaks(x, fs)
+
+
+def _offsets(reference, detected, fs):
+    """Signed detection - annotation offsets (samples) of the matched beats."""
+    pairs = match_pairs(np.sort(reference), detected, int(0.15 * fs))
+    return detected[pairs[pairs >= 0]] - np.sort(reference)[pairs >= 0]
+
+
+def test_refine_on_lead_puts_every_beat_on_that_leads_r_wave(mitdb):
+    x, fs, ref = _slice(mitdb, "220")  # DS1: the detector's best lead changes from beat to beat
+    peaks = detect_rpeaks(x, fs)
+    refined = refine_on_lead(x[0], fs, peaks)
+    assert len(refined) == len(peaks)
+    assert np.mean(np.abs(_offsets(ref, peaks, fs)) <= 2) < 0.8
+    assert np.mean(np.abs(_offsets(ref, refined, fs)) <= 2) > 0.95  # the annotations' fiducial
+    with pytest.raises(SignalError, match="one lead"):
+        refine_on_lead(x, fs, peaks)
