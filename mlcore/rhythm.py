@@ -25,6 +25,12 @@ wave, so it is a sinus beat that came a little early (sinus arrhythmia), and bec
 (``apply_sinus_p_rule``). A beat called N that came early and whose pre-QRS segment does not match
 becomes S (``apply_ectopic_p_rule``): an ectopic P wave starts elsewhere in the atria and, being
 early, rides on the preceding T wave.
+
+Last, the QRS decides between V and N: a ventricular beat starts outside the conduction system, so
+its QRS is, by definition, unlike the sinus one. A beat called V whose QRS complex matches the
+median QRS of the neighbouring beats called N is a normal beat, and becomes N
+(``apply_normal_qrs_rule``); in atrial fibrillation and flutter, the baseline waves make a
+classifier call such beats V.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ P_THRESHOLD = 0.85  # ... and P-wave consistency below it: atrial fibrillation
 SINUS_P_THRESHOLD = 0.9  # a beat called S matching the sinus P wave above it is N
 ECTOPIC_P_THRESHOLD = 0.5  # an early beat called N matching it below this is S ...
 PREMATURE = 0.85  # ... early: previous R-R interval below this fraction of the local mean
+NORMAL_QRS_THRESHOLD = 0.97  # a beat called V matching the neighbouring N beats' QRS above it is N
+QRS_BEFORE_S, QRS_AFTER_S = 0.06, 0.10  # the QRS segment around the R-peak
 # The pre-QRS segment runs from the beat window's start to this long before the R-peak.
 P_END_S = 0.07
 # Clinical convention: an atrial fibrillation episode lasts at least 30 s.
@@ -86,6 +94,15 @@ def pre_qrs_segments(beats: BeatSet) -> np.ndarray:
     return segments - segments.mean(axis=1, keepdims=True)
 
 
+def qrs_segments(beats: BeatSet) -> np.ndarray:
+    """(n, k) the first lead of each beat window from QRS_BEFORE_S before to QRS_AFTER_S after the
+    R-peak, mean removed. The windows must start BEFORE_S before the R-peak."""
+    r = round(BEFORE_S * beats.fs)
+    lo, hi = r - round(QRS_BEFORE_S * beats.fs), r + round(QRS_AFTER_S * beats.fs)
+    segments = beats.windows[:, 0, lo:hi].astype(np.float64)
+    return segments - segments.mean(axis=1, keepdims=True)
+
+
 def _correlation(segments: np.ndarray, template: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(segments, axis=1) * np.linalg.norm(template)
     return segments @ template / np.maximum(norms, 1e-12)
@@ -113,10 +130,10 @@ def p_wave_consistency(
     return out
 
 
-def sinus_p_match(segments: np.ndarray, sinus: np.ndarray, which: np.ndarray) -> np.ndarray:
-    """Per beat in ``which``: correlation of its pre-QRS segment with the median segment of the
-    ``sinus`` beats within HALF_WINDOW beats; NaN (not judged: no rule applies) for the other beats
-    and where too few are near."""
+def sinus_match(segments: np.ndarray, sinus: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Per beat in ``which``: correlation of its segment (pre-QRS or QRS) with the median segment of
+    the ``sinus`` beats within HALF_WINDOW beats; NaN (not judged: no rule applies) for the other
+    beats and where too few are near."""
     out = np.full(len(segments), np.nan)
     sinus = np.asarray(sinus, dtype=bool)
     for i in np.flatnonzero(which):
@@ -144,11 +161,16 @@ def apply_af_rule(classes: np.ndarray, in_af: np.ndarray) -> np.ndarray:
 def apply_sinus_p_rule(classes: np.ndarray, segments: np.ndarray) -> np.ndarray:
     """AAMI class indices with S replaced by N where the pre-QRS segment matches the median one of
     the neighbouring beats called N (correlation above SINUS_P_THRESHOLD)."""
+    return _sinus_like_becomes_n(classes, segments, "S", SINUS_P_THRESHOLD)
+
+
+def _sinus_like_becomes_n(
+    classes: np.ndarray, segments: np.ndarray, name: str, threshold: float
+) -> np.ndarray:
     classes = np.asarray(classes).copy()
-    s, n = AAMI_CLASSES.index("S"), AAMI_CLASSES.index("N")
-    called_s = classes == s
-    match = sinus_p_match(segments, classes == n, called_s)
-    classes[called_s & (match > SINUS_P_THRESHOLD)] = n
+    called, n = classes == AAMI_CLASSES.index(name), AAMI_CLASSES.index("N")
+    match = sinus_match(segments, classes == n, called)
+    classes[called & (match > threshold)] = n
     return classes
 
 
@@ -163,14 +185,20 @@ def apply_ectopic_p_rule(
     s, n = AAMI_CLASSES.index("S"), AAMI_CLASSES.index("N")
     called_n = classes == n
     early = called_n & (np.asarray(prematurity) < PREMATURE) & ~np.asarray(in_af, dtype=bool)
-    match = sinus_p_match(segments, called_n, early)
+    match = sinus_match(segments, called_n, early)
     classes[early & (match < ECTOPIC_P_THRESHOLD)] = s
     return classes
 
 
+def apply_normal_qrs_rule(classes: np.ndarray, qrs: np.ndarray) -> np.ndarray:
+    """AAMI class indices with V replaced by N where the ``qrs`` segment matches the median one of
+    the neighbouring beats called N (correlation above NORMAL_QRS_THRESHOLD)."""
+    return _sinus_like_becomes_n(classes, qrs, "V", NORMAL_QRS_THRESHOLD)
+
+
 def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray, np.ndarray]:
-    """AAMI class per beat (the most probable, then ``apply_af_rule``, ``apply_sinus_p_rule`` and
-    ``apply_ectopic_p_rule``) and the atrial-fibrillation mask.
+    """AAMI class per beat (the most probable, then ``apply_af_rule``, ``apply_sinus_p_rule``,
+    ``apply_ectopic_p_rule`` and ``apply_normal_qrs_rule``) and the atrial-fibrillation mask.
 
     ``probs`` (n, 5) are a beat classifier's probabilities in AAMI_CLASSES order for ``beats``, the
     beats of one recording (or one span of it) with the classified lead first.
@@ -181,4 +209,5 @@ def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray,
     in_af = af_mask(beats.samples / beats.fs, ventricular, segments)
     classes = apply_sinus_p_rule(apply_af_rule(classes, in_af), segments)
     prematurity = beats.rr[:, RR_FEATURES.index("pre_over_local")]
-    return apply_ectopic_p_rule(classes, segments, prematurity, in_af), in_af
+    classes = apply_ectopic_p_rule(classes, segments, prematurity, in_af)
+    return apply_normal_qrs_rule(classes, qrs_segments(beats)), in_af

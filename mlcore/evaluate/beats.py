@@ -3,7 +3,8 @@
 Beats are cut at the reference annotation positions (the usual protocol for comparing beat
 classifiers, as in de Chazal 2004), through the same path the platform uses: read_record ->
 band-pass at MODEL_FS -> beat_windows -> classify_beats / anomaly_scores -> (for AAMI classifiers)
-the rhythm rules of ``mlcore.rhythm`` (atrial fibrillation, P waves), unless ``--no-af-rule``.
+the rhythm rules of ``mlcore.rhythm`` (atrial fibrillation, P waves, QRS), unless
+``--no-af-rule``.
 For a classifier it prints per-class Se, +P, F1, accuracy and the confusion matrix; for an
 autoencoder the normal-vs-abnormal ROC-AUC and the fraction of beats flagged at its threshold.
 

@@ -50,7 +50,8 @@ def test_evaluate_beats_applies_the_af_rule_unless_told_not_to(mitdb, tmp_path):
     called_s = [sum(row[1] for row in r["confusion"]) for r in (reports["rule"], reports["alone"])]
     assert called_s[0] < called_s[1]  # the classifier alone calls some AF beats S
     called_v = [[row[2] for row in r["confusion"]] for r in (reports["rule"], reports["alone"])]
-    assert called_v[0] == called_v[1]  # the rule never touches a beat called V
+    # The rule never makes a beat V; step 5 turns beats called V that have the sinus QRS into N.
+    assert all(a <= b for a, b in zip(*called_v, strict=True))
 
 
 def test_a_missing_record_is_named_without_a_traceback(tmp_path, capsys):

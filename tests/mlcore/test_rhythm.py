@@ -11,12 +11,14 @@ from mlcore.rhythm import (
     af_mask,
     apply_af_rule,
     apply_ectopic_p_rule,
+    apply_normal_qrs_rule,
     apply_sinus_p_rule,
     classify_with_rhythm,
     p_wave_consistency,
     pre_qrs_segments,
+    qrs_segments,
     rr_irregularity,
-    sinus_p_match,
+    sinus_match,
 )
 from mlcore.segment import AAMI_CLASSES, RR_FEATURES, BeatSet, beat_windows
 
@@ -109,7 +111,7 @@ def test_beats_called_s_with_the_sinus_p_wave_become_n_and_ectopic_ones_stay_s()
     sham = np.arange(100) % 10 == 7  # a sinus beat the classifier called S
     classes = np.where(ectopic | sham, S, N)
     np.testing.assert_array_equal(apply_sinus_p_rule(classes, seg), np.where(ectopic, S, N))
-    match = sinus_p_match(seg, classes == N, ectopic | sham)
+    match = sinus_match(seg, classes == N, ectopic | sham)
     assert (match[sham] > SINUS_P_THRESHOLD).all() and (match[ectopic] < 0).all()
 
 
@@ -121,7 +123,7 @@ def test_without_enough_sinus_beats_nearby_neither_p_wave_rule_applies():
     early = np.full(20, 0.5)
     no_af = np.zeros(20, bool)
     np.testing.assert_array_equal(apply_ectopic_p_rule(classes, seg, early, no_af), classes)
-    assert np.isnan(sinus_p_match(seg, classes == N, np.ones(20, bool))).all()
+    assert np.isnan(sinus_match(seg, classes == N, np.ones(20, bool))).all()
 
 
 def test_early_beats_called_n_without_the_sinus_p_wave_become_s():
@@ -197,3 +199,27 @@ def test_real_atrial_premature_beats_called_n_are_partly_found_again(mitdb):
     )
     assert (out[labels == S] == S).mean() > 0.2
     assert (out[labels == N] == S).mean() < 0.01
+
+
+def test_beats_called_v_with_the_sinus_qrs_become_n_and_real_pvcs_stay_v():
+    t = np.arange(58)
+    narrow = np.exp(-0.5 * ((t - 22) / 3.0) ** 2)  # the sinus QRS
+    wide = -np.exp(-0.5 * ((t - 30) / 10.0) ** 2)  # a ventricular one: wide, other polarity
+    qrs = np.tile(narrow, (100, 1)) + RNG.normal(0, 0.02, (100, 58))
+    pvc = np.arange(100) % 10 == 4
+    sham = np.arange(100) % 10 == 8  # a normal beat the classifier called V
+    qrs[pvc] = wide + RNG.normal(0, 0.02, (pvc.sum(), 58))
+    qrs -= qrs.mean(axis=1, keepdims=True)
+    classes = np.where(pvc | sham, V, N)
+    np.testing.assert_array_equal(apply_normal_qrs_rule(classes, qrs), np.where(pvc, V, N))
+
+
+def test_real_pvcs_keep_v_and_sham_ones_lose_it(mitdb):
+    beats, labels = first_minutes(mitdb, "119", 10)  # DS1: ventricular bigeminy
+    assert (labels == V).sum() > 100
+    sham = labels.copy()
+    called = np.flatnonzero(labels == N)[::4]  # normal beats a classifier might have called V
+    sham[called] = V
+    out = apply_normal_qrs_rule(sham, qrs_segments(beats))
+    assert (out[labels == V] == V).mean() > 0.99
+    assert (out[called] == N).mean() > 0.9
