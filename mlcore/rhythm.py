@@ -26,11 +26,11 @@ wave, so it is a sinus beat that came a little early (sinus arrhythmia), and bec
 becomes S (``apply_ectopic_p_rule``): an ectopic P wave starts elsewhere in the atria and, being
 early, rides on the preceding T wave.
 
-Last, the QRS decides between V and N: a ventricular beat starts outside the conduction system, so
-its QRS is, by definition, unlike the sinus one. A beat called V whose QRS complex matches the
-median QRS of the neighbouring beats called N is a normal beat, and becomes N
-(``apply_normal_qrs_rule``); in atrial fibrillation and flutter, the baseline waves make a
-classifier call such beats V.
+Last, the QRS decides between V or F and N: a ventricular beat starts outside the conduction
+system, so its QRS is, by definition, unlike the sinus one, and a fusion beat's lies between the
+two. A beat called V or F whose QRS complex matches the median QRS of the neighbouring beats called
+N is a normal beat, and becomes N (``apply_normal_qrs_rule``); in atrial fibrillation and flutter,
+the baseline waves make a classifier call such beats V or F.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ P_THRESHOLD = 0.85  # ... and P-wave consistency below it: atrial fibrillation
 SINUS_P_THRESHOLD = 0.9  # a beat called S matching the sinus P wave above it is N
 ECTOPIC_P_THRESHOLD = 0.5  # an early beat called N matching it below this is S ...
 PREMATURE = 0.85  # ... early: previous R-R interval below this fraction of the local mean
-NORMAL_QRS_THRESHOLD = 0.97  # a beat called V matching the neighbouring N beats' QRS above it is N
+NORMAL_QRS_THRESHOLD = 0.97  # a beat called V or F matching the neighbouring N beats' QRS: N
 QRS_BEFORE_S, QRS_AFTER_S = 0.06, 0.10  # the QRS segment around the R-peak
 # The pre-QRS segment runs from the beat window's start to this long before the R-peak.
 P_END_S = 0.07
@@ -191,9 +191,10 @@ def apply_ectopic_p_rule(
 
 
 def apply_normal_qrs_rule(classes: np.ndarray, qrs: np.ndarray) -> np.ndarray:
-    """AAMI class indices with V replaced by N where the ``qrs`` segment matches the median one of
-    the neighbouring beats called N (correlation above NORMAL_QRS_THRESHOLD)."""
-    return _sinus_like_becomes_n(classes, qrs, "V", NORMAL_QRS_THRESHOLD)
+    """AAMI class indices with V, then F, replaced by N where the ``qrs`` segment matches the median
+    one of the neighbouring beats called N (correlation above NORMAL_QRS_THRESHOLD)."""
+    classes = _sinus_like_becomes_n(classes, qrs, "V", NORMAL_QRS_THRESHOLD)
+    return _sinus_like_becomes_n(classes, qrs, "F", NORMAL_QRS_THRESHOLD)
 
 
 def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray, np.ndarray]:

@@ -201,17 +201,20 @@ def test_real_atrial_premature_beats_called_n_are_partly_found_again(mitdb):
     assert (out[labels == N] == S).mean() < 0.01
 
 
-def test_beats_called_v_with_the_sinus_qrs_become_n_and_real_pvcs_stay_v():
+def test_beats_called_v_or_f_with_the_sinus_qrs_become_n_and_real_ones_stay():
     t = np.arange(58)
     narrow = np.exp(-0.5 * ((t - 22) / 3.0) ** 2)  # the sinus QRS
     wide = -np.exp(-0.5 * ((t - 30) / 10.0) ** 2)  # a ventricular one: wide, other polarity
     qrs = np.tile(narrow, (100, 1)) + RNG.normal(0, 0.02, (100, 58))
-    pvc = np.arange(100) % 10 == 4
-    sham = np.arange(100) % 10 == 8  # a normal beat the classifier called V
+    pvc, fusion = np.arange(100) % 10 == 4, np.arange(100) % 20 == 6
+    sham_v, sham_f = np.arange(100) % 10 == 8, np.arange(100) % 20 == 16  # normal beats called V, F
     qrs[pvc] = wide + RNG.normal(0, 0.02, (pvc.sum(), 58))
+    qrs[fusion] = (narrow + wide) / 2 + RNG.normal(0, 0.02, (fusion.sum(), 58))
     qrs -= qrs.mean(axis=1, keepdims=True)
-    classes = np.where(pvc | sham, V, N)
-    np.testing.assert_array_equal(apply_normal_qrs_rule(classes, qrs), np.where(pvc, V, N))
+    F = AAMI_CLASSES.index("F")
+    classes = np.select([pvc | sham_v, fusion | sham_f], [V, F], N)
+    out = apply_normal_qrs_rule(classes, qrs)
+    np.testing.assert_array_equal(out, np.select([pvc, fusion], [V, F], N))
 
 
 def test_real_pvcs_keep_v_and_sham_ones_lose_it(mitdb):
