@@ -179,12 +179,19 @@ def test_real_af_is_found_and_real_ectopy_is_not(mitdb):
     assert not af_mask(*reference(mitdb, "119", 5)).any()  # DS1: sinus rhythm, bigeminy
 
 
+def with_sham_calls(labels: np.ndarray, called_as: int) -> tuple[np.ndarray, np.ndarray]:
+    """The labels with every fourth N beat called ``called_as``, as a classifier might; and those
+    beats."""
+    called = np.flatnonzero(labels == N)[::4]
+    sham = labels.copy()
+    sham[called] = called_as
+    return sham, called
+
+
 def test_real_atrial_premature_beats_keep_s_and_sham_ones_lose_it(mitdb):
     beats, labels = first_minutes(mitdb, "209", 10)  # DS1: sinus rhythm, many APCs
     assert (labels == S).sum() > 100
-    sham = labels.copy()
-    called = np.flatnonzero(labels == N)[::4]  # sinus beats a classifier might have called S
-    sham[called] = S
+    sham, called = with_sham_calls(labels, S)
     out = apply_sinus_p_rule(sham, pre_qrs_segments(beats))
     assert (out[labels == S] == S).mean() > 0.95
     assert (out[called] == N).mean() > 0.4
@@ -220,9 +227,7 @@ def test_beats_called_v_or_f_with_the_sinus_qrs_become_n_and_real_ones_stay():
 def test_real_pvcs_keep_v_and_sham_ones_lose_it(mitdb):
     beats, labels = first_minutes(mitdb, "119", 10)  # DS1: ventricular bigeminy
     assert (labels == V).sum() > 100
-    sham = labels.copy()
-    called = np.flatnonzero(labels == N)[::4]  # normal beats a classifier might have called V
-    sham[called] = V
+    sham, called = with_sham_calls(labels, V)
     out = apply_normal_qrs_rule(sham, qrs_segments(beats))
     assert (out[labels == V] == V).mean() > 0.99
     assert (out[called] == N).mean() > 0.9
