@@ -123,3 +123,12 @@ def test_atrial_fibrillation_is_reported_and_its_beats_are_not_called_s(mitdb):
 def test_sinus_rhythm_with_pvcs_is_not_af(mitdb):
     result = analyse_minutes(mitdb, "119", 3)  # DS1: sinus rhythm, ventricular bigeminy
     assert not result.in_af.any()
+
+
+def test_normal_beats_are_not_called_fusion_where_the_two_leads_disagree(mitdb):
+    # DS1 record 220: the detector's best lead changes from beat to beat; cut on its fiducial,
+    # nearly half of these normal beats were called F (refine_on_lead, docs/models.md).
+    result = analyse_minutes(mitdb, "220", 5)
+    called = np.bincount(result.classes, minlength=len(AAMI_CLASSES))
+    assert called[AAMI_CLASSES.index("N")] > 340
+    assert called[AAMI_CLASSES.index("F")] < 5
