@@ -312,9 +312,12 @@ def refine_on_lead(x: np.ndarray, fs: float, beats: np.ndarray) -> np.ndarray:
     look like fusion beats to them (docs/models.md, "Beats the detector finds").
     """
     x = np.asarray(x, dtype=np.float32)
+    beats = np.asarray(beats, dtype=np.int64)
     if x.ndim != 1:
         raise SignalError(f"refine_on_lead takes one lead, got shape {x.shape}")
-    return np.unique(_refine(x[None, :], fs, np.asarray(beats, dtype=np.int64))).astype(np.int64)
+    if len(x) == 0 or np.ptp(x) <= 1e-6 * (1.0 + np.abs(x).max()):
+        return beats  # a flat lead has no R wave to move to
+    return np.unique(_refine(x[None, :], fs, beats)).astype(np.int64)
 
 
 def detect_rpeaks(x: np.ndarray, fs: float) -> np.ndarray:

@@ -103,3 +103,4 @@ def test_refine_on_lead_puts_every_beat_on_that_leads_r_wave(mitdb):
     assert np.mean(np.abs(_offsets(ref, refined, fs)) <= 2) > 0.95  # the annotations' fiducial
     with pytest.raises(SignalError, match="one lead"):
         refine_on_lead(x, fs, peaks)
+    np.testing.assert_array_equal(refine_on_lead(np.zeros(x.shape[1]), fs, peaks), peaks)  # flat
