@@ -89,17 +89,19 @@ def pre_qrs_segments(beats: BeatSet) -> np.ndarray:
     """(n, k) the first lead of each beat window up to P_END_S before the R-peak, mean removed.
 
     The windows must start BEFORE_S before the R-peak (``beat_windows``' default)."""
-    stop = round((BEFORE_S - P_END_S) * beats.fs)
-    segments = beats.windows[:, 0, :stop].astype(np.float64)
-    return segments - segments.mean(axis=1, keepdims=True)
+    return _first_lead(beats, 0, round((BEFORE_S - P_END_S) * beats.fs))
 
 
 def qrs_segments(beats: BeatSet) -> np.ndarray:
     """(n, k) the first lead of each beat window from QRS_BEFORE_S before to QRS_AFTER_S after the
     R-peak, mean removed. The windows must start BEFORE_S before the R-peak."""
     r = round(BEFORE_S * beats.fs)
-    lo, hi = r - round(QRS_BEFORE_S * beats.fs), r + round(QRS_AFTER_S * beats.fs)
-    segments = beats.windows[:, 0, lo:hi].astype(np.float64)
+    return _first_lead(beats, r - round(QRS_BEFORE_S * beats.fs), r + round(QRS_AFTER_S * beats.fs))
+
+
+def _first_lead(beats: BeatSet, start: int, stop: int) -> np.ndarray:
+    """Samples [start, stop) of each window's first lead, each segment's mean removed."""
+    segments = beats.windows[:, 0, start:stop].astype(np.float64)
     return segments - segments.mean(axis=1, keepdims=True)
 
 

@@ -36,6 +36,7 @@ from mlcore.preprocess import resample_indices
 from mlcore.rhythm import classify_with_rhythm
 from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 from mlcore.segment import AAMI_CLASSES, AFTER_S, BEFORE_S, BeatSet, beat_windows
+from mlcore.signal import ECGSignal
 from mlcore.train.metrics import classification_report, roc_auc
 
 
@@ -61,14 +62,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 NO_BEAT = len(AAMI_CLASSES)  # "none": a detection with no annotated beat, or a missed beat
 
 
-def annotated_beats(path: Path, n_leads: int) -> tuple[np.ndarray, BeatSet]:
-    """Reference labels and beats of one record (path without extension), cut at its annotations."""
+def _read_annotated(path: Path) -> tuple[ECGSignal, np.ndarray, float]:
+    """The record (path without extension), refused without beat annotations, and its model input
+    (samples at MODEL_FS, sampling rate)."""
     from mlcore.readers import read_record
 
     signal = read_record(Path(f"{path}.hea"))
     if signal.annotations is None:
         raise SignalError(f"record {path.name} has no beat annotations (.atr)")
-    x, fs = model_input(signal)
+    return signal, *model_input(signal)
+
+
+def annotated_beats(path: Path, n_leads: int) -> tuple[np.ndarray, BeatSet]:
+    """Reference labels and beats of one record (path without extension), cut at its annotations."""
+    signal, x, fs = _read_annotated(path)
     pos, labels = reference_beats(signal, fs, x.shape[1])
     beats = beat_windows(x[lead_order(signal.lead_names, x.shape[0])[:n_leads]], pos, fs)
     return labels[beats.kept], beats
@@ -80,14 +87,8 @@ def detected_beats(path: Path, n_leads: int) -> tuple[np.ndarray, np.ndarray, Be
     Returns the reference label of each detected beat (NO_BEAT where no annotated beat lies within
     the EC57 window), the labels of the annotated beats no detection matched, and the beats.
     """
-    from mlcore.readers import read_record
-
-    signal = read_record(Path(f"{path}.hea"))
-    ann = signal.annotations
-    if ann is None:
-        raise SignalError(f"record {path.name} has no beat annotations (.atr)")
-    x, fs = model_input(signal)
-    _, flutter = detection.reference_beats(ann.samples, ann.symbols)
+    signal, x, fs = _read_annotated(path)
+    _, flutter = detection.reference_beats(signal.annotations.samples, signal.annotations.symbols)
     flutter = resample_indices(flutter, signal.fs, fs).reshape(-1, 2)
     x = x[lead_order(signal.lead_names, x.shape[0])]
     found = refine_on_lead(x[0], fs, detect_rpeaks(x, fs))  # as mlcore.analyse does
@@ -241,6 +242,7 @@ def run(args: argparse.Namespace) -> int:
     records = [r for r in args.records.split(",") if r]
     af_rule = not args.no_af_rule and tuple(model.classes) == AAMI_CLASSES
     detected = args.beats == "detected"
+    shown = (*model.classes, "none") if detected else model.classes  # confusion rows and columns
     if detected and (model.name == "ae" or tuple(model.classes) != AAMI_CLASSES):
         raise SystemExit("error: --beats detected scores AAMI beat classifiers only")
     started = time.perf_counter()
@@ -278,7 +280,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             report = classification_report(y, out, model.classes)
         report["af_rule"] = af_rule
-        print_report(report, (*model.classes, "none") if detected else model.classes)
+        print_report(report, shown)
         if detected:
             missed, extra = report["missed_beats"], report["false_detections"]
             print(f"missed beats {missed}  false detections {extra}")
@@ -306,7 +308,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             plot_confusion(
                 np.asarray(report["confusion"]),
-                (*model.classes, "none") if detected else model.classes,
+                shown,
                 Path(f"{stem}-confusion.png"),
                 f"{model.folder.name} on {len(records)} records",
             )
