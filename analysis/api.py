@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis import pdf, review, timeline
+from analysis import pdf, review, tables, timeline
 from analysis.models import Analysis, Event, ReviewCase, Webhook
 from analysis.report import build_report
 from analysis.serializers import (
@@ -35,11 +35,17 @@ from analysis.serializers import (
     ReviewCaseDetailSerializer,
     ReviewCaseSerializer,
     ReviewQueueFilter,
+    TableRowBeatSerializer,
+    TableRowPage,
+    TableRowSerializer,
     WebhookDeliverySerializer,
     WebhookSerializer,
     WindowsSerializer,
 )
 from ecgsite.api import BadRequest, NotReady, Pagination, paginated, responses
+
+NO_TIMELINE = "A beat table is separate beats, not a recording: it has no timeline or report."
+NOT_A_TABLE = "This analysis is of a recording, not a beat table: it has no rows."
 
 
 def own_analyses(request: Request) -> QuerySet[Analysis]:
@@ -54,6 +60,22 @@ def succeeded(request: Request, pk: int) -> Analysis:
     analysis = own_analysis(request, pk)
     if analysis.status != Analysis.Status.SUCCEEDED:
         raise NotReady(f"The analysis is {analysis.status}; its results are not ready.")
+    return analysis
+
+
+def with_timeline(request: Request, pk: int) -> Analysis:
+    """A succeeded analysis of a recording; a beat table answers 409 ``beat_table``."""
+    analysis = succeeded(request, pk)
+    if analysis.recording.is_beat_table:
+        raise NotReady(NO_TIMELINE, code="beat_table")
+    return analysis
+
+
+def of_table(request: Request, pk: int) -> Analysis:
+    """A succeeded analysis of a beat table; a recording answers 409 ``not_a_beat_table``."""
+    analysis = succeeded(request, pk)
+    if not analysis.recording.is_beat_table:
+        raise NotReady(NOT_A_TABLE, code="not_a_beat_table")
     return analysis
 
 
@@ -146,7 +168,7 @@ def time_range(request: Request, analysis: Analysis) -> tuple[float, float, int]
 )
 @api_view(["GET"])
 def envelope(request: Request, pk: int) -> Response:
-    found = succeeded(request, pk)
+    found = with_timeline(request, pk)
     return Response(timeline.envelope(found, *time_range(request, found)))
 
 
@@ -158,7 +180,7 @@ def envelope(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def beats(request: Request, pk: int) -> Response:
-    found = succeeded(request, pk)
+    found = with_timeline(request, pk)
     start, end, _ = time_range(request, found)
     return Response(timeline.beats(found, start, end))
 
@@ -170,7 +192,7 @@ def beats(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def windows(request: Request, pk: int) -> Response:
-    return Response(timeline.windows(succeeded(request, pk)))
+    return Response(timeline.windows(with_timeline(request, pk)))
 
 
 @extend_schema(
@@ -249,7 +271,7 @@ def webhook_deliveries(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def report(request: Request, pk: int) -> Response:
-    return Response(ReportSerializer(build_report(succeeded(request, pk))).data)
+    return Response(ReportSerializer(build_report(with_timeline(request, pk))).data)
 
 
 @extend_schema(
@@ -259,11 +281,36 @@ def report(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def report_pdf(request: Request, pk: int) -> HttpResponse:
-    analysis = succeeded(request, pk)
+    analysis = with_timeline(request, pk)
     response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")
     name = f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@extend_schema(
+    operation_id="analyses_rows",
+    summary="A beat table's rows in file order: the file's label, class, confidence, anomaly score",
+    responses=responses({200: TableRowPage}, 409),
+)
+@api_view(["GET"])
+def table_rows(request: Request, pk: int) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(tables.Rows(of_table(request, pk)), request)
+    return paginator.get_paginated_response(TableRowSerializer(page, many=True).data)
+
+
+@extend_schema(
+    operation_id="analyses_row",
+    summary="One row of a beat table: its beat as the models read it, the median row, results",
+    responses=responses({200: TableRowBeatSerializer}, 409),
+)
+@api_view(["GET"])
+def table_row(request: Request, pk: int, row: int) -> Response:
+    try:
+        return Response(tables.row_beat(of_table(request, pk), row))
+    except IndexError as exc:
+        raise exceptions.NotFound(str(exc)) from exc
 
 
 # Review actions: reviewers only (the Reviewers group, or staff); anyone else gets 403 ----------

@@ -14,6 +14,8 @@ from django.utils import timezone
 from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
 from recordings.models import Recording
 
+INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
+
 
 class Analysis(models.Model):
     """One run of the pipeline; status moves queued -> running -> succeeded/failed."""

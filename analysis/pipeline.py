@@ -1,14 +1,13 @@
 """The analysis run as plain functions; analysis/tasks.py wraps each in a Celery task.
 
 start -> run_chunk (one per chunk, in parallel) -> finalize (by whichever chunk completes the set).
+A beat table (UCR rows) is done by start itself, in one step (analysis/tables.py).
 Every step is safe to run twice: a stored chunk is never recomputed, and finalize writes the events
 and the final status in one transaction that only one caller can commit.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import logging
 import shutil
 import tempfile
@@ -18,12 +17,14 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analysis.models import Analysis, ChunkResult, Event
+from analysis import tables
+from analysis.models import INTERNAL_ERROR, Analysis, ChunkResult, Event
+from analysis.storage import model_version, save_arrays, save_file
 from mlcore.analyse import ChunkResult as Chunk
 from mlcore.analyse import Span, analyse_span, plan_chunks, stitch
 from mlcore.datasets import model_lead
@@ -34,8 +35,6 @@ from mlcore.infer import load_default_models
 from mlcore.readers import read_span
 
 log = logging.getLogger(__name__)
-
-INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
 
 
 def running(analysis_id: int) -> Analysis | None:
@@ -59,6 +58,9 @@ def start(analysis_id: int) -> list[int]:
     analysis = Analysis.objects.select_related("recording").filter(pk=analysis_id).first()
     if analysis is None or analysis.done:
         return []
+    if analysis.recording.is_beat_table:
+        tables.run(analysis)
+        return []
     try:
         models = load_default_models()
     except Exception:
@@ -76,14 +78,6 @@ def start(analysis_id: int) -> list[int]:
     if not todo:
         finalize(analysis_id)
     return todo
-
-
-def model_version(folder: Path) -> str:
-    """Artefact folder name plus a short hash of its weights, e.g. ``cnn-mitdb@3f2a9c1b04de``."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.pt")):
-        digest.update(path.read_bytes())
-    return f"{folder.name}@{digest.hexdigest()[:12]}"
 
 
 def run_chunk(analysis_id: int, index: int) -> None:
@@ -132,19 +126,6 @@ def store_chunk(analysis: Analysis, index: int, result: Chunk, seconds: float) -
         # Another delivery of the same chunk stored it first; keep theirs.
         if not ChunkResult.objects.filter(analysis=analysis, index=index, file=name).exists():
             default_storage.delete(name)
-
-
-def save_arrays(name: str, **arrays: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
-    return save_file(name, ContentFile(buffer.getvalue()))
-
-
-def save_file(name: str, content: File) -> str:
-    """Save under exactly ``name`` when it is free (a crashed attempt may have left a file there)."""
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, content)
 
 
 def load_chunk(row: ChunkResult) -> tuple[Chunk, float]:

@@ -9,6 +9,7 @@ from analysis import review
 from analysis.models import Analysis, Event, EventReview, ReviewCase, Webhook, WebhookDelivery
 from analysis.timeline import MAX_POINTS
 from ecgsite.api import paginated
+from mlcore.datasets import ECG5000_CLASSES
 from mlcore.findings import EVENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
@@ -151,6 +152,33 @@ class BeatsSerializer(serializers.Serializer):
 BeatsSerializer._declared_fields["class"] = serializers.ListField(
     child=serializers.IntegerField(), help_text="index into classes, per beat"
 )
+
+
+class TableRowSerializer(serializers.Serializer):
+    """One row of a beat table (``analysis.tables.row_dict``)."""
+
+    row = serializers.IntegerField(help_text="1 for the file's first row")
+    label = serializers.IntegerField(help_text="the label the file gives the row")
+    # "class" is a Python keyword: the field is added below under that name.
+    confidence = serializers.FloatField(help_text="the classifier's probability of that class")
+    score = serializers.FloatField(
+        help_text="anomaly score; above the summary's anomaly_threshold the row is anomalous"
+    )
+
+
+TableRowSerializer._declared_fields["class"] = serializers.ChoiceField(
+    choices=list(ECG5000_CLASSES), help_text="ECG5000 class (label 1-5 in that order)"
+)
+TableRowPage = paginated("PaginatedTableRowList", TableRowSerializer)
+
+
+class TableRowBeatSerializer(TableRowSerializer):
+    beat = serializers.ListField(
+        child=serializers.FloatField(), help_text="the row's samples, z-normalised"
+    )
+    median = serializers.ListField(
+        child=serializers.FloatField(), help_text="the table's median row, z-normalised"
+    )
 
 
 class WindowsSerializer(serializers.Serializer):

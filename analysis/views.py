@@ -1,10 +1,10 @@
-"""JSON views for one analysis: status, events and timeline data by range."""
+"""JSON views for one analysis: status, events, timeline data by range, beat-table rows."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from analysis import timeline
+from analysis import tables, timeline
 from analysis.models import Analysis
 
 
@@ -46,6 +46,20 @@ def events(request: HttpRequest, analysis: Analysis) -> JsonResponse:
     return JsonResponse({"events": list(rows)})
 
 
+NO_TIMELINE = "A beat table is separate beats, not a recording: it has no timeline; see its rows."
+
+
+def with_timeline(view):
+    """Answer 409 for a beat table, which has rows instead of a timeline."""
+
+    def wrapper(request: HttpRequest, analysis: Analysis) -> JsonResponse:
+        if analysis.recording.is_beat_table:
+            return JsonResponse({"error": NO_TIMELINE}, status=409)
+        return view(request, analysis)
+
+    return wrapper
+
+
 def ranged(view):
     """Parse start/end/points against the recording's duration; 400 with a message if bad."""
 
@@ -60,17 +74,32 @@ def ranged(view):
 
 
 @finished
+@with_timeline
 @ranged
 def envelope(request, analysis, start, end, points) -> JsonResponse:
     return JsonResponse(timeline.envelope(analysis, start, end, points))
 
 
 @finished
+@with_timeline
 @ranged
 def beats(request, analysis, start, end, points) -> JsonResponse:
     return JsonResponse(timeline.beats(analysis, start, end))
 
 
 @finished
+@with_timeline
 def windows(request: HttpRequest, analysis: Analysis) -> JsonResponse:
     return JsonResponse(timeline.windows(analysis))
+
+
+@login_required
+def table_row(request: HttpRequest, pk: int, row: int) -> JsonResponse:
+    """One row of a beat table: its beat as the models read it, the table's median row, results."""
+    analysis = own_analysis(request, pk)
+    if analysis.status != Analysis.Status.SUCCEEDED or not analysis.recording.is_beat_table:
+        return JsonResponse({"error": "This analysis has no beat-table rows."}, status=409)
+    try:
+        return JsonResponse(tables.row_beat(analysis, row))
+    except IndexError as exc:
+        return JsonResponse({"error": str(exc)}, status=404)

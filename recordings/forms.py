@@ -26,7 +26,8 @@ class UploadForm(forms.Form):
     )
     files = MultipleFileField(
         help_text="A WFDB record (.hea with its .dat and optional .atr, or all of them in one .zip), "
-        "a CSV (one column per lead), an EDF or a .npy file."
+        "a CSV (one column per lead), an EDF or a .npy file; or a UCR/ECG5000 beat table (.tsv: "
+        "the label, then 140 samples, per row)."
     )
     sampling_rate = forms.FloatField(
         required=False,

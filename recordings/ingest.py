@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 
 from mlcore.errors import SignalError
-from mlcore.readers import detect_format, read_record
-from mlcore.signal import ECGSignal
+from mlcore.readers import detect_format, read_record, read_ucr
+from mlcore.tables import check_table
 from recordings.models import Recording
 
 RECORD_SUFFIXES = {".hea", ".csv", ".txt", ".edf", ".bdf", ".npy"}
@@ -39,14 +39,32 @@ def ingest(owner, name: str, uploads: list[UploadedFile], fs: float | None = Non
         main = main_file(paths)
         try:
             fmt = detect_format(main)
-            if fmt not in Recording.Format.values:
-                raise UploadError(
-                    f"{main.name}: {fmt.upper()} beat tables cannot be uploaded as a recording."
-                )
-            signal = read_record(main, fs=fs)
+            facts = table_facts(main) if fmt == Recording.Format.UCR else signal_facts(main, fs)
         except SignalError as exc:
             raise UploadError(str(exc)) from exc
-        return store(owner, name or main.stem, fmt, main, paths, signal)
+        return store(owner, name or main.stem, fmt, main, paths, facts)
+
+
+def signal_facts(main: Path, fs: float | None) -> dict:
+    signal = read_record(main, fs=fs)
+    return {
+        "sampling_rate": signal.fs,
+        "lead_names": list(signal.lead_names),
+        "n_samples": signal.n_samples,
+        "duration_s": signal.duration_s,
+    }
+
+
+def table_facts(main: Path) -> dict:
+    """A beat table has no sampling rate, leads or duration: just rows of one beat each."""
+    table = read_ucr(main)
+    check_table(table)
+    return {
+        "sampling_rate": None,
+        "lead_names": [],
+        "n_samples": table.n_beats * table.length,
+        "duration_s": 0.0,
+    }
 
 
 def stage(uploads: list[UploadedFile], folder: Path) -> list[Path]:
@@ -122,7 +140,7 @@ def main_file(paths: list[Path]) -> Path:
         names = ", ".join(p.name for p in paths)
         raise UploadError(
             f"Unknown file type ({names}). Upload a WFDB record (.hea with its .dat, optional .atr), "
-            "a CSV, an EDF or a .npy file."
+            "a CSV, an EDF or a .npy file, or a UCR beat table (.tsv)."
         )
     if len(paths) > 1:
         raise UploadError("Upload one recording at a time: several data files were given.")
@@ -137,19 +155,10 @@ def first_header_line(path: Path) -> str:
     return ""
 
 
-def store(
-    owner, name: str, fmt: str, main: Path, paths: list[Path], signal: ECGSignal
-) -> Recording:
+def store(owner, name: str, fmt: str, main: Path, paths: list[Path], facts: dict) -> Recording:
     with transaction.atomic():
         recording = Recording.objects.create(
-            owner=owner,
-            name=name[:200],
-            format=fmt,
-            main_file=main.name,
-            sampling_rate=signal.fs,
-            lead_names=list(signal.lead_names),
-            n_samples=signal.n_samples,
-            duration_s=signal.duration_s,
+            owner=owner, name=name[:200], format=fmt, main_file=main.name, **facts
         )
         for path in paths:
             with open(path, "rb") as fh:

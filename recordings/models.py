@@ -20,6 +20,7 @@ class Recording(models.Model):
         CSV = "csv", "CSV"
         EDF = "edf", "EDF"
         NPY = "npy", "NumPy"
+        UCR = "ucr", "UCR beat table"
 
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     owner = models.ForeignKey(
@@ -30,10 +31,10 @@ class Recording(models.Model):
     main_file = models.CharField(
         max_length=255, help_text="The file the reader opens, e.g. 100.hea"
     )
-    sampling_rate = models.FloatField(help_text="Hz")
+    sampling_rate = models.FloatField(null=True, help_text="Hz; null for a beat table")
     lead_names = models.JSONField(default=list)
-    n_samples = models.BigIntegerField()
-    duration_s = models.FloatField()
+    n_samples = models.BigIntegerField(help_text="per lead; a beat table: rows x samples per row")
+    duration_s = models.FloatField(help_text="0 for a beat table")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +45,11 @@ class Recording(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("recording_detail", args=[self.pk])
+
+    @property
+    def is_beat_table(self) -> bool:
+        """UCR/ECG5000 rows: separate beats, analysed one by one, with no timeline."""
+        return self.format == self.Format.UCR
 
     @property
     def latest_analysis(self):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from analysis import pdf, timeline
+from analysis import pdf, tables, timeline
 from analysis.models import Analysis, Event, with_latest_analysis
 from analysis.report import build_report
 from analysis.views import own_analysis
@@ -101,6 +101,8 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     latest = analyses[0] if analyses else None
     # The newest analysis with results: a re-run in progress (or failed) keeps the last timeline.
     shown = next((a for a in analyses if a.status == Analysis.Status.SUCCEEDED), None)
+    if recording.is_beat_table:
+        return table_detail(request, recording, analyses, shown)
     events = list(shown.events.all()[:EVENTS_LISTED]) if shown else []
     return render(
         request,
@@ -120,6 +122,25 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 EVENTS_LISTED = 200
+ROWS_LISTED = 100
+
+
+def table_detail(request: HttpRequest, recording: Recording, analyses, shown) -> HttpResponse:
+    """A beat table's page: counts per class, agreement with the file's labels, the most
+    anomalous rows (click one to see its beat)."""
+    return render(
+        request,
+        "recordings/table_detail.html",
+        {
+            "recording": recording,
+            "analyses": analyses,
+            "shown": shown,
+            "running": any(not a.done for a in analyses),
+            "rows": tables.most_anomalous(shown, ROWS_LISTED) if shown else [],
+            "classes": tables.class_counts(shown.summary) if shown else [],
+            "confusion": tables.confusion_rows(shown.summary) if shown else [],
+        },
+    )
 
 
 @login_required
@@ -165,6 +186,15 @@ def finished_analysis(request: HttpRequest, pk: int) -> Analysis | None:
     return analysis if analysis.status == Analysis.Status.SUCCEEDED else None
 
 
+def no_report(request: HttpRequest, analysis: Analysis) -> HttpResponse:
+    messages.error(
+        request,
+        "A beat table has no diagnostic report: its rows are separate beats, not a recording. "
+        "Its results are on this page and in its CSV.",
+    )
+    return redirect(analysis.recording)
+
+
 def not_ready(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = own_analysis(request, pk)
     messages.error(
@@ -178,6 +208,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = finished_analysis(request, pk)
     if analysis is None:
         return not_ready(request, pk)
+    if analysis.recording.is_beat_table:
+        return no_report(request, analysis)
     return render(
         request, "report/report.html", {"report": build_report(analysis), "analysis": analysis}
     )
@@ -188,6 +220,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = finished_analysis(request, pk)
     if analysis is None:
         return not_ready(request, pk)
+    if analysis.recording.is_beat_table:
+        return no_report(request, analysis)
     response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")
     name = f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -221,6 +255,8 @@ def beats_csv(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = finished_analysis(request, pk)
     if analysis is None:
         return not_ready(request, pk)
+    if analysis.recording.is_beat_table:
+        return rows_csv(analysis)
     arrays = timeline.results(analysis)
     classes = "NSVFQ"
     writer = csv.writer(Echo())
@@ -238,6 +274,24 @@ def beats_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     name = attachment_name(analysis, "beats.csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def rows_csv(analysis: Analysis) -> HttpResponse:
+    """Every row of a beat table: its number, the file's label, class, confidence, anomaly score."""
+    fields = ["row", "label", "class", "confidence", "score"]
+    writer = csv.writer(Echo())
+    found = tables.Rows(analysis)
+
+    def rows():
+        yield writer.writerow(fields)
+        for start in range(0, len(found), 1000):
+            for row in found[start : start + 1000]:
+                yield writer.writerow([row[key] for key in fields])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    name = attachment_name(analysis, "rows.csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

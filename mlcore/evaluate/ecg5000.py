@@ -16,10 +16,10 @@ import numpy as np
 import torch
 
 from mlcore.checkpoint import load_artefact, write_model_card
-from mlcore.datasets import BeatDataset, ecg5000
+from mlcore.datasets import ecg5000
 from mlcore.evaluate.beats import plot_confusion, plot_reconstructions, plot_roc, print_report
 from mlcore.infer import anomaly_scores, classify_beats, model_inputs
-from mlcore.segment import BeatSet
+from mlcore.tables import table_beatset
 from mlcore.train.metrics import classification_report, roc_auc
 
 
@@ -30,23 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch threads (at most 2)")
 
 
-def as_beatset(data: BeatDataset) -> BeatSet:
-    n = len(data)
-    return BeatSet(
-        windows=data.windows,
-        rr=data.rr,
-        kept=np.arange(n, dtype=np.int64),
-        samples=np.arange(n, dtype=np.int64),
-        fs=float("nan"),
-        template=np.median(data.windows, axis=0).astype(np.float32),
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(max(1, min(args.threads, 2)))
     model = load_artefact(args.model)
     _, test = ecg5000(args.data_dir)
-    beats = as_beatset(test)
+    beats = table_beatset(test.windows[:, 0])
     started = time.perf_counter()
     y = test.labels
     abnormal = y != 0

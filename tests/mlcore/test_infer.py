@@ -6,11 +6,11 @@ from mlcore.checkpoint import load_artefact
 from mlcore.datasets import ecg5000 as load_ecg5000
 from mlcore.datasets import model_input, reference_beats
 from mlcore.errors import SignalError
-from mlcore.evaluate.ecg5000 import as_beatset
 from mlcore.infer import anomaly_scores, classify_beats, load_default_models
 from mlcore.paths import MODELS_DIR
 from mlcore.readers import read_record
 from mlcore.segment import AAMI_CLASSES, beat_windows
+from mlcore.tables import table_beatset
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_every_committed_artefact_loads_and_runs(folder, record_119, ecg5000):
     if model.config["dataset"] == "mitdb":
         beats = record_119[0].subset(np.arange(40))
     else:
-        beats = as_beatset(load_ecg5000(ecg5000)[0].subset(np.arange(40)))
+        beats = table_beatset(load_ecg5000(ecg5000)[0].windows[:40, 0])
     if model.name == "ae":
         assert anomaly_scores(model, beats).shape == (40,)
     else:
