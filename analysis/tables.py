@@ -1,7 +1,8 @@
 """Analysis of a beat table (UCR/ECG5000 rows): one step in the start task, no chunks, no events.
 
 Each row is classified and scored by the ECG5000 models (``mlcore.tables``). The per-row results
-are stored as one .npz (``row_labels``, ``row_classes``, ``row_confidence``, ``row_scores``).
+are stored as one .npz (``row_labels``, ``row_classes``, ``row_confidence``, ``row_scores``, and
+``row_median``, the median z-normalised row).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from analysis.storage import model_version, save_arrays
 from analysis.timeline import results
 from mlcore.datasets import ECG5000_CLASSES
 from mlcore.errors import SignalError
-from mlcore.readers import read_ucr
+from mlcore.readers import read_ucr, read_ucr_row
 from mlcore.tables import (
     CLASS_NAMES,
     analyse_table,
@@ -55,7 +56,12 @@ def run(analysis: Analysis) -> None:
         analysis.fail(INTERNAL_ERROR)
         return
     arrays = {f"row_{key}": value for key, value in result.as_arrays().items()}
-    name = save_arrays(f"{analysis.storage_prefix}/results.npz", row_labels=table.labels, **arrays)
+    name = save_arrays(
+        f"{analysis.storage_prefix}/results.npz",
+        row_labels=table.labels,
+        row_median=np.median(normalise_rows(table.beats), axis=0),  # what a row is plotted over
+        **arrays,
+    )
     finished = timezone.now()
     updated = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.RUNNING).update(
         status=Analysis.Status.SUCCEEDED,
@@ -117,12 +123,13 @@ def confusion_rows(summary: dict) -> list[tuple[str, list[int]]]:
 
 def row_beat(analysis: Analysis, row: int) -> dict:
     """One row's beat as the models read it (z-normalised), with the table's median row."""
+    arrays = results(analysis)
+    if not 1 <= row <= len(arrays["row_classes"]):
+        raise IndexError(f"row must be between 1 and {len(arrays['row_classes'])}")
     with analysis.recording.local_path() as path:
-        beats = normalise_rows(read_ucr(path).beats)
-    if not 1 <= row <= len(beats):
-        raise IndexError(f"row must be between 1 and {len(beats)}")
+        beat = normalise_rows(read_ucr_row(path, row)[None])[0]
     return {
-        **row_dict(results(analysis), row - 1),
-        "beat": np.round(beats[row - 1], 4).tolist(),
-        "median": np.round(np.median(beats, axis=0), 4).tolist(),
+        **row_dict(arrays, row - 1),
+        "beat": np.round(beat, 4).tolist(),
+        "median": np.round(arrays["row_median"], 4).tolist(),
     }

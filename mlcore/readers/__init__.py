@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from mlcore.errors import (
     CorruptRecordError,
     RecordTooLargeError,
@@ -33,6 +35,7 @@ __all__ = [
     "iter_chunks",
     "read_record",
     "read_ucr",
+    "read_ucr_row",
     "validate",
 ]
 
@@ -55,6 +58,12 @@ def read_ucr(path: str | Path) -> BeatTable:
     """UCR rows (label first, then one beat) as int64 labels and float32 beats (n, length)."""
     with _guard(Path(path)):
         return ucr_io.read_ucr(path)
+
+
+def read_ucr_row(path: str | Path, row: int) -> np.ndarray:
+    """One row's beat (1 = the first row) of a UCR table that ``read_ucr`` accepts."""
+    with _guard(Path(path)):
+        return ucr_io.read_ucr_row(path, row)
 
 
 def describe(path: str | Path, *, fs: float | None = None) -> RecordInfo:

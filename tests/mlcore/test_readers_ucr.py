@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mlcore.errors import CorruptRecordError, InvalidSignalError, UnsupportedFormatError
-from mlcore.readers import detect_format, read_record, read_ucr
+from mlcore.readers import detect_format, read_record, read_ucr, read_ucr_row
 
 
 def test_ecg5000_train(ecg5000):
@@ -45,3 +45,19 @@ def test_ucr_bad_rows(tmp_path):
     path.write_text("")
     with pytest.raises(InvalidSignalError, match="empty"):
         read_ucr(path)
+
+
+def test_one_row_reads_as_the_whole_table_does(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "# a comment\n1,0.5,0.25,"
+        + ",".join(["1"] * 20)
+        + "\n\n3,-1,2,"
+        + ",".join(["0"] * 20)
+        + "\n"
+    )
+    table = read_ucr(path)
+    for row in (1, 2):
+        assert np.array_equal(read_ucr_row(path, row), table.beats[row - 1])
+    with pytest.raises(InvalidSignalError, match="has 2 rows"):
+        read_ucr_row(path, 3)
