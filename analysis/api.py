@@ -44,7 +44,6 @@ from analysis.serializers import (
 )
 from ecgsite.api import BadRequest, NotReady, Pagination, paginated, responses
 
-NO_TIMELINE = "A beat table is separate beats, not a recording: it has no timeline or report."
 NOT_A_TABLE = "This analysis is of a recording, not a beat table: it has no rows."
 
 
@@ -67,7 +66,7 @@ def with_timeline(request: Request, pk: int) -> Analysis:
     """A succeeded analysis of a recording; a beat table answers 409 ``beat_table``."""
     analysis = succeeded(request, pk)
     if analysis.recording.is_beat_table:
-        raise NotReady(NO_TIMELINE, code="beat_table")
+        raise NotReady(tables.NO_TIMELINE, code="beat_table")
     return analysis
 
 

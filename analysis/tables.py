@@ -29,6 +29,8 @@ from mlcore.tables import (
 
 log = logging.getLogger(__name__)
 
+NO_TIMELINE = "A beat table is separate beats, not a recording: it has no timeline or report."
+
 
 def run(analysis: Analysis) -> None:
     """Classify and score every row; store the results and the final status."""

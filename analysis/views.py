@@ -46,15 +46,12 @@ def events(request: HttpRequest, analysis: Analysis) -> JsonResponse:
     return JsonResponse({"events": list(rows)})
 
 
-NO_TIMELINE = "A beat table is separate beats, not a recording: it has no timeline; see its rows."
-
-
 def with_timeline(view):
     """Answer 409 for a beat table, which has rows instead of a timeline."""
 
     def wrapper(request: HttpRequest, analysis: Analysis) -> JsonResponse:
         if analysis.recording.is_beat_table:
-            return JsonResponse({"error": NO_TIMELINE}, status=409)
+            return JsonResponse({"error": tables.NO_TIMELINE}, status=409)
         return view(request, analysis)
 
     return wrapper
