@@ -1,7 +1,7 @@
 """The analysis run as plain functions; analysis/tasks.py wraps each in a Celery task.
 
 start -> run_chunk (one per chunk, in parallel) -> finalize (by whichever chunk completes the set).
-A beat table (UCR rows) is done by start itself, in one step (analysis/tables.py).
+A beat table (UCR rows) is done by start itself, in one step (run_table).
 Every step is safe to run twice: a stored chunk is never recomputed, and finalize writes the events
 and the final status in one transaction that only one caller can commit.
 """
@@ -22,7 +22,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analysis import tables
 from analysis.models import INTERNAL_ERROR, Analysis, ChunkResult, Event
 from analysis.storage import model_version, save_arrays, save_file
 from mlcore.analyse import ChunkResult as Chunk
@@ -31,8 +30,9 @@ from mlcore.datasets import model_lead
 from mlcore.envelope import build_levels
 from mlcore.errors import SignalError
 from mlcore.findings import find_events, needs_review, summarise, window_table
-from mlcore.infer import load_default_models
-from mlcore.readers import read_span
+from mlcore.infer import DefaultModels, analyse_table, load_default_models, load_table_models
+from mlcore.readers import read_span, read_ucr
+from mlcore.tables import summarise_table
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def start(analysis_id: int) -> list[int]:
     if analysis is None or analysis.done:
         return []
     if analysis.recording.is_beat_table:
-        tables.run(analysis)
+        run_table(analysis)
         return []
     try:
         models = load_default_models()
@@ -68,16 +68,57 @@ def start(analysis_id: int) -> list[int]:
         analysis.fail(INTERNAL_ERROR)
         return []
     plan = chunk_plan(analysis)
-    versions = {
-        "classifier": model_version(models.classifier.folder),
-        "autoencoder": model_version(models.autoencoder.folder),
-    }
-    analysis.mark_running(len(plan), versions)
+    analysis.mark_running(len(plan), model_versions(models))
     stored = set(analysis.chunks.values_list("index", flat=True))
     todo = [span.index for span in plan if span.index not in stored]
     if not todo:
         finalize(analysis_id)
     return todo
+
+
+def model_versions(models: DefaultModels) -> dict[str, str]:
+    return {
+        "classifier": model_version(models.classifier.folder),
+        "autoencoder": model_version(models.autoencoder.folder),
+    }
+
+
+def run_table(analysis: Analysis) -> None:
+    """A beat table, in one step: classify and score every row; store the results and the final
+    status (no chunks, no events)."""
+    try:
+        models = load_table_models()
+    except Exception:
+        log.exception("cannot load the beat-table models for analysis %s", analysis.pk)
+        analysis.fail(INTERNAL_ERROR)
+        return
+    analysis.mark_running(0, model_versions(models))
+    began = time.perf_counter()
+    try:
+        with analysis.recording.local_path() as path:
+            table = read_ucr(path)
+        result = analyse_table(table, models)
+    except SignalError as exc:
+        analysis.fail(str(exc))
+        return
+    except Exception:
+        log.exception("beat-table analysis %s failed", analysis.pk)
+        analysis.fail(INTERNAL_ERROR)
+        return
+    arrays = {f"row_{key}": value for key, value in result.as_arrays().items()}
+    name = save_arrays(f"{analysis.storage_prefix}/results.npz", row_labels=table.labels, **arrays)
+    finished = timezone.now()
+    updated = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.RUNNING).update(
+        status=Analysis.Status.SUCCEEDED,
+        progress=100,
+        summary=summarise_table(table, result),
+        artefacts={"results": name},
+        timings={"table_s": round(time.perf_counter() - began, 3)},
+        finished=finished,
+        updated=finished,
+    )
+    if updated:
+        analysis.announce_finished()
 
 
 def run_chunk(analysis_id: int, index: int) -> None:

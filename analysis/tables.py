@@ -1,81 +1,21 @@
-"""Analysis of a beat table (UCR/ECG5000 rows): one step in the start task, no chunks, no events.
+"""The results of a beat-table analysis (UCR/ECG5000 rows) for the pages and the API.
 
-Each row is classified and scored by the ECG5000 models (``mlcore.tables``). The per-row results
-are stored as one .npz (``row_labels``, ``row_classes``, ``row_confidence``, ``row_scores``, and
-``row_median``, the median z-normalised row).
+``analysis.pipeline.run_table`` stores them as one .npz: ``row_labels`` (the file's), and
+``row_classes``, ``row_confidence``, ``row_scores`` and ``row_median`` (``mlcore.tables.TableResult``).
+No torch here: the web process reads results, the workers compute them.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-
 import numpy as np
-from django.utils import timezone
 
-from analysis.models import INTERNAL_ERROR, Analysis
-from analysis.storage import model_version, save_arrays
+from analysis.models import Analysis
 from analysis.timeline import results
 from mlcore.datasets import ECG5000_CLASSES
-from mlcore.errors import SignalError
-from mlcore.readers import read_ucr, read_ucr_row
-from mlcore.tables import (
-    CLASS_NAMES,
-    analyse_table,
-    load_table_models,
-    normalise_rows,
-    summarise_table,
-)
-
-log = logging.getLogger(__name__)
+from mlcore.readers import read_ucr_row
+from mlcore.tables import CLASS_NAMES, normalise_rows
 
 NO_TIMELINE = "A beat table is separate beats, not a recording: it has no timeline or report."
-
-
-def run(analysis: Analysis) -> None:
-    """Classify and score every row; store the results and the final status."""
-    try:
-        models = load_table_models()
-    except Exception:
-        log.exception("cannot load the beat-table models for analysis %s", analysis.pk)
-        analysis.fail(INTERNAL_ERROR)
-        return
-    versions = {
-        "classifier": model_version(models.classifier.folder),
-        "autoencoder": model_version(models.autoencoder.folder),
-    }
-    analysis.mark_running(0, versions)
-    began = time.perf_counter()
-    try:
-        with analysis.recording.local_path() as path:
-            table = read_ucr(path)
-        result = analyse_table(table, models)
-    except SignalError as exc:
-        analysis.fail(str(exc))
-        return
-    except Exception:
-        log.exception("beat-table analysis %s failed", analysis.pk)
-        analysis.fail(INTERNAL_ERROR)
-        return
-    arrays = {f"row_{key}": value for key, value in result.as_arrays().items()}
-    name = save_arrays(
-        f"{analysis.storage_prefix}/results.npz",
-        row_labels=table.labels,
-        row_median=np.median(normalise_rows(table.beats), axis=0),  # what a row is plotted over
-        **arrays,
-    )
-    finished = timezone.now()
-    updated = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.RUNNING).update(
-        status=Analysis.Status.SUCCEEDED,
-        progress=100,
-        summary=summarise_table(table, result),
-        artefacts={"results": name},
-        timings={"table_s": round(time.perf_counter() - began, 3)},
-        finished=finished,
-        updated=finished,
-    )
-    if updated:
-        analysis.announce_finished()
 
 
 class Rows:

@@ -1,4 +1,4 @@
-"""Inference: pure functions from a BeatSet to class probabilities or anomaly scores.
+"""Inference: pure functions from a BeatSet (or a beat table) to class probabilities or anomaly scores.
 
 Beats must come from ``mlcore.segment.beat_windows`` run on a signal band-passed at MODEL_FS (see
 ``mlcore.datasets.model_input``), one call per recording: the difference channels use the recording's
@@ -16,10 +16,14 @@ import torch
 from mlcore.checkpoint import Artefact, load_artefact
 from mlcore.errors import SignalError
 from mlcore.paths import MODELS_DIR
+from mlcore.readers.records import BeatTable
 from mlcore.segment import BeatSet
+from mlcore.tables import TableResult, check_table, normalise_rows, table_beatset
 
 DEFAULT_CLASSIFIER = "cnn-mitdb"
 DEFAULT_AUTOENCODER = "ae-mitdb"
+TABLE_CLASSIFIER = "cnn-ecg5000"  # beat tables (UCR/ECG5000 rows, mlcore.tables)
+TABLE_AUTOENCODER = "ae-ecg5000"
 BATCH = 1024
 
 
@@ -35,6 +39,15 @@ def load_default_models() -> DefaultModels:
     return DefaultModels(
         classifier=load_artefact(MODELS_DIR / DEFAULT_CLASSIFIER),
         autoencoder=load_artefact(MODELS_DIR / DEFAULT_AUTOENCODER),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_table_models() -> DefaultModels:
+    """The committed ECG5000 classifier and autoencoder, for beat tables (loaded once per process)."""
+    return DefaultModels(
+        classifier=load_artefact(MODELS_DIR / TABLE_CLASSIFIER),
+        autoencoder=load_artefact(MODELS_DIR / TABLE_AUTOENCODER),
     )
 
 
@@ -82,6 +95,21 @@ def anomaly_scores(model: Artefact, beats: BeatSet, batch_size: int = BATCH) -> 
     x = torch.from_numpy(np.ascontiguousarray(model_inputs(model, beats), np.float32))
     parts = _batched(lambda s: model.model.score(x[s]), len(beats), batch_size)
     return torch.cat(parts).numpy()
+
+
+def analyse_table(table: BeatTable, models: DefaultModels) -> TableResult:
+    """Every row of a beat table z-normalised, classified and scored (``load_table_models``)."""
+    check_table(table)
+    beats = table_beatset(normalise_rows(table.beats))
+    probs = classify_beats(models.classifier, beats)
+    classes = probs.argmax(axis=1)
+    return TableResult(
+        classes=classes.astype(np.int8),
+        confidence=probs[np.arange(len(classes)), classes].astype(np.float32),
+        scores=anomaly_scores(models.autoencoder, beats).astype(np.float32),
+        threshold=float(models.autoencoder.threshold),
+        median=beats.template[0],
+    )
 
 
 def benchmark(folders: list[str], n_beats: int = 100_000, threads: int = 2) -> dict[str, float]:

@@ -1,4 +1,5 @@
-"""Beat tables (UCR/ECG5000 rows): each row is one beat, classified and scored by the ECG5000 models.
+"""Beat tables (UCR/ECG5000 rows): each row is one beat, classified and scored by the ECG5000 models
+(``mlcore.infer.analyse_table``). This module needs no torch: the web pages use it too.
 
 ECG5000's rows are single beats of one patient (BIDMC chf07), each interpolated to 140 samples and
 z-normalised on its own. An uploaded table is z-normalised row by row the same way, which leaves
@@ -8,20 +9,14 @@ ECG5000 itself as it is and makes a table in other units (e.g. mV) readable by t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from mlcore.checkpoint import load_artefact
 from mlcore.datasets import ECG5000_CLASSES
 from mlcore.errors import InvalidSignalError
-from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
-from mlcore.paths import MODELS_DIR
 from mlcore.readers.records import BeatTable
 from mlcore.segment import BeatSet
 
-TABLE_CLASSIFIER = "cnn-ecg5000"
-TABLE_AUTOENCODER = "ae-ecg5000"
 BEAT_LENGTH = 140
 CLASS_NAMES = {
     "normal": "Normal beat",
@@ -30,15 +25,6 @@ CLASS_NAMES = {
     "SP-EB": "Supraventricular premature or ectopic beat",
     "UB": "Unclassified beat",
 }
-
-
-@lru_cache(maxsize=1)
-def load_table_models() -> DefaultModels:
-    """The committed ECG5000 classifier and autoencoder (loaded once per process)."""
-    return DefaultModels(
-        classifier=load_artefact(MODELS_DIR / TABLE_CLASSIFIER),
-        autoencoder=load_artefact(MODELS_DIR / TABLE_AUTOENCODER),
-    )
 
 
 def check_table(table: BeatTable) -> None:
@@ -81,26 +67,21 @@ class TableResult:
     confidence: np.ndarray  # float32 (n,), the classifier's probability of that class
     scores: np.ndarray  # float32 (n,), autoencoder reconstruction error
     threshold: float  # a row scoring above it is anomalous
+    median: (
+        np.ndarray
+    )  # float32 (length,), the median z-normalised row (what a row is plotted over)
 
     @property
     def anomalous(self) -> np.ndarray:
         return self.scores > self.threshold
 
     def as_arrays(self) -> dict[str, np.ndarray]:
-        return {"classes": self.classes, "confidence": self.confidence, "scores": self.scores}
-
-
-def analyse_table(table: BeatTable, models: DefaultModels) -> TableResult:
-    check_table(table)
-    beats = table_beatset(normalise_rows(table.beats))
-    probs = classify_beats(models.classifier, beats)
-    classes = probs.argmax(axis=1)
-    return TableResult(
-        classes=classes.astype(np.int8),
-        confidence=probs[np.arange(len(classes)), classes].astype(np.float32),
-        scores=anomaly_scores(models.autoencoder, beats).astype(np.float32),
-        threshold=float(models.autoencoder.threshold),
-    )
+        return {
+            "classes": self.classes,
+            "confidence": self.confidence,
+            "scores": self.scores,
+            "median": self.median,
+        }
 
 
 def has_ecg5000_labels(labels: np.ndarray) -> bool:

@@ -1,18 +1,13 @@
-"""Beat tables (UCR/ECG5000 rows) through the ECG5000 models: mlcore.tables."""
+"""Beat tables (UCR/ECG5000 rows) through the ECG5000 models: mlcore.tables, mlcore.infer."""
 
 import numpy as np
 import pytest
 
 from mlcore.errors import InvalidSignalError
+from mlcore.infer import analyse_table, load_table_models
 from mlcore.readers import read_ucr
 from mlcore.readers.records import BeatTable
-from mlcore.tables import (
-    analyse_table,
-    check_table,
-    load_table_models,
-    normalise_rows,
-    summarise_table,
-)
+from mlcore.tables import check_table, normalise_rows, summarise_table
 
 
 @pytest.fixture(scope="module")

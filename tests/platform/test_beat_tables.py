@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from analysis.models import Analysis
 from mlcore.datasets import ECG5000_CLASSES
+from mlcore.infer import analyse_table, load_table_models
 from mlcore.readers import read_ucr
-from mlcore.tables import analyse_table, load_table_models
 from recordings.models import Recording
 from tests.platform.helpers import analysed_upload, upload_file
 
