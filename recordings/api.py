@@ -19,7 +19,15 @@ from rest_framework.response import Response
 
 from analysis.models import Analysis, with_latest_analysis
 from analysis.serializers import AnalysisPage, AnalysisSerializer
-from ecgsite.api import BadRequest, Pagination, UploadRateThrottle, paginated, responses, throttle
+from ecgsite.api import (
+    BadRequest,
+    NotReady,
+    Pagination,
+    UploadRateThrottle,
+    paginated,
+    responses,
+    throttle,
+)
 from recordings.ingest import UploadError, ingest
 from recordings.models import Questionnaire, Recording
 from recordings.serializers import (
@@ -165,19 +173,23 @@ def recording_analyses(request: Request, pk: int) -> Response:
     methods=["GET"],
     operation_id="recordings_questionnaire",
     summary="The symptom questionnaire of the recording (answered false until saved)",
-    responses=responses({200: QuestionnaireSerializer}),
+    description="A beat table has none: 409 `beat_table`.",
+    responses=responses({200: QuestionnaireSerializer}, 409),
 )
 @extend_schema(
     methods=["PUT"],
     operation_id="recordings_questionnaire_update",
     summary="Save the answers, replacing earlier ones; the report relates symptoms to findings",
+    description="A beat table has none: 409 `beat_table`.",
     request=QuestionnaireSerializer,
-    responses=responses({200: QuestionnaireSerializer}, 400, 415),
+    responses=responses({200: QuestionnaireSerializer}, 400, 409, 415),
 )
 @api_view(["GET", "PUT"])
 @parser_classes([JSONParser])
 def questionnaire(request: Request, pk: int) -> Response:
     rec = own_recording(request, pk)
+    if rec.is_beat_table:
+        raise NotReady(Recording.NO_QUESTIONNAIRE, code="beat_table")
     if request.method == "PUT":
         answers = QuestionnaireSerializer(data=request.data, context={"recording": rec})
         answers.is_valid(raise_exception=True)

@@ -51,6 +51,11 @@ class Recording(models.Model):
         """UCR/ECG5000 rows: separate beats, analysed one by one, with no timeline."""
         return self.format == self.Format.UCR
 
+    NO_QUESTIONNAIRE = (
+        "A beat table has no symptom questionnaire: its rows are separate beats, "
+        "not one patient's recording."
+    )
+
     @property
     def latest_analysis(self):
         # Analyses are ordered newest first (Analysis.Meta); .all() uses a prefetch when there is one.

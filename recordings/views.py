@@ -161,6 +161,9 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     recording = own_recording(request, pk)
+    if recording.is_beat_table:
+        messages.error(request, Recording.NO_QUESTIONNAIRE)
+        return redirect(recording)
     existing = getattr(recording, "questionnaire", None)
     form = QuestionnaireForm(
         request.POST or None, recording=recording, initial=QuestionnaireForm.initial_for(existing)

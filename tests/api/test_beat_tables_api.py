@@ -54,6 +54,12 @@ def test_timeline_and_report_answer_409_for_a_table(api_alice, table_analysis):
         assert "no timeline" in assert_error(response, 409, "beat_table")["message"]
 
 
+def test_a_table_has_no_questionnaire(api_alice, table_analysis):
+    url = f"{API}/recordings/{table_analysis.recording_id}/questionnaire/"
+    for response in (api_alice.get(url), api_alice.put(url, {"palpitations": True}, format="json")):
+        assert "no symptom questionnaire" in assert_error(response, 409, "beat_table")["message"]
+
+
 def test_rows_of_a_recording_answer_409(api_alice, alices_objects):
     response = api_alice.get(f"{API}/analyses/{alices_objects.analysis.pk}/rows/")
     assert_error(response, 409, "not_a_beat_table")

@@ -91,6 +91,18 @@ def test_timeline_and_report_say_a_table_has_none(alice_client, table_analysis):
         assert "has no diagnostic report" in response.content.decode()
 
 
+def test_a_table_has_no_questionnaire(alice_client, table_analysis):
+    recording = table_analysis.recording
+    url = reverse("questionnaire", args=[recording.pk])
+    for response in (
+        alice_client.get(url, follow=True),
+        alice_client.post(url, {"palpitations": "on"}, follow=True),
+    ):
+        assert response.redirect_chain[-1][0] == recording.get_absolute_url()
+        assert "no symptom questionnaire" in response.content.decode()
+    assert not hasattr(Recording.objects.get(pk=recording.pk), "questionnaire")
+
+
 def test_another_user_sees_nothing(bob_client, table_analysis):
     assert bob_client.get(table_analysis.recording.get_absolute_url()).status_code == 404
     row = reverse("analysis_table_row", args=[table_analysis.pk, 1])
