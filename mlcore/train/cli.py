@@ -85,6 +85,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-per-class", type=int, default=8000, help="per-epoch class subsample")
     p.add_argument("--label-smoothing", type=float, default=0.0, help="classifiers")
     p.add_argument("--no-augment", action="store_true")
+    p.add_argument(
+        "--stretch",
+        type=float,
+        default=0.0,
+        help="mitdb classifiers: stretch training beats in time about the R-peak by up to this fraction",
+    )
     p.add_argument("--width", type=int, help="model width (cnn) / hidden size (dnn, lstm)")
     p.add_argument("--latent", type=int, help="ae: bottleneck size (default 16)")
     p.add_argument("--pool", type=int, default=1, help="ae: average-pool the beat by this first")
@@ -105,6 +111,15 @@ def parser() -> argparse.ArgumentParser:
         "--limit-records", type=int, help="use only the first N training records (tests)"
     )
     return p
+
+
+def stretch_centre(args, window: dict) -> int:
+    """The R-peak's sample in the training windows, about which ``--stretch`` stretches them."""
+    if not args.stretch:
+        return 0
+    if args.dataset != "mitdb" or args.model not in CLASSIFIERS:
+        raise SystemExit("--stretch is for mitdb classifiers (windows centred on the R-peak)")
+    return round(window["before_s"] * window["fs"])
 
 
 def load_splits(args) -> tuple[BeatDataset, BeatDataset | None, np.ndarray | None, dict, dict]:
@@ -259,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         max_per_class=args.max_per_class,
         seed=args.seed,
         label_smoothing=args.label_smoothing,
+        stretch=args.stretch,
+        stretch_centre=stretch_centre(args, window),
     )
     kind = args.input or ("beat+diff" if args.dataset == "mitdb" else "beat")
     if args.model == "combined":

@@ -39,12 +39,29 @@ class Settings:
     # Torch applies the class weights to the smoothing term too: with large weights (power near 1)
     # the rare classes then win everywhere, so keep one of the two small.
     label_smoothing: float = 0.0
+    # Time stretch of each training beat by up to this fraction, about ``stretch_centre`` (the
+    # R-peak's sample): wider or narrower waves, as between patients. 0 leaves beats alone.
+    stretch: float = 0.0
+    stretch_centre: int = 0
 
 
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def stretch(x: torch.Tensor, most: float, centre: int, gen: torch.Generator) -> torch.Tensor:
+    """Each beat of ``x`` (n, leads, length) stretched in time by a factor drawn from
+    [1 - most, 1 + most] about sample ``centre``, by linear interpolation (edges held)."""
+    n, leads, length = x.shape
+    factor = 1 - most + 2 * most * torch.rand(n, 1, generator=gen)
+    t = torch.arange(length, dtype=torch.float32)
+    pos = (centre + (t - centre) / factor).clamp(0, length - 1)
+    left = pos.floor().long().clamp(max=length - 2)
+    w = (pos - left).unsqueeze(1)
+    left = left.unsqueeze(1).expand(n, leads, length)
+    return x.gather(2, left) * (1 - w) + x.gather(2, left + 1) * w
 
 
 def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -171,6 +188,8 @@ def fit_classifier(
 
     def loss_on(index: np.ndarray, gen: torch.Generator) -> torch.Tensor:
         xb = x[index]
+        if settings.stretch:
+            xb = stretch(xb, settings.stretch, settings.stretch_centre, gen)
         if settings.augment:
             xb = augment(xb, gen)
         return criterion(model(xb, rr[index]), y[index])

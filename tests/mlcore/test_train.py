@@ -8,7 +8,14 @@ from mlcore.checkpoint import load_artefact, save_artefact
 from mlcore.errors import SignalError
 from mlcore.models import build_model
 from mlcore.train.cli import main
-from mlcore.train.loop import Arrays, Settings, class_weights, fit_autoencoder, fit_classifier
+from mlcore.train.loop import (
+    Arrays,
+    Settings,
+    class_weights,
+    fit_autoencoder,
+    fit_classifier,
+    stretch,
+)
 from mlcore.train.metrics import classification_report, confusion, roc_auc
 
 
@@ -51,6 +58,16 @@ def test_class_weights_follow_rarity_up_to_the_cap():
     capped = class_weights(y, 4, power=1.0, max_weight=20).numpy()
     np.testing.assert_allclose(capped / capped[0], [1, 10, 20, 0])
     assert capped[:3].mean() == pytest.approx(1.0)
+
+
+def test_stretch_widens_and_narrows_waves_about_the_r_peak():
+    x = torch.zeros(400, 2, 252)
+    x[:, :, 80:101] = 1.0  # a 21-sample wave centred on sample 90, the same on both leads
+    out = stretch(x, 0.2, 90, torch.Generator().manual_seed(0))
+    widths = (out[:, 0] > 0.5).sum(dim=1)
+    assert torch.all(out[:, :, 90] == 1.0) and torch.equal(out[:, 0], out[:, 1])
+    assert 17 <= widths.min() < 21 < widths.max() <= 27
+    assert torch.allclose(stretch(x, 1e-9, 90, torch.Generator()), x)
 
 
 def test_metrics_on_a_known_confusion():
