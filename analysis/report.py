@@ -49,8 +49,9 @@ EXPLANATIONS = {
     "fit people; a doctor should know if it happened while you felt dizzy or tired.",
     "tachycardia": "The heart beat faster than 100 beats a minute for a while. Normal during "
     "exercise or stress; worth checking if it happened at rest or with symptoms.",
-    "anomaly": "Beats whose shape differs from what the model learned as typical. This can be a "
-    "real change or signal noise; it asks for a look at the strip rather than saying what it is.",
+    "anomaly": "Beats whose shape differs from the rest of this recording more than normal beats "
+    "do. This can be a real change or signal noise; it asks for a look at the strip rather than "
+    "saying what it is.",
     "unreadable": "Parts of the recording were too noisy to read (movement, a loose electrode). "
     "Nothing can be said about the heart during them.",
 }

@@ -12,9 +12,10 @@ from django.core.files.storage import default_storage
 
 
 def model_version(folder: Path) -> str:
-    """Artefact folder name plus a short hash of its weights, e.g. ``cnn-mitdb@3f2a9c1b04de``."""
+    """Artefact folder name plus a short hash of its weights and threshold (what decides its
+    output), e.g. ``cnn-mitdb@3f2a9c1b04de``."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.pt")):
+    for path in sorted([*folder.glob("*.pt"), *folder.glob("threshold.json")]):
         digest.update(path.read_bytes())
     return f"{folder.name}@{digest.hexdigest()[:12]}"
 

@@ -6,7 +6,8 @@ A folder holds:
 * ``config.json``         model name and constructor parameters, data, split, window, training settings
                           and the exact command;
 * ``normalisation.json``  mean/std of the log RR features (inputs are standardised with them);
-* ``threshold.json``      autoencoder only: anomaly-score threshold and the rule that chose it;
+* ``threshold.json``      autoencoder only: anomaly-score threshold and the rule that chose it, and
+                          whether scores are relative to the recording (``relative``);
 * ``metrics.json``        validation metrics written by training; evaluation writes ``eval-*.json``;
 * ``MODEL_CARD.md``       rendered from the above.
 """
@@ -36,6 +37,8 @@ class Artefact:
     rr_mean: np.ndarray
     rr_std: np.ndarray
     threshold: float | None
+    # Autoencoders: scores are errors over the median error of the recording's beats (threshold.json).
+    relative_scores: bool = False
 
     @property
     def name(self) -> str:
@@ -131,9 +134,10 @@ def load_artefact(folder: Path | str) -> Artefact:
     state = torch.load(folder / "weights.pt", map_location="cpu", weights_only=True)
     model.load_state_dict(state)
     model.eval()
-    threshold = None
+    threshold, relative = None, False
     if (folder / "threshold.json").exists():
-        threshold = float(json.loads((folder / "threshold.json").read_text())["threshold"])
+        rule = json.loads((folder / "threshold.json").read_text())
+        threshold, relative = float(rule["threshold"]), bool(rule.get("relative", False))
     return Artefact(
         folder=folder,
         config=config,
@@ -141,6 +145,7 @@ def load_artefact(folder: Path | str) -> Artefact:
         rr_mean=np.asarray(norm["mean"], dtype=np.float32),
         rr_std=np.asarray(norm["std"], dtype=np.float32),
         threshold=threshold,
+        relative_scores=relative,
     )
 
 

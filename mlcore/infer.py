@@ -89,12 +89,27 @@ def classify_beats(model: Artefact, beats: BeatSet, batch_size: int = BATCH) -> 
 
 
 def anomaly_scores(model: Artefact, beats: BeatSet, batch_size: int = BATCH) -> np.ndarray:
-    """(n,) mean squared reconstruction error; beats above ``model.threshold`` are anomalous."""
+    """(n,) mean squared reconstruction error, over its median (``relative_to_recording``) if the
+    model's threshold is relative; beats above ``model.threshold`` are anomalous.
+
+    With a relative model, ``beats`` must be one recording's (or one long span of it)."""
     if len(beats) == 0:
         return np.zeros(0, dtype=np.float32)
     x = torch.from_numpy(np.ascontiguousarray(model_inputs(model, beats), np.float32))
     parts = _batched(lambda s: model.model.score(x[s]), len(beats), batch_size)
-    return torch.cat(parts).numpy()
+    errors = torch.cat(parts).numpy()
+    return relative_to_recording(errors) if model.relative_scores else errors
+
+
+def relative_to_recording(errors: np.ndarray) -> np.ndarray:
+    """Reconstruction errors over their median: each beat against the recording's typical beat.
+
+    An autoencoder's errors differ between recordings by ten times and more (amplitude, noise, how
+    close the patient's beats are to the training patients'), so against one fixed threshold the
+    ectopic beats of a clean recording can score below the normal beats of a noisy one."""
+    if len(errors) == 0:
+        return errors
+    return (errors / max(float(np.median(errors)), 1e-12)).astype(errors.dtype)
 
 
 def analyse_table(table: BeatTable, models: DefaultModels) -> TableResult:

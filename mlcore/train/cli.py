@@ -16,6 +16,7 @@ from mlcore import datasets
 from mlcore.checkpoint import load_artefact, rr_statistics, save_artefact, standardise_rr
 from mlcore.datasets import BeatDataset
 from mlcore.errors import SignalError
+from mlcore.infer import relative_to_recording
 from mlcore.models import CLASSIFIERS, ENSEMBLE, MODEL_NAMES, build_model
 from mlcore.segment import AFTER_S, BEFORE_S, RR_FEATURES
 from mlcore.train.folds import (
@@ -40,6 +41,11 @@ from mlcore.train.metrics import classification_report, roc_auc
 THRESHOLD_RULE = (
     "{q:g}th percentile of the reconstruction error of held-out normal training beats "
     "(validation split), i.e. about {fp:g}% of unseen normal beats are flagged"
+)
+RELATIVE_RULE = (
+    "{q:g}th percentile of the relative score (reconstruction error over the median error of the "
+    "record's beats, all classes) of held-out normal training beats (validation split), i.e. "
+    "about {fp:g}% of unseen normal beats are flagged"
 )
 
 
@@ -96,6 +102,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pool", type=int, default=1, help="ae: average-pool the beat by this first")
     p.add_argument("--morphology-dropout", type=float, help="cnn: see mlcore.models.cnn")
     p.add_argument("--threshold-quantile", type=float, default=99.0, help="autoencoder threshold")
+    p.add_argument(
+        "--relative-score",
+        action="store_true",
+        help="mitdb ae: score each beat's error over the median error of its recording's beats",
+    )
     p.add_argument("--classifier", type=Path, help="combined: classifier artefact folder")
     p.add_argument("--autoencoder", type=Path, help="combined: autoencoder artefact folder")
     p.add_argument("--seed", type=int, default=0)
@@ -111,6 +122,16 @@ def parser() -> argparse.ArgumentParser:
         "--limit-records", type=int, help="use only the first N training records (tests)"
     )
     return p
+
+
+def per_record(errors: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each record's errors over that record's median (``relative_to_recording``), as the
+    platform scores a recording."""
+    out = np.empty_like(errors)
+    for group in np.unique(groups):
+        mask = groups == group
+        out[mask] = relative_to_recording(errors[mask])
+    return out
 
 
 def stretch_centre(args, window: dict) -> int:
@@ -252,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.folds and args.model not in CLASSIFIERS:
         raise SystemExit("--folds trains classifiers only (cnn, dnn, lstm, transformer)")
+    if args.relative_score and (args.model, args.dataset) != ("ae", "mitdb"):
+        raise SystemExit(
+            "--relative-score is for --model ae --dataset mitdb (rows are not recordings)"
+        )
     if args.cross_validate and not args.folds:
         raise SystemExit("--cross-validate needs --folds")
     try:
@@ -332,12 +357,16 @@ def main(argv: list[str] | None = None) -> int:
         normal = 0  # N for MIT-BIH, class 1 for ECG5000
         history = fit_autoencoder(model, tr.x[tr.y == normal], va.x[va.y == normal], settings)
         scores = reconstruction_error(model, va.x)
+        if args.relative_score:
+            scores = per_record(scores, val.groups)
         q = args.threshold_quantile
         value = float(np.percentile(scores[va.y == normal], q))
+        rule = RELATIVE_RULE if args.relative_score else THRESHOLD_RULE
         threshold = {
             "threshold": value,
-            "rule": THRESHOLD_RULE.format(q=q, fp=round(100 - q, 3)),
+            "rule": rule.format(q=q, fp=round(100 - q, 3)),
             "quantile": q,
+            "relative": args.relative_score,
         }
         flagged = scores > value
         abnormal = va.y != normal
@@ -347,9 +376,14 @@ def main(argv: list[str] | None = None) -> int:
             "flagged_abnormal_fraction": float(flagged[abnormal].mean()) if abnormal.any() else 0.0,
             "val_normal_mean_error": float(scores[~abnormal].mean()),
         }
+        score = (
+            "error over the median error of the recording's beats"
+            if args.relative_score
+            else "error"
+        )
         description = (
             "Convolutional autoencoder trained on normal beats only; the mean squared reconstruction "
-            "error is the anomaly score, compared with the threshold below."
+            f"{score} is the anomaly score, compared with the threshold below."
         )
     else:
         if not (args.classifier and args.autoencoder):

@@ -17,6 +17,7 @@ from mlcore.train.loop import (
     stretch,
 )
 from mlcore.train.metrics import classification_report, confusion, roc_auc
+from tests.mlcore.helpers import write_slice
 
 
 def handful_of_beats(n: int = 12) -> Arrays:
@@ -112,6 +113,22 @@ def test_autoencoder_command_stores_its_threshold(ecg5000, tmp_path):
     assert threshold["threshold"] > 0
     assert "percentile" in threshold["rule"]
     assert load_artefact(out).threshold == threshold["threshold"]
+    assert not threshold["relative"] and not load_artefact(out).relative_scores
+
+
+def test_relative_threshold_is_learned_on_each_held_out_record_against_itself(mitdb, tmp_path):
+    for record in ("101", "119"):
+        write_slice(mitdb, tmp_path, record, 120)
+    out = tmp_path / "ae"
+    argv = ["--model", "ae", "--dataset", "mitdb", "--data-dir", str(tmp_path), "--leads", "1"]
+    argv += ["--limit-records", "1", "--val-records", "119", "--relative-score"]
+    assert main([*argv, "--epochs", "1", "--threads", "1", "--out", str(out)]) == 0
+    threshold = json.loads((out / "threshold.json").read_text())
+    assert threshold["relative"] and "median error of the record" in threshold["rule"]
+    assert threshold["threshold"] > 1.0  # the 99th percentile of scores whose median is about 1
+    assert load_artefact(out).relative_scores
+    with pytest.raises(SystemExit, match="rows are not recordings"):
+        main(["--model", "ae", "--dataset", "ecg5000", "--relative-score", "--out", str(out)])
 
 
 def test_an_artefact_trained_on_other_rr_features_is_refused(tmp_path):
