@@ -190,6 +190,7 @@ def finalize(analysis_id: int) -> None:
         findings = find_events(track, unreadable)
         summary = summarise(track, unreadable, analysis.recording.duration_s)
         summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
+        summary["anomaly_threshold"] = threshold
         artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))
         del display
     timings = {

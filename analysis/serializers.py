@@ -187,6 +187,9 @@ class WindowsSerializer(serializers.Serializer):
     hr_bpm = serializers.ListField(child=serializers.FloatField(allow_null=True))
     abnormal_frac = serializers.ListField(child=serializers.FloatField())
     max_score = serializers.ListField(child=serializers.FloatField())
+    threshold = serializers.FloatField(
+        allow_null=True, help_text="scores above it are anomalous (null for older analyses)"
+    )
 
 
 class WebhookSerializer(serializers.ModelSerializer):

@@ -99,4 +99,6 @@ def windows(analysis: Analysis) -> dict:
         "hr_bpm": [None if np.isnan(v) else round(float(v), 1) for v in hr],
         "abnormal_frac": np.round(arrays["window_abnormal_frac"], 3).tolist(),
         "max_score": np.round(arrays["window_max_score"], 5).tolist(),
+        # Analyses finished before the threshold was kept in the summary have none.
+        "threshold": analysis.summary.get("anomaly_threshold"),
     }

@@ -17,7 +17,8 @@
  *   tl.destroy();
  *
  * Overview: heart rate and peak anomaly score per 10-s window (windows.json) over the whole
- * recording, events as bands coloured by severity; a click anywhere jumps the strip there.
+ * recording, with the autoencoder's threshold as a dashed line (data-threshold), events as bands
+ * coloured by severity; a click anywhere jumps the strip there.
  * Strip: min/max envelope of the filtered signal fetched for the visible range only, at about one
  * point per pixel (envelope.json), so 24-hour recordings stay smooth; beats (beats.json, ranges up
  * to BEATS_MAX_S) marked and coloured by AAMI class; anomaly events shaded. Wheel/pinch zooms, drag
@@ -179,7 +180,14 @@
         boxes[`e${event.id}`] = eventBox(event, "hr", SEVERITY_COLOURS[event.severity], selectEvent, pad);
       });
       boxes.view = { type: "box", xMin: state.start, xMax: state.end, yScaleID: "hr", backgroundColor: "rgba(29, 39, 51, 0.08)", borderColor: "#1d2733", borderWidth: 1 };
-      overview.options.plugins.annotation.annotations = boxes;
+      const lines = {};
+      if (windows.threshold != null) {
+        lines.threshold = { type: "line", yScaleID: "score", yMin: windows.threshold, yMax: windows.threshold, borderColor: "#b3261e", borderWidth: 1, borderDash: [4, 4],
+          label: { display: true, content: "anomaly threshold", position: "end", font: { size: 10 }, color: "#b3261e", backgroundColor: "rgba(255, 255, 255, 0.8)" } };
+        overview.options.scales.score.suggestedMax = windows.threshold * 1.2;
+        element.dataset.threshold = String(windows.threshold);
+      }
+      overview.options.plugins.annotation.annotations = { ...boxes, ...lines };
       overview.update("none");
       element.dataset.events = String(api.events.length);
       element.dataset.eventsDrawn = String(Object.keys(boxes).length - 1);

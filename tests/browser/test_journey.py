@@ -59,6 +59,7 @@ def test_register_upload_timeline_questionnaire_report_pdf(
     timeline = page.locator("#timeline")
     assert int(timeline.get_attribute("data-events")) == analysis.events.count() > 0
     assert int(timeline.get_attribute("data-events-drawn")) > 0
+    assert float(timeline.get_attribute("data-threshold")) == analysis.summary["anomaly_threshold"]
     for canvas in page.locator("#timeline canvas").all():
         assert canvas.evaluate(CANVAS_INK) > 5000
     start, end = strip_range(page)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from analysis.models import Analysis
+from mlcore.infer import load_default_models
 from tests.platform.helpers import analysed_upload, wfdb_slice
 
 
@@ -43,6 +44,9 @@ def test_beats_windows_and_events(alice_client, analysis):
     assert all(30 <= t < 60 for t in beats["time_s"])
     windows = get(alice_client, "analysis_windows", analysis).json()
     assert len(windows["start_s"]) == len(windows["hr_bpm"]) == 23  # 10 s windows every 5 s
+    threshold = load_default_models().autoencoder.threshold
+    assert windows["threshold"] == analysis.summary["anomaly_threshold"] == threshold
+    assert max(windows["max_score"]) > threshold  # record 119's PVCs
     events = get(alice_client, "analysis_events", analysis).json()["events"]
     assert len(events) == analysis.events.count() > 0
     assert {"type", "start_s", "end_s", "severity", "score"} <= set(events[0])
