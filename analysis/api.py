@@ -294,9 +294,7 @@ def report_pdf(request: Request, pk: int) -> HttpResponse:
 )
 @api_view(["GET"])
 def table_rows(request: Request, pk: int) -> Response:
-    paginator = Pagination()
-    page = paginator.paginate_queryset(tables.Rows(of_table(request, pk)), request)
-    return paginator.get_paginated_response(TableRowSerializer(page, many=True).data)
+    return page_of(request, tables.Rows(of_table(request, pk)), TableRowSerializer)
 
 
 @extend_schema(

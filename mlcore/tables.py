@@ -67,9 +67,8 @@ class TableResult:
     confidence: np.ndarray  # float32 (n,), the classifier's probability of that class
     scores: np.ndarray  # float32 (n,), autoencoder reconstruction error
     threshold: float  # a row scoring above it is anomalous
-    median: (
-        np.ndarray
-    )  # float32 (length,), the median z-normalised row (what a row is plotted over)
+    # float32 (length,), the median z-normalised row (what a row is plotted over)
+    median: np.ndarray
 
     @property
     def anomalous(self) -> np.ndarray:

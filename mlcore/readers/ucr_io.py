@@ -26,9 +26,7 @@ def read_ucr(path: str | Path) -> BeatTable:
     if b"\x00" in data:
         raise CorruptRecordError(f"{path.name} is not a text file (it contains binary data).")
     text = data.decode("utf-8-sig", errors="replace")
-    data_lines = (line for line in text.splitlines() if line.strip() and line.strip()[0] != "#")
-    first = next(data_lines, "")
-    delimiter = "\t" if "\t" in first else ("," if "," in first else None)
+    delimiter = _delimiter(next(filter(_is_row, text.splitlines()), ""))
     try:
         with warnings.catch_warnings():  # "input contained no data": reported below
             warnings.simplefilter("ignore", UserWarning)
@@ -64,14 +62,22 @@ def read_ucr_row(path: str | Path, row: int) -> np.ndarray:
     parsing the rows before it: a click on one row of a large table stays fast."""
     seen = 0
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if not line.strip() or line.strip()[0] == "#":
-                continue  # np.loadtxt skips blank and comment lines too
+        for line in filter(_is_row, fh):
             seen += 1
             if seen == row:
-                delimiter = "\t" if "\t" in line else ("," if "," in line else None)
-                return np.array(line.split(delimiter)[1:], dtype=np.float32)
+                return np.array(line.split(_delimiter(line))[1:], dtype=np.float32)
     raise InvalidSignalError(f"{Path(path).name} has {seen} rows, not {row}.")
+
+
+def _is_row(line: str) -> bool:
+    """A data row: not blank and not a ``#`` comment (the lines np.loadtxt skips)."""
+    stripped = line.strip()
+    return bool(stripped) and stripped[0] != "#"
+
+
+def _delimiter(line: str) -> str | None:
+    """Tab, else comma, else any whitespace: what separates the values of a row like ``line``."""
+    return "\t" if "\t" in line else ("," if "," in line else None)
 
 
 def looks_like_ucr(lines: list[str]) -> bool:
