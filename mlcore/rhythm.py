@@ -26,6 +26,12 @@ wave, so it is a sinus beat that came a little early (sinus arrhythmia), and bec
 becomes S (``apply_ectopic_p_rule``): an ectopic P wave starts elsewhere in the atria and, being
 early, rides on the preceding T wave.
 
+Before any of this, each beat's probabilities are mixed with the mean probabilities of the beats
+most like it in the same recording (``smooth_over_similar_beats``): a recording repeats its beat
+shapes (a patient's PVCs look alike, and so do its premature atrial beats), and a beat the classifier
+is unsure of usually has near-copies that it classifies with confidence. Similar means a close QRS
+segment and a close prematurity (previous R-R over the local mean and over the next R-R).
+
 Last, the QRS decides between V or F and N: a ventricular beat starts outside the conduction
 system, so its QRS is, by definition, unlike the sinus one, and a fusion beat's lies between the
 two. A beat called V or F whose QRS complex matches the median QRS of the neighbouring beats called
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from scipy.spatial import cKDTree
 
 from mlcore.segment import AAMI_CLASSES, BEFORE_S, RR_FEATURES, BeatSet
 
@@ -54,6 +61,10 @@ QRS_BEFORE_S, QRS_AFTER_S = 0.06, 0.10  # the QRS segment around the R-peak
 P_END_S = 0.07
 # Clinical convention: an atrial fibrillation episode lasts at least 30 s.
 AF_MIN_S = 30.0
+SIMILAR_BEATS = 10  # a beat and its 9 most similar beats of the recording ...
+SIMILAR_WEIGHT = 0.3  # ... whose mean probabilities weigh this much against the beat's own
+SIMILAR_RR_WEIGHT = 2.0  # log prematurity against QRS samples (in median R-peak amplitudes)
+SIMILAR_RR = ("pre_over_local", "pre_over_post")
 
 
 def rr_irregularity(times_s: np.ndarray, ventricular: np.ndarray) -> np.ndarray:
@@ -199,14 +210,34 @@ def apply_normal_qrs_rule(classes: np.ndarray, qrs: np.ndarray) -> np.ndarray:
     return _sinus_like_becomes_n(classes, qrs, "F", NORMAL_QRS_THRESHOLD)
 
 
+def similarity_features(beats: BeatSet) -> np.ndarray:
+    """(n, k) per beat: its QRS segment, then SIMILAR_RR_WEIGHT * log of its SIMILAR_RR features."""
+    columns = [RR_FEATURES.index(name) for name in SIMILAR_RR]
+    prematurity = np.log(np.maximum(np.asarray(beats.rr, dtype=np.float64)[:, columns], 1e-3))
+    return np.hstack([qrs_segments(beats), SIMILAR_RR_WEIGHT * prematurity])
+
+
+def smooth_over_similar_beats(probs: np.ndarray, beats: BeatSet) -> np.ndarray:
+    """``probs`` (n, 5) mixed with the mean probabilities of each beat's SIMILAR_BEATS nearest
+    beats of ``beats`` (itself included) in ``similarity_features``, with weight SIMILAR_WEIGHT."""
+    probs = np.asarray(probs, dtype=np.float64)
+    k = min(SIMILAR_BEATS, len(probs))
+    if k < 2:
+        return probs
+    features = similarity_features(beats)
+    _, nearest = cKDTree(features).query(features, k=k)
+    return (1 - SIMILAR_WEIGHT) * probs + SIMILAR_WEIGHT * probs[nearest].mean(axis=1)
+
+
 def classify_with_rhythm(probs: np.ndarray, beats: BeatSet) -> tuple[np.ndarray, np.ndarray]:
-    """AAMI class per beat (the most probable, then ``apply_af_rule``, ``apply_sinus_p_rule``,
-    ``apply_ectopic_p_rule`` and ``apply_normal_qrs_rule``) and the atrial-fibrillation mask.
+    """AAMI class per beat (the most probable after ``smooth_over_similar_beats``, then
+    ``apply_af_rule``, ``apply_sinus_p_rule``, ``apply_ectopic_p_rule`` and
+    ``apply_normal_qrs_rule``) and the atrial-fibrillation mask.
 
     ``probs`` (n, 5) are a beat classifier's probabilities in AAMI_CLASSES order for ``beats``, the
     beats of one recording (or one span of it) with the classified lead first.
     """
-    classes = np.asarray(probs).argmax(axis=1).astype(np.int64)
+    classes = smooth_over_similar_beats(probs, beats).argmax(axis=1).astype(np.int64)
     ventricular = classes == AAMI_CLASSES.index("V")
     segments = pre_qrs_segments(beats)
     in_af = af_mask(beats.samples / beats.fs, ventricular, segments)

@@ -19,6 +19,7 @@ from mlcore.rhythm import (
     qrs_segments,
     rr_irregularity,
     sinus_match,
+    smooth_over_similar_beats,
 )
 from mlcore.segment import AAMI_CLASSES, RR_FEATURES, BeatSet, beat_windows
 
@@ -156,6 +157,37 @@ def test_classify_with_rhythm_keeps_pvcs_and_drops_s_in_af():
     classes, in_af = classify_with_rhythm(probs, beats)
     assert in_af.all()
     assert set(classes[::10]) == {V} and not (classes == S).any()
+
+
+def two_shapes(n: int) -> BeatSet:
+    """Beats on time, the first half with one QRS shape, the second half with another."""
+    windows = RNG.normal(0, 0.02, (n, 1, 252)).astype(np.float32)
+    windows[: n // 2, 0, 85:95] += 1.0  # narrow QRS
+    windows[n // 2 :, 0, 70:110] -= 1.0  # wide, inverted QRS
+    rr = np.ones((n, len(RR_FEATURES)), np.float32)
+    samples = np.arange(n) * 300 + 100
+    return BeatSet(windows, rr, np.arange(n), samples, 360.0, windows[0])
+
+
+def test_an_unsure_beat_follows_its_confident_look_alikes():
+    beats = two_shapes(40)
+    probs = np.zeros((40, 5))
+    probs[:20, N], probs[20:, V] = 1.0, 0.9
+    probs[20:, N] = 0.1
+    probs[25, N], probs[25, V] = 0.55, 0.45  # a wide beat the classifier is unsure of
+    probs[5, N], probs[5, V] = 0.0, 1.0  # a narrow beat confidently called V
+    smoothed = smooth_over_similar_beats(probs, beats)
+    np.testing.assert_allclose(smoothed.sum(axis=1), 1.0)
+    classes = smoothed.argmax(axis=1)
+    assert classes[25] == V  # its nine look-alikes are called V
+    assert classes[5] == V  # a confident call outweighs its neighbours
+    assert (classes[:5] == N).all() and (classes[30:] == V).all()
+
+
+def test_smoothing_leaves_a_lone_beat_alone():
+    beats = two_shapes(1)
+    probs = np.array([[0.2, 0.3, 0.5, 0.0, 0.0]])
+    np.testing.assert_array_equal(smooth_over_similar_beats(probs, beats), probs)
 
 
 def first_minutes(mitdb, record: str, minutes: float) -> tuple[BeatSet, np.ndarray]:
