@@ -301,15 +301,22 @@ def needs_review(events: list[Finding]) -> bool:
 
 
 def summarise(track: BeatTrack, unreadable: list[tuple[float, float]], duration_s: float) -> dict:
-    """Summary figures: beats per AAMI class, heart rate, HRV, abnormal share, readable share, and
-    the AF burden (share of the recording in suspected atrial fibrillation events)."""
+    """Summary figures: beats per AAMI class, heart rate and HRV (``heart_rate_summary``: readable
+    signal only, HRV over beats called N), abnormal share, readable share, and the AF burden (share
+    of the recording in suspected atrial fibrillation events)."""
     counts = (
         np.bincount(track.classes, minlength=len(AAMI_CLASSES)) if len(track) else np.zeros(5, int)
     )
-    hr = heart_rate_summary(np.round(track.times_s * 1000).astype(np.int64), 1000.0).as_dict()
+    readable = ~in_spans(track.times_s, unreadable)
+    hr = heart_rate_summary(
+        np.round(track.times_s * 1000).astype(np.int64),
+        1000.0,
+        normal=track.classes == AAMI_CLASSES.index("N"),
+        readable=readable,
+    ).as_dict()
     abnormal = int(counts[1:].sum())
     unreadable_s = sum(e - s for s, e in unreadable)
-    af_s = sum(e.end_s - e.start_s for e in af_events(track, ~in_spans(track.times_s, unreadable)))
+    af_s = sum(e.end_s - e.start_s for e in af_events(track, readable))
     return {
         **hr,
         "beats_by_class": dict(zip(AAMI_CLASSES, counts.tolist(), strict=True)),

@@ -24,21 +24,43 @@ class HeartRateSummary:
         return asdict(self)
 
 
-def heart_rate_summary(rpeaks: np.ndarray, fs: float) -> HeartRateSummary:
-    """Beat count, heart rate (mean and min/max of 10-beat medians), SDNN and RMSSD."""
-    rr = np.diff(np.asarray(rpeaks, dtype=np.float64)) / fs
-    rr = rr[(rr >= MIN_RR_S) & (rr <= MAX_RR_S)]
-    if rr.size < 2:
-        return HeartRateSummary(len(rpeaks), None, None, None, None, None)
-    hr = 60.0 / rr
+def heart_rate_summary(
+    rpeaks: np.ndarray,
+    fs: float,
+    normal: np.ndarray | None = None,
+    readable: np.ndarray | None = None,
+) -> HeartRateSummary:
+    """Beat count, heart rate (mean and min/max of 10-beat medians), SDNN and RMSSD.
+
+    The heart rate counts every beat; SDNN and RMSSD are heart-rate variability and, as usual, use
+    normal-to-normal intervals only (both beats ``normal``; None: all beats are), RMSSD only
+    differences between successive ones. Intervals touching a beat that is not ``readable`` (in
+    unreadable signal; None: all are) or outside MIN_RR_S-MAX_RR_S are left out of everything.
+    """
+    rpeaks = np.asarray(rpeaks, dtype=np.float64)
+    n = len(rpeaks)
+    normal = np.ones(n, bool) if normal is None else np.asarray(normal, dtype=bool)
+    readable = np.ones(n, bool) if readable is None else np.asarray(readable, dtype=bool)
+    rr = np.diff(rpeaks) / fs
+    usable = (rr >= MIN_RR_S) & (rr <= MAX_RR_S) & readable[:-1] & readable[1:]
+    if usable.sum() < 2:
+        return HeartRateSummary(n, None, None, None, None, None)
+    hr = 60.0 / rr[usable]
     # Min/max over short medians, so one ectopic beat does not set the extreme.
-    k = min(10, rr.size)
+    k = min(10, hr.size)
     medians = np.median(np.lib.stride_tricks.sliding_window_view(hr, k), axis=1)
+    nn = usable & normal[:-1] & normal[1:]
+    successive = nn[:-1] & nn[1:]
     return HeartRateSummary(
-        beats=int(len(rpeaks)),
-        hr_mean_bpm=round(float(60.0 / rr.mean()), 1),
+        beats=n,
+        hr_mean_bpm=round(float(60.0 / rr[usable].mean()), 1),
         hr_min_bpm=round(float(medians.min()), 1),
         hr_max_bpm=round(float(medians.max()), 1),
-        sdnn_ms=round(float(rr.std(ddof=1) * 1000), 1),
-        rmssd_ms=round(float(np.sqrt(np.mean(np.diff(rr) ** 2)) * 1000), 1),
+        sdnn_ms=round(float(rr[nn].std(ddof=1) * 1000), 1) if nn.sum() >= 2 else None,
+        rmssd_ms=_rmssd_ms(rr, successive) if successive.any() else None,
     )
+
+
+def _rmssd_ms(rr: np.ndarray, successive: np.ndarray) -> float:
+    """Root mean square of the differences between intervals i and i + 1 where ``successive[i]``."""
+    return round(float(np.sqrt(np.mean(np.diff(rr)[successive] ** 2)) * 1000), 1)

@@ -132,3 +132,13 @@ def test_af_burden_is_the_share_of_the_recording_in_af_events():
     assert summarise(beats, [], duration)["af_burden_pct"] == expected > 0
     assert summarise(af_track(25.0), [], duration)["af_burden_pct"] == 0.0  # too short for an event
     assert summarise(track("N" * 120), [], duration)["af_burden_pct"] == 0.0
+
+
+def test_summary_hrv_leaves_out_ectopic_beats_and_unreadable_signal():
+    rr = [0.8, 0.4, 1.2] * 40  # N N V N N V ...: every third beat a PVC
+    bigeminy = track("NNV" * 40 + "N", rr)
+    summary = summarise(bigeminy, [], duration_s=120.0)
+    assert summary["sdnn_ms"] == pytest.approx(0.0, abs=0.5)  # the N-N intervals are all 800 ms
+    assert summary["hr_mean_bpm"] == pytest.approx(75.0)  # 121 beats in 96 s, PVCs counted
+    noise = summarise(track("N" * 20), [(0.0, 30.0)], duration_s=30.0)
+    assert noise["beats"] == 20 and noise["hr_mean_bpm"] is None and noise["rmssd_ms"] is None

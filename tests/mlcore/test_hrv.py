@@ -35,3 +35,33 @@ def test_too_few_beats():
     summary = heart_rate_summary(np.array([5]), 360.0)
     assert summary.beats == 1
     assert summary.hr_mean_bpm is None
+
+
+def test_hrv_uses_normal_to_normal_intervals_only():
+    fs = 1000.0
+    # Bigeminy: N at 1000 ms, a PVC 500 ms later, the next N 1500 ms after the PVC.
+    rpeaks = np.cumsum([0] + [500, 1500] * 30)
+    normal = np.arange(len(rpeaks)) % 2 == 0
+    everything = heart_rate_summary(rpeaks, fs)
+    assert everything.rmssd_ms == pytest.approx(1000.0)  # what counting the PVCs would report
+    summary = heart_rate_summary(rpeaks, fs, normal=normal)
+    assert summary.hr_mean_bpm == pytest.approx(60.0)  # the heart rate still counts every beat
+    assert summary.sdnn_ms is None and summary.rmssd_ms is None  # no two successive N beats
+
+
+def test_rmssd_skips_differences_across_an_ectopic_beat():
+    fs = 1000.0
+    rr = [800] * 20 + [400, 1200] + [900] * 20  # a PVC between two runs of N beats
+    rpeaks = np.concatenate([[0], np.cumsum(rr)])
+    normal = np.ones(len(rpeaks), bool)
+    normal[21] = False  # the beat after the 400 ms interval
+    summary = heart_rate_summary(rpeaks, fs, normal=normal)
+    assert summary.rmssd_ms == pytest.approx(0.0)  # 800 -> 800 and 900 -> 900 only
+    assert summary.sdnn_ms == pytest.approx(np.std([800] * 20 + [900] * 20, ddof=1), abs=0.1)
+
+
+def test_unreadable_signal_gives_no_heart_rate():
+    rpeaks = np.arange(0, 10_000, 470)
+    summary = heart_rate_summary(rpeaks, 1000.0, readable=np.zeros(len(rpeaks), bool))
+    assert summary.beats == len(rpeaks)
+    assert summary.hr_mean_bpm is None and summary.sdnn_ms is None
