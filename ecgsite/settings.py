@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ecgsite.limits.BodyLimitMiddleware",  # before the CSRF check reads an over-limit body
 ]
 
 ROOT_URLCONF = "ecgsite.urls"

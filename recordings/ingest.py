@@ -6,11 +6,14 @@ created once mlcore has read the signal, so a bad upload stores nothing and lose
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -23,6 +26,9 @@ from recordings.models import Recording
 
 RECORD_SUFFIXES = {".hea", ".csv", ".txt", ".edf", ".bdf", ".npy"}
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
+MAX_NAME_BYTES = 255  # the longest file name most filesystems store, in UTF-8 bytes
+# wfdb finds a record's header and annotations by the record name and these lowercase suffixes
+LOWERCASE_SUFFIXES = {".hea", ".atr"}
 
 
 class UploadError(Exception):
@@ -35,14 +41,57 @@ def ingest(owner, name: str, uploads: list[UploadedFile], fs: float | None = Non
         raise UploadError("Choose at least one file to upload.")
     with tempfile.TemporaryDirectory(prefix="beatline-upload-") as tmp:
         folder = Path(tmp)
-        paths = stage(uploads, folder)
+        originals: dict[str, str] = {}
+        paths = stage(uploads, folder, originals)
         main = main_file(paths)
         try:
             fmt = detect_format(main)
             facts = table_facts(main) if fmt == Recording.Format.UCR else signal_facts(main, fs)
         except SignalError as exc:
-            raise UploadError(str(exc)) from exc
+            raise UploadError(user_message(str(exc), folder, originals)) from exc
         return store(owner, name or main.stem, fmt, main, paths, facts)
+
+
+def user_message(message: str, folder: Path, originals: dict[str, str]) -> str:
+    """A reader's message as the user should read it: no server paths, their own file names."""
+    message = message.replace(f"{folder}/", "").replace(str(folder), "the upload")
+    for staged in sorted(originals, key=len, reverse=True):
+        if originals[staged] != staged:
+            pattern = rf"(?<![\w.-]){re.escape(staged)}(?![\w-]|\.\w)"
+            message = re.sub(pattern, lambda _, name=originals[staged]: name, message)
+    return message
+
+
+def staged_name(name: str) -> str:
+    """A plain, safe file name for the uploaded ``name``: no folders, at most MAX_NAME_BYTES in
+    UTF-8 (shortened before its extension), and a WFDB header or annotation suffix in lowercase."""
+    try:
+        filename = get_valid_filename(Path(name.replace("\\", "/")).name)
+    except SuspiciousFileOperation:
+        raise UploadError(f"{name!r} is not a usable file name; rename the file.") from None
+    stem, suffix = Path(filename).stem, Path(filename).suffix
+    if suffix.lower() in LOWERCASE_SUFFIXES:
+        suffix = suffix.lower()
+        filename = stem + suffix
+    if len(filename.encode()) <= MAX_NAME_BYTES:
+        return filename
+    if len(suffix.encode()) > 16:  # not an extension: shorten the whole name
+        stem, suffix = filename, ""
+    room = MAX_NAME_BYTES - len(suffix.encode())
+    return stem.encode()[:room].decode("utf-8", errors="ignore") + suffix
+
+
+def check_shortened(paths: list[Path], originals: dict[str, str]) -> None:
+    """A WFDB header names its signal files, so a record's names cannot be shortened safely."""
+    shortened = [
+        originals[p.name] for p in paths if len(originals[p.name].encode()) > MAX_NAME_BYTES
+    ]
+    if shortened and any(p.suffix == ".hea" for p in paths):
+        raise UploadError(
+            f"The file name {shortened[0]} is longer than {MAX_NAME_BYTES} bytes. A WFDB header "
+            "names its signal files, so rename the record's files (and the names in its .hea) "
+            "to something shorter and upload them again."
+        )
 
 
 def signal_facts(main: Path, fs: float | None) -> dict:
@@ -67,20 +116,27 @@ def table_facts(main: Path) -> dict:
     }
 
 
-def stage(uploads: list[UploadedFile], folder: Path) -> list[Path]:
-    """Write the uploads (zips extracted) into ``folder``; enforce the size limit."""
+def stage(
+    uploads: list[UploadedFile], folder: Path, originals: dict[str, str] | None = None
+) -> list[Path]:
+    """Write the uploads (zips extracted) into ``folder``; enforce the size limit.
+
+    ``originals`` is filled with each staged file name's name as uploaded.
+    """
+    originals = {} if originals is None else originals
     limit = settings.UPLOAD_MAX_BYTES
     if sum(upload.size for upload in uploads) > limit:
         raise UploadError(f"The upload is larger than the {limit // 2**20} MB limit.")
     paths: list[Path] = []
     for upload in uploads:
-        filename = get_valid_filename(Path(upload.name).name)
+        original = Path(upload.name).name
         if upload.size == 0:
-            raise UploadError(f"{filename} is empty.")
-        if filename.lower().endswith(".zip"):
-            paths += extract_zip(upload, folder, limit)
+            raise UploadError(f"{original} is empty.")
+        if original.lower().endswith(".zip"):
+            paths += extract_zip(upload, folder, limit, originals)
             continue
-        path = folder / filename
+        path = folder / staged_name(upload.name)
+        originals.setdefault(path.name, original)
         with open(path, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
@@ -89,10 +145,13 @@ def stage(uploads: list[UploadedFile], folder: Path) -> list[Path]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise UploadError(f"The same file name was uploaded twice: {', '.join(duplicates)}.")
+    check_shortened(paths, originals)
     return paths
 
 
-def extract_zip(upload: UploadedFile, folder: Path, limit: int) -> list[Path]:
+def extract_zip(
+    upload: UploadedFile, folder: Path, limit: int, originals: dict[str, str]
+) -> list[Path]:
     """Extract the zip's files (flattened, no folders, no path tricks) within the size limit."""
     try:
         archive = zipfile.ZipFile(upload)
@@ -112,12 +171,19 @@ def extract_zip(upload: UploadedFile, folder: Path, limit: int) -> list[Path]:
             raise UploadError(f"{upload.name} unpacks to more than the {limit // 2**20} MB limit.")
         paths = []
         for member in members:
-            path = folder / get_valid_filename(Path(member.filename).name)
+            path = folder / staged_name(member.filename)
+            originals.setdefault(path.name, Path(member.filename).name)
             try:
-                with archive.open(member) as src, open(path, "wb") as out:
-                    out.write(src.read(limit + 1))
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                with archive.open(member) as src:
+                    data = src.read(limit + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise UploadError(f"{upload.name}: {member.filename} is corrupt.") from exc
+            except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+                raise UploadError(
+                    f"{upload.name}: {member.filename} is encrypted or compressed in a way that "
+                    "is not supported; zip it again without a password."
+                ) from exc
+            path.write_bytes(data)
             if path.stat().st_size == 0:
                 raise UploadError(f"{member.filename} in {upload.name} is empty.")
             paths.append(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -10,7 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.urls import reverse
 
 
@@ -67,6 +69,29 @@ class Recording(models.Model):
         latest = self.latest_analysis
         return latest.status if latest else "uploaded"
 
+    def delete_with_files(self) -> None:
+        """Delete the recording, its analyses and every file stored for them: the originals, the
+        analyses' results and envelopes, chunk results, and the folders they leave empty.
+
+        The originals go with their rows (``recordings.signals``); the result files once the
+        deletion has committed, so a rolled-back delete loses nothing of them.
+        """
+        names = self.analysis_file_names()
+        folders = [f"recordings/{self.owner_id}/{self.uid}", f"analyses/{self.owner_id}/{self.uid}"]
+        folders += [name.rsplit("/", 1)[0] for name in names if "/" in name]
+        with transaction.atomic():
+            self.delete()
+            transaction.on_commit(lambda: delete_stored(names, folders))
+
+    def analysis_file_names(self) -> list[str]:
+        """Storage names of every result file of the recording's analyses."""
+        names = []
+        for analysis in self.analyses.prefetch_related("chunks"):
+            artefacts = analysis.artefacts or {}
+            names += [artefacts.get("results", ""), *artefacts.get("envelope", [])]
+            names += [chunk.file for chunk in analysis.chunks.all()]
+        return [name for name in names if name]
+
     @contextmanager
     def local_path(self) -> Iterator[Path]:
         """Yield a real path to the main file, with the other files beside it under their names.
@@ -84,6 +109,21 @@ class Recording(models.Model):
                 with item.file.open("rb") as src, open(Path(tmp) / item.name, "wb") as dst:
                     shutil.copyfileobj(src, dst)
             yield Path(tmp) / self.main_file
+
+
+def delete_stored(names: list[str], folders: list[str]) -> None:
+    """Delete stored files, then those of ``folders`` that are left empty (local storage only)."""
+    for name in names:
+        default_storage.delete(name)
+    for folder in sorted(set(folders), key=len, reverse=True):  # the deepest first
+        try:
+            path = Path(default_storage.path(folder))
+        except NotImplementedError:  # a storage without folders on disk
+            return
+        try:
+            os.rmdir(path)  # only ever removes an empty folder
+        except OSError:
+            pass  # not empty (another file is there), or already gone
 
 
 def local_folder(stored: list[RecordingFile]) -> Path | None:

@@ -19,7 +19,7 @@ from mlcore.errors import (
 from mlcore.readers import ucr_io
 from mlcore.readers.detect import detect_format
 from mlcore.readers.records import BeatTable, Chunk, RecordInfo
-from mlcore.readers.source import Source
+from mlcore.readers.source import Source, reason
 from mlcore.readers.validate import check_finite, check_size, validate
 from mlcore.signal import ECGSignal
 
@@ -109,7 +109,13 @@ def _open(path: Path, fs: float | None) -> Source:
     if fmt == "wfdb":
         from mlcore.readers.wfdb_io import WfdbSource
 
-        return WfdbSource(path.with_suffix(".hea"))
+        header = path.with_suffix(".hea")
+        if not header.is_file():  # e.g. REC.HEA: wfdb opens the record name + ".hea"
+            raise UnsupportedFormatError(
+                f"{path.name} must be named {header.name}: a WFDB header is read by its record "
+                "name and a lowercase .hea."
+            )
+        return WfdbSource(header)
     if fmt == "csv":
         from mlcore.readers.csv_io import CsvSource
 
@@ -144,9 +150,7 @@ class _guard:
             raise RecordTooLargeError(
                 f"{self.path.name} is too large to load into memory."
             ) from exc
-        text = str(exc).strip().splitlines()
-        reason = text[0][:200] if text else type(exc).__name__
-        raise CorruptRecordError(f"{self.path.name} cannot be read: {reason}") from exc
+        raise CorruptRecordError(f"{self.path.name} cannot be read: {reason(exc)}") from exc
 
 
 def read_span(path: str | Path, start: int, stop: int, *, fs: float | None = None) -> ECGSignal:

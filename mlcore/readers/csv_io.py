@@ -330,22 +330,21 @@ def _explain(text: str, lay: _Layout, line_no: int, path: Path) -> CorruptRecord
         if not _is_data_line(line):
             continue
         values = _split(line, lay.delimiter, lay.trailing)
-        where = f"line {line_no + i} of {path.name}"
+        where = f"Line {line_no + i} of {path.name}"
         if len(values) != lay.n_cols:
             return CorruptRecordError(
-                f"{where.capitalize()} has {len(values)} values but the file has {lay.n_cols} "
+                f"{where} has {len(values)} values but the file has {lay.n_cols} "
                 "columns; all leads must have the same length (no missing values)."
             )
         for c, v in enumerate(values):
             if v == "":
                 return CorruptRecordError(
-                    f"{where.capitalize()} has an empty value in column {c + 1} (a missing sample)."
+                    f"{where} has an empty value in column {c + 1} (a missing sample)."
                 )
             if not _is_number(v, False):
                 hint = " (times must be seconds or milliseconds)" if c == lay.time_col else ""
                 return CorruptRecordError(
-                    f"{where.capitalize()} has {v[:40]!r} in column {c + 1}, which is not a "
-                    f"number{hint}."
+                    f"{where} has {v[:40]!r} in column {c + 1}, which is not a number{hint}."
                 )
     return CorruptRecordError(f"{path.name} cannot be parsed as numbers near line {line_no}.")
 

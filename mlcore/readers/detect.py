@@ -70,7 +70,7 @@ def detect_format(path: str | Path) -> str:
         lines = head.decode("utf-8-sig", errors="replace").splitlines()
         if len(head) == PEEK_BYTES:
             lines = lines[:-1]  # the last line may be cut
-        return "ucr" if looks_like_ucr(lines[:20]) else "csv"
+        return "ucr" if looks_like_ucr(lines[:20], tsv=suffix == ".tsv") else "csv"
     if suffix in _WFDB_COMPANIONS:
         raise UnsupportedFormatError(
             f"{path.name} is part of a WFDB record but its header "
@@ -93,13 +93,21 @@ def _is_edf(head: bytes) -> bool:
     return head.startswith(b"0       ") or head.startswith(b"\xffBIOSEMI")
 
 
+# control bytes that text never has (a file of binary samples almost always does)
+_BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13}) + b"\x7f"
+
+
 def _is_text(head: bytes) -> bool:
+    """UTF-8 text, or text in a single-byte encoding (Latin-1, Windows-1252: the CSV reader's
+    fallback), such as ``ECG \xb5V``: no control bytes besides tab, newlines and form feed."""
     if b"\x00" in head:
         return False
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start >= len(head) - 3  # a multi-byte character cut by the peek
+        if exc.start >= len(head) - 3:  # a multi-byte character cut by the peek
+            return True
+        return len(head.translate(None, _BINARY_BYTES)) == len(head)
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Protocol
 
@@ -46,3 +47,12 @@ def signal_at(
         start_time,
         slice_annotations(ann, start, stop),
     )
+
+
+def reason(exc: BaseException) -> str:
+    """The first line of an exception's message for the user: a path in it without its folders."""
+    if isinstance(exc, OSError) and exc.strerror:
+        name = os.path.basename(str(exc.filename)) if exc.filename else ""
+        return f"{exc.strerror} ({name})" if name else exc.strerror
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from mlcore.errors import CorruptRecordError, InvalidSignalError
+from mlcore.errors import CorruptRecordError, InvalidSignalError, SignalError
 from mlcore.readers.records import BeatTable
 
 MIN_LENGTH = 8  # samples per beat
@@ -32,10 +33,7 @@ def read_ucr(path: str | Path) -> BeatTable:
             warnings.simplefilter("ignore", UserWarning)
             table = np.loadtxt(io.StringIO(text), delimiter=delimiter, dtype=np.float64, ndmin=2)
     except ValueError as exc:
-        raise CorruptRecordError(
-            f"{path.name} is not a table of numbers with the same count on every row (UCR "
-            f"format: label, then the beat's samples): {str(exc)[:200]}"
-        ) from None
+        raise _explain(text, path.name, str(exc)) from None
     if table.shape[1] < MIN_LENGTH + 1:
         raise InvalidSignalError(
             f"{path.name} has {table.shape[1]} columns; UCR rows need a label and at least "
@@ -45,16 +43,57 @@ def read_ucr(path: str | Path) -> BeatTable:
     if not np.isfinite(labels).all() or np.any(labels != np.round(labels)):
         row = int(np.argmax(~np.isfinite(labels) | (labels != np.round(labels))))
         raise InvalidSignalError(
-            f"Row {row + 1} of {path.name} has label {labels[row]!r}; labels must be integers."
+            f"Row {row + 1} of {path.name} has label {float(labels[row]):g}; labels must be integers."
         )
     bad = ~np.isfinite(beats)
     if bad.any():
         row = int(np.argmax(bad.any(axis=1)))
         raise InvalidSignalError(
-            f"Row {row + 1} of {path.name} has missing (NaN) or infinite samples; all beats must "
-            "have the same length."
+            f"Row {row + 1} of {path.name} has a value that is not a number (NaN) or is "
+            "infinite; every sample of a beat must be a number."
+        )
+    if np.all(beats.min(axis=1) == beats.max(axis=1)):
+        raise InvalidSignalError(
+            f"Every row of {path.name} is flat (one value repeated); a beat table holds one "
+            "heartbeat per row, its label first."
         )
     return BeatTable(labels.astype(np.int64), np.ascontiguousarray(beats, dtype=np.float32))
+
+
+def _explain(text: str, name: str, error: str) -> SignalError:
+    """Say which row of a table np.loadtxt refused is wrong, and how."""
+    rows = [line.strip() for line in text.splitlines() if _is_row(line)]
+    fields = [[v.strip() for v in row.split(_delimiter(row))] for row in rows]
+    usual = Counter(len(f) for f in fields).most_common(1)[0][0]
+    for number, values in enumerate(fields, start=1):
+        if len(values) != usual:
+            return CorruptRecordError(
+                f"Row {number} of {name} has {len(values)} values, the others {usual}; every row "
+                "is a label, then one beat of the same length."
+            )
+        if not _is_number(values[0]):
+            return InvalidSignalError(
+                f"Row {number} of {name} has the label {values[0][:40]!r}; labels must be "
+                "whole numbers (e.g. ECG5000's classes 1-5)."
+            )
+        for column, value in enumerate(values[1:], start=2):
+            if not _is_number(value):
+                return CorruptRecordError(
+                    f"Row {number} of {name} has a value that is not a number ({value[:40]!r} "
+                    f"in column {column})."
+                )
+    return CorruptRecordError(
+        f"{name} is not a table of numbers with the same count on every row (UCR format: label, "
+        f"then the beat's samples): {error[:200]}"
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_ucr_row(path: str | Path, row: int) -> np.ndarray:
@@ -80,20 +119,30 @@ def _delimiter(line: str) -> str | None:
     return "\t" if "\t" in line else ("," if "," in line else None)
 
 
-def looks_like_ucr(lines: list[str]) -> bool:
-    """Many columns and an integer first column on every line: UCR rows, not a recording."""
-    rows = []
-    for line in lines:
-        if not line.strip():
-            continue
-        delimiter = "\t" if "\t" in line else ("," if "," in line else None)
-        rows.append(line.split(delimiter))
-    if not rows or len({len(r) for r in rows}) != 1 or len(rows[0]) < 17:
+def looks_like_ucr(lines: list[str], *, tsv: bool = False) -> bool:
+    """Many columns and a label first on every line: UCR rows, not a recording.
+
+    A table with faults (a row of another length, a value or label that is not a number) still
+    counts, so that ``read_ucr`` says what is wrong with it. ``tsv``: the file's name says it is a
+    beat table, so an all-integer table (or one with fractional labels) is one too, not ADC counts
+    of many leads.
+    """
+    rows = [[v.strip() for v in line.split(_delimiter(line))] for line in lines if _is_row(line)]
+    if not rows:
         return False
-    try:
-        labels = [float(r[0]) for r in rows]
-        values = [float(v) for r in rows for v in r[1:]]
-    except ValueError:
+    usual, seen = Counter(len(r) for r in rows).most_common(1)[0]
+    if usual < 17 or 2 * seen < len(rows):
         return False
+    cells = [v for r in rows for v in r[1:]]
+    values = [float(v) for v in cells if _is_number(v)]
+    if len(values) < 0.9 * len(cells):
+        return False
+    labels = [float(r[0]) if _is_number(r[0]) else None for r in rows]
+    if all(label is None for label in labels):
+        return True  # text labels: read_ucr says they must be numbers
+    if any(label is None for label in labels):
+        return False  # e.g. a header line over numeric rows: a CSV
+    if tsv:
+        return True
     # integer labels, but not an all-integer table (that would be ADC counts of many leads)
     return all(v.is_integer() for v in labels) and not all(v.is_integer() for v in values)

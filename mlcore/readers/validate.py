@@ -135,5 +135,6 @@ def _check_annotations(signal: ECGSignal) -> None:
         )
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _cap(source: str) -> str:
+    """``source`` to begin a sentence: the default phrase capitalised, a file name as it is."""
+    return "The recording" if source == "the recording" else source

@@ -12,7 +12,7 @@ import wfdb
 
 from mlcore.errors import CorruptRecordError
 from mlcore.readers.records import RecordInfo
-from mlcore.readers.source import BLOCK, signal_at
+from mlcore.readers.source import BLOCK, reason, signal_at
 from mlcore.readers.validate import check_fs, check_shape
 from mlcore.signal import Annotations, ECGSignal
 
@@ -36,6 +36,7 @@ class WfdbSource:
         self.path = path
         self.record_name = str(path.with_suffix(""))
         header = _read_header(path)
+        _check_declared_fs(path, header)
         if isinstance(header, wfdb.MultiRecord):
             lead_names, units = _check_segments(path, header)
         else:
@@ -70,7 +71,7 @@ class WfdbSource:
         except Exception as exc:  # wfdb raises many types on bad bytes
             raise CorruptRecordError(
                 f"The signal data of {self.path.name} cannot be decoded at samples {a}-{b}; "
-                f"the signal file is damaged or truncated ({_reason(exc)})."
+                f"the signal file is damaged or truncated ({reason(exc)})."
             ) from exc
         data = rec.p_signal
         expected = (b - a, self.info.n_leads)
@@ -87,7 +88,28 @@ def _read_header(path: Path):
     try:
         return wfdb.rdheader(str(path.with_suffix("")))
     except Exception as exc:
-        raise CorruptRecordError(f"{path.name} is not a valid WFDB header: {_reason(exc)}") from exc
+        raise CorruptRecordError(f"{path.name} is not a valid WFDB header: {reason(exc)}") from exc
+
+
+def _check_declared_fs(path: Path, header) -> None:
+    """Check the sampling rate as the header's first line writes it: wfdb reads an absurd or
+    malformed rate (``1e12``, ``abc``, ``-5``) as another number or its 250 Hz default."""
+    with open(path, encoding="latin-1") as fh:
+        line = next((x for x in fh if x.strip() and not x.lstrip().startswith("#")), "")
+    tokens = line.split()
+    if len(tokens) < 3:
+        return  # no rate written: WFDB's default of 250 Hz
+    written = tokens[2].split("/")[0]  # fs[/counter frequency[(base counter)]]
+    try:
+        value = float(written)
+    except ValueError:
+        value = written  # check_fs says it is not a number
+    check_fs(value, source=path.name)
+    if not math.isclose(float(header.fs or 0), value):
+        raise CorruptRecordError(
+            f"The sampling rate of {path.name} is written as {written!r}, which the WFDB reader "
+            "does not understand; write it as a plain number of Hz, e.g. 360."
+        )
 
 
 def _names_units(header) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -199,7 +221,7 @@ def _read_annotations(path: Path, n_samples: int) -> Annotations | None:
         ann = wfdb.rdann(str(path.with_suffix("")), "atr")
     except Exception as exc:
         raise CorruptRecordError(
-            f"The annotation file {atr.name} cannot be read: {_reason(exc)}"
+            f"The annotation file {atr.name} cannot be read: {reason(exc)}"
         ) from exc
     samples = np.asarray(ann.sample, dtype=np.int64)
     symbols = np.asarray(ann.symbol if ann.symbol is not None else [], dtype=str)
@@ -222,8 +244,3 @@ def _start_time(header) -> datetime | None:
         return datetime.combine(header.base_date, header.base_time)
     except (TypeError, ValueError):
         return None
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__

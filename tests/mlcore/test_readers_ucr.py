@@ -34,7 +34,7 @@ def test_ucr_round_trip(tmp_path, delimiter):
 def test_ucr_bad_rows(tmp_path):
     path = tmp_path / "x.tsv"
     path.write_text("1\t" + "\t".join(["0.5"] * 20) + "\n2\t" + "\t".join(["0.5"] * 19) + "\n")
-    with pytest.raises(CorruptRecordError, match="same count on every row"):
+    with pytest.raises(CorruptRecordError, match="Row 2 of x.tsv has 20 values, the others 21"):
         read_ucr(path)
     path.write_text("1.5\t" + "\t".join(["0.5"] * 20) + "\n")
     with pytest.raises(InvalidSignalError, match="labels must be integers"):
