@@ -29,6 +29,7 @@ from analysis.serializers import (
     DecisionSerializer,
     EnvelopeSerializer,
     EventFilter,
+    EventRangeQuery,
     EventSerializer,
     RangeQuery,
     ReportSerializer,
@@ -132,7 +133,7 @@ def analysis_status(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="analyses_events",
     summary="Events found, by time; filter by type, severity and time range",
-    parameters=[EventFilter],
+    parameters=[EventFilter, EventRangeQuery],
     responses=responses({200: paginated("PaginatedEventList", EventSerializer)}, 400, 409),
 )
 @api_view(["GET"])
@@ -140,23 +141,31 @@ def events(request: Request, pk: int) -> Response:
     query = EventFilter(data=request.query_params)
     query.is_valid(raise_exception=True)
     params = query.validated_data
-    found = succeeded(request, pk).events.all()
+    analysis = succeeded(request, pk)
+    found = analysis.events.all()
     if params.get("type"):
         found = found.filter(type__in=params["type"])
     if "min_severity" in params:
         found = found.filter(severity__gte=params["min_severity"])
-    if "start" in params:
-        found = found.filter(end_s__gte=params["start"])
-    if "end" in params:
-        found = found.filter(start_s__lte=params["end"])
+    if "start" in request.query_params or "end" in request.query_params:
+        start, end = bad_range_is_400(timeline.parse_span, request, analysis)
+        if "start" in request.query_params:
+            found = found.filter(end_s__gte=start)
+        if "end" in request.query_params:
+            found = found.filter(start_s__lte=end)
     return page_of(request, found, EventSerializer)
 
 
-def time_range(request: Request, analysis: Analysis) -> tuple[float, float, int]:
+def bad_range_is_400(parse, request: Request, analysis: Analysis):
+    """``parse(query, duration)`` of the request's range; a ``RangeError`` is a 400 ``bad_range``."""
     try:
-        return timeline.parse_range(request.query_params, analysis.recording.duration_s)
+        return parse(request.query_params, analysis.recording.duration_s)
     except timeline.RangeError as exc:
         raise BadRequest(str(exc), code="bad_range") from exc
+
+
+def time_range(request: Request, analysis: Analysis) -> tuple[float, float, int]:
+    return bad_range_is_400(timeline.parse_range, request, analysis)
 
 
 @extend_schema(
@@ -198,7 +207,7 @@ def windows(request: Request, pk: int) -> Response:
     methods=["GET"],
     operation_id="webhooks_list",
     summary="Your webhooks",
-    responses=responses({200: paginated("PaginatedWebhookList", WebhookSerializer)}),
+    responses=responses({200: paginated("PaginatedWebhookList", WebhookSerializer)}, 400),
 )
 @extend_schema(
     methods=["POST"],
@@ -254,7 +263,7 @@ def webhook(request: Request, pk: int) -> Response:
     operation_id="webhooks_deliveries",
     summary="The webhook's delivery log, newest first",
     responses=responses(
-        {200: paginated("PaginatedWebhookDeliveryList", WebhookDeliverySerializer)}
+        {200: paginated("PaginatedWebhookDeliveryList", WebhookDeliverySerializer)}, 400
     ),
 )
 @api_view(["GET"])
@@ -290,7 +299,7 @@ def report_pdf(request: Request, pk: int) -> HttpResponse:
 @extend_schema(
     operation_id="analyses_rows",
     summary="A beat table's rows in file order: the file's label, class, confidence, anomaly score",
-    responses=responses({200: TableRowPage}, 409),
+    responses=responses({200: TableRowPage}, 400, 409),
 )
 @api_view(["GET"])
 def table_rows(request: Request, pk: int) -> Response:
@@ -381,10 +390,13 @@ def review_case_detail(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsReviewer])
 def review_claim(request: Request, pk: int) -> Response:
+    won = review.claim(review_case(pk).pk, request.user)
     case = review_case(pk)
-    if not review.claim(case.pk, request.user) and case.claimed_by_id != request.user.pk:
-        raise Conflict(f"This case is {case.get_status_display()}.", code="review_conflict")
-    return Response(ReviewCaseSerializer(review_case(pk)).data)
+    if not won and case.claimed_by_id != request.user.pk:
+        who = f", claimed by {review.claimer(case)}" if case.claimed_by else ""
+        message = f"This case is already {case.get_status_display()}{who}."
+        raise Conflict(message, code="review_conflict")
+    return Response(ReviewCaseSerializer(case).data)
 
 
 @extend_schema(

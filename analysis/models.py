@@ -15,6 +15,11 @@ from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
 from recordings.models import Recording
 
 INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
+ALREADY_RUNNING = "An analysis of this recording is already running."
+
+
+class AlreadyRunning(Exception):
+    """A re-run asked for while an analysis of the recording is still queued or running."""
 
 
 class Analysis(models.Model):
@@ -25,6 +30,8 @@ class Analysis(models.Model):
         RUNNING = "running"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
+
+    AlreadyRunning = AlreadyRunning  # raised by ``rerun``
 
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="analyses")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -65,6 +72,24 @@ class Analysis(models.Model):
         analysis = cls.objects.create(recording=recording)
         analysis.enqueue()
         return analysis
+
+    @classmethod
+    def is_running(cls, recording: Recording) -> bool:
+        """Whether an analysis of the recording is queued or running."""
+        done = [cls.Status.SUCCEEDED, cls.Status.FAILED]
+        return cls.objects.filter(recording=recording).exclude(status__in=done).exists()
+
+    @classmethod
+    def rerun(cls, recording: Recording) -> Analysis:
+        """Start a new analysis of the recording unless one is still queued or running (then
+        ``AlreadyRunning``, whose message the page shows too); earlier analyses stay in its
+        history. Every re-run should come through here, so the page and the API refuse alike."""
+        with transaction.atomic():
+            # Lock the recording: of two re-runs at the same moment, the second sees the first.
+            list(Recording.objects.select_for_update().filter(pk=recording.pk).values("pk"))
+            if cls.is_running(recording):
+                raise AlreadyRunning(ALREADY_RUNNING)
+            return cls.start(recording)
 
     def enqueue(self) -> None:
         from analysis.tasks import start_analysis

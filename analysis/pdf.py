@@ -99,7 +99,7 @@ def report_pdf(report: Report) -> bytes:
 
     story.append(Paragraph(f"Beatline report: {escape(recording.name)}", styles["Title"]))
     para(
-        f"Recording of {recording.duration_s / 3600:.2f} h ({', '.join(recording.lead_names)}), "
+        f"Recording of {report.duration} ({', '.join(recording.lead_names)}), "
         f"analysis {analysis.pk} finished {analysis.finished:%Y-%m-%d %H:%M} UTC."
     )
     story.append(Spacer(1, 3 * mm))
@@ -118,8 +118,7 @@ def report_pdf(report: Report) -> bytes:
     story.append(Paragraph("Summary", styles["Heading2"]))
     by_class = s.get("beats_by_class", {})
     para(
-        f"{s.get('beats', 0)} beats; heart rate {s.get('hr_min_bpm')} to {s.get('hr_max_bpm')} bpm "
-        f"(mean {s.get('hr_mean_bpm')}); beats by class N/S/V/F/Q: "
+        f"{s.get('beats', 0)} beats; heart rate {report.heart_rate}; beats by class N/S/V/F/Q: "
         + "/".join(str(by_class.get(c, 0)) for c in "NSVFQ")
         + (f", classified on lead {s['classified_lead']}" if s.get("classified_lead") else "")
         + f"; readable signal {s.get('readable_pct')} %"
@@ -137,8 +136,7 @@ def report_pdf(report: Report) -> bytes:
         example = finding.example
         block = [
             Paragraph(
-                f"<b>{escape(finding.label)}</b> ({finding.severity_word}): {finding.count} "
-                f"time(s), {finding.total_s:.0f} s in all",
+                f"<b>{escape(finding.label)}</b> ({finding.severity_word}): {finding.how_often}",
                 styles["Heading4"],
             ),
             Paragraph(escape(finding.explanation), body),
@@ -174,6 +172,26 @@ def report_pdf(report: Report) -> bytes:
     story.append(Paragraph("Suggested next steps", styles["Heading2"]))
     for step in report.next_steps:
         para(f"• {step}")
+
+    outcome = report.review
+    if outcome is not None:
+        story.append(Paragraph("Cardiology review", styles["Heading2"]))
+        if outcome.closed:
+            c = outcome.decisions
+            para(
+                "Status: Reviewed"
+                + (f" by {outcome.reviewer}" if outcome.reviewer else "")
+                + (f", {outcome.closed_at:%Y-%m-%d %H:%M} UTC" if outcome.closed_at else "")
+                + f". Events checked: {c.get('confirm', 0)} confirmed, "
+                f"{c.get('relabel', 0)} relabelled, {c.get('reject', 0)} rejected."
+            )
+            if outcome.conclusion:
+                story.append(Paragraph(escape(outcome.conclusion).replace("\n", "<br/>"), body))
+        else:
+            para(
+                f"Status: {outcome.status_label}. This analysis was flagged for review by a "
+                "cardiology reviewer; the conclusion will appear here once the review is closed."
+            )
 
     story.append(Paragraph("Models", styles["Heading2"]))
     para(", ".join(f"{k}: {v}" for k, v in report.model_versions.items()) or "unknown")

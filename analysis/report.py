@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, F, Max, Sum
 
-from analysis.models import Analysis, Event
+from analysis.models import Analysis, Event, ReviewCase
+from analysis.review import decision_counts
 from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
 
 DISCLAIMER = (
@@ -87,6 +89,12 @@ class Finding:
     def example_at(self) -> str:
         return hms(self.example.start_s)
 
+    @property
+    def how_often(self) -> str:
+        """E.g. "1 time" or "3 times, 42 s in all" (the total only where it reaches a second)."""
+        text = f"{self.count} time{'' if self.count == 1 else 's'}"
+        return text + (f", {self.total_s:.0f} s in all" if self.total_s >= 1 else "")
+
 
 @dataclass
 class Correlation:
@@ -113,6 +121,40 @@ class Correlation:
 
 
 @dataclass
+class ReviewOutcome:
+    """What the owner sees of the cardiology review of their analysis (page, PDF, API alike):
+    its status and, once the case is closed, who closed it, the decisions and the conclusion."""
+
+    status: str
+    status_label: str
+    closed_at: datetime | None = None
+    reviewer: str = ""
+    conclusion: str = ""
+    decisions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> bool:
+        return self.status == ReviewCase.Status.CLOSED
+
+
+def review_outcome(analysis: Analysis) -> ReviewOutcome | None:
+    """The review of ``analysis`` as its owner may see it; None if it was never flagged. A draft
+    conclusion stays with the reviewer until the case is closed."""
+    case = ReviewCase.objects.filter(analysis=analysis).select_related("claimed_by").first()
+    if case is None:
+        return None
+    outcome = ReviewOutcome(status=case.status, status_label=case.get_status_display())
+    if case.status != ReviewCase.Status.CLOSED:
+        return outcome
+    reviewer = case.claimed_by
+    outcome.closed_at = case.closed_at
+    outcome.reviewer = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else ""
+    outcome.conclusion = case.conclusion
+    outcome.decisions = decision_counts(case)
+    return outcome
+
+
+@dataclass
 class Report:
     analysis: Analysis
     findings: list[Finding]
@@ -122,10 +164,28 @@ class Report:
     model_versions: dict
     disclaimer: str = DISCLAIMER
     summary: dict = field(default_factory=dict)
+    review: ReviewOutcome | None = None
 
     @property
     def highest_severity(self) -> int:
         return max((f.severity for f in self.findings), default=0)
+
+    @property
+    def heart_rate(self) -> str:
+        s = self.summary
+        if s.get("hr_mean_bpm") is None:
+            return "not measured (too little readable signal)"
+        return f"{s['hr_min_bpm']} to {s['hr_max_bpm']} bpm, mean {s['hr_mean_bpm']} bpm"
+
+    @property
+    def duration(self) -> str:
+        """The recording's length as "42 s", "12 min 5 s" or "3 h 4 min"."""
+        seconds = round(self.analysis.recording.duration_s)
+        if seconds < 60:
+            return f"{seconds} s"
+        if seconds < 3600:
+            return f"{seconds // 60} min {seconds % 60} s"
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def finding(kind: str, count: int, severity: int, total_s: float, example: Event) -> Finding:
@@ -273,6 +333,7 @@ def build_report(analysis: Analysis) -> Report:
         questionnaire=questionnaire,
         model_versions=analysis.model_versions,
         summary=analysis.summary,
+        review=review_outcome(analysis),
     )
 
 

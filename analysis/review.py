@@ -151,7 +151,7 @@ def release(case: ReviewCase, user) -> None:
         if case.status != Status.IN_REVIEW:
             raise ReviewError("Only a case in review can be released.")
         if case.claimed_by_id != user.pk and not user.is_staff:
-            raise ReviewError("Only the reviewer who claimed this case can release it.")
+            raise ReviewError(f"This case is claimed by {claimer(case)}; only they can release it.")
         previous = case.claimed_by.username if case.claimed_by else ""
         ReviewCase.objects.filter(pk=case.pk).update(
             status=Status.PENDING, claimed_by=None, claimed_at=None
@@ -168,12 +168,26 @@ def locked(case_id: int) -> ReviewCase:
     )
 
 
+def claimer(case: ReviewCase) -> str:
+    """Who claimed the case, named as the queue and the case page name them."""
+    return case.claimed_by.get_username() if case.claimed_by else "another reviewer"
+
+
+def claimed_by_other(case: ReviewCase) -> str:
+    """Why another reviewer cannot change a case someone has claimed."""
+    return (
+        f"This case is claimed by {claimer(case)}; only they can decide on its events or close it."
+    )
+
+
 def editable(case_id: int, user) -> ReviewCase:
     """The case locked for an edit by ``user``, who must have claimed it and not closed it."""
     case = locked(case_id)
     if case.status == Status.CLOSED:
         raise ReviewError("This case is closed; its decisions can no longer change.")
-    if case.status != Status.IN_REVIEW or case.claimed_by_id != user.pk:
+    if case.status == Status.IN_REVIEW and case.claimed_by_id != user.pk:
+        raise ReviewError(claimed_by_other(case))
+    if case.status != Status.IN_REVIEW:
         raise ReviewError("Claim this case before deciding on its events.")
     return case
 
@@ -297,6 +311,14 @@ def notify_owner(case_id: int) -> None:
 
 
 # Reading a case ----------------------------------------------------------------------------------
+
+
+def decision_counts(case: ReviewCase) -> dict[str, int]:
+    """{"confirm": n, "reject": n, "relabel": n}: the decisions taken on the case's events."""
+    counts = dict.fromkeys(Decision.values, 0)
+    for decision in case.decisions.values_list("decision", flat=True):
+        counts[decision] += 1
+    return counts
 
 
 def case_events(case: ReviewCase, events: QuerySet[Event] | None = None) -> list[dict]:

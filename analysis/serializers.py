@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from analysis import review
 from analysis.models import Analysis, Event, EventReview, ReviewCase, Webhook, WebhookDelivery
+from analysis.report import review_outcome
 from analysis.timeline import MAX_POINTS
 from ecgsite.api import paginated
 from mlcore.datasets import ECG5000_CLASSES
@@ -23,18 +24,25 @@ class AnalysisStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OwnerReviewSerializer(serializers.ModelSerializer):
-    """What the owner sees of a cardiology review: its status and, once closed, the conclusion."""
+class OwnerReviewSerializer(serializers.Serializer):
+    """What the owner sees of a cardiology review (``analysis.report.review_outcome``): its status
+    and, once closed, the conclusion."""
 
-    conclusion = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=ReviewCase.Status.choices, read_only=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    conclusion = serializers.CharField(read_only=True, help_text='"" until the case is closed')
 
-    class Meta:
-        model = ReviewCase
-        fields = ["status", "closed_at", "conclusion"]
-        read_only_fields = fields
 
-    def get_conclusion(self, case: ReviewCase) -> str:
-        return case.conclusion if case.status == ReviewCase.Status.CLOSED else ""
+class ReportReviewSerializer(OwnerReviewSerializer):
+    """The review section of the report, as the report page and the PDF show it."""
+
+    status_label = serializers.CharField(read_only=True)
+    reviewer = serializers.CharField(read_only=True, help_text='who closed the case; "" before')
+    decisions = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="events confirmed, rejected and relabelled; {} before the case is closed",
+    )
 
 
 class AnalysisSerializer(serializers.ModelSerializer):
@@ -69,8 +77,8 @@ class AnalysisSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OwnerReviewSerializer(allow_null=True))
     def get_review(self, obj: Analysis) -> dict | None:
-        case = ReviewCase.objects.filter(analysis=obj).first()
-        return OwnerReviewSerializer(case).data if case else None
+        outcome = review_outcome(obj)
+        return OwnerReviewSerializer(outcome).data if outcome else None
 
 
 AnalysisPage = paginated("PaginatedAnalysisList", AnalysisSerializer)
@@ -105,11 +113,18 @@ class EventFilter(serializers.Serializer):
     min_severity = serializers.ChoiceField(
         choices=[1, 2, 3], required=False, help_text="1 minor, 2 moderate, 3 major"
     )
+
+
+class EventRangeQuery(serializers.Serializer):
+    """Documents the events' range; ``analysis.timeline.parse_span`` validates it (400
+    ``bad_range``), as for the envelope and beats."""
+
     start = serializers.FloatField(
-        required=False, help_text="seconds: events ending at or after this time"
+        required=False, help_text="seconds: events ending at or after this time; default 0"
     )
     end = serializers.FloatField(
-        required=False, help_text="seconds: events starting at or before this time"
+        required=False,
+        help_text="seconds: events starting at or before this time; default the end; after start",
     )
 
 
@@ -261,6 +276,9 @@ class ReportSerializer(serializers.Serializer):
     questionnaire_answered = serializers.SerializerMethodField()
     summary = serializers.JSONField()
     model_versions = serializers.JSONField()
+    review = ReportReviewSerializer(
+        allow_null=True, help_text="the cardiology review; null if the analysis was not flagged"
+    )
     disclaimer = serializers.CharField()
 
     def get_questionnaire_answered(self, report) -> bool:

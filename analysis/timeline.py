@@ -18,19 +18,29 @@ class RangeError(ValueError):
     """A bad time range or resolution; the message is shown to the caller."""
 
 
-def parse_range(params, duration_s: float) -> tuple[float, float, int]:
-    """``start``/``end`` in seconds (default: the whole recording) and ``points`` (max rows)."""
+def parse_span(params, duration_s: float) -> tuple[float, float]:
+    """``start``/``end`` in seconds (default: the whole recording), kept inside the recording; the
+    timeline data and the events API read their range through here."""
     try:
         start = float(params.get("start", 0))
         end = float(params.get("end", duration_s))
-        points = int(params.get("points", 2000))
     except (TypeError, ValueError) as exc:
-        raise RangeError("start and end must be numbers of seconds, points a whole number") from exc
+        raise RangeError("start and end must be numbers of seconds") from exc
     if not (np.isfinite(start) and np.isfinite(end)):
         raise RangeError("start and end must be finite")
     start, end = max(0.0, start), min(duration_s, end)
     if end <= start:
         raise RangeError(f"empty range: the recording lasts {duration_s:.1f} s")
+    return start, end
+
+
+def parse_range(params, duration_s: float) -> tuple[float, float, int]:
+    """``parse_span`` and ``points`` (max rows, 10 to MAX_POINTS, default 2000)."""
+    try:
+        points = int(params.get("points", 2000))
+    except (TypeError, ValueError) as exc:
+        raise RangeError("points must be a whole number") from exc
+    start, end = parse_span(params, duration_s)
     if not 10 <= points <= MAX_POINTS:
         raise RangeError(f"points must be between 10 and {MAX_POINTS}")
     return start, end, points

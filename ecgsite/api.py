@@ -8,8 +8,10 @@ seconds to wait) or null.
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -19,6 +21,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from ecgsite.limits import BODY_LIMIT_ERRORS, limit_message
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,9 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, BODY_LIMIT_ERRORS):  # raised where the body is first parsed
+        code = "bad_request" if type(exc) is TooManyFieldsSent else "upload_rejected"
+        exc = BadRequest(limit_message(exc), code=code)
     if not isinstance(exc, exceptions.APIException):
         view = context.get("view")
         log.exception("API error in %s", type(view).__name__ if view else "?")
@@ -141,9 +148,62 @@ class UploadRateThrottle(UserRateThrottle):
 
 
 class Pagination(PageNumberPagination):
+    """``page`` (from 1, or ``last``) and ``page_size`` (1 to 500, larger sizes are capped; the
+    answer's ``page_size`` says the size used). Anything else is a 400 naming the parameter; a page
+    after the last is a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request) -> int:
+        size = whole_number(
+            request,
+            self.page_size_query_param,
+            f"; above {self.max_page_size}, {self.max_page_size} is used",
+        )
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator) -> int:
+        if request.query_params.get(self.page_query_param, "").strip() in self.last_page_strings:
+            return paginator.num_pages
+        return whole_number(request, self.page_query_param, " (or “last”)") or 1
+
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        self.request = request
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        number = self.get_page_number(request, paginator)
+        if number > paginator.num_pages:
+            pages = paginator.num_pages
+            raise exceptions.NotFound(
+                f"There is no page {number}: the last page is {pages} "
+                f"({paginator.count} results, {paginator.per_page} per page)."
+            )
+        self.page = paginator.page(number)
+        self.display_page_controls = paginator.num_pages > 1
+        return list(self.page)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "page_size": self.page.paginator.per_page,
+                "results": data,
+            }
+        )
+
+
+def whole_number(request, name: str, hint: str = "") -> int | None:
+    """The query parameter ``name`` as a whole number from 1, None if absent; else a 400."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
+        message = f"A whole number from 1 is required, not “{value[:50]}”{hint}."
+        raise exceptions.ValidationError({name: [message]})
+    return int(value)
 
 
 ErrorSerializer = inline_serializer(
@@ -187,6 +247,9 @@ def paginated(name: str, item: type[serializers.Serializer]):
             "count": serializers.IntegerField(),
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
+            "page_size": serializers.IntegerField(
+                help_text="results per page used: the page_size asked for (default 50), at most 500"
+            ),
             "results": item(many=True),
         },
     )

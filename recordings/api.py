@@ -122,7 +122,7 @@ def recordings(request: Request) -> Response:
 def recording(request: Request, pk: int) -> Response:
     rec = own_recording(request, pk)
     if request.method == "DELETE":
-        rec.delete()
+        rec.delete_with_files()
         return Response(status=status.HTTP_204_NO_CONTENT)
     return Response(RecordingSerializer(rec).data)
 
@@ -147,22 +147,25 @@ def recording_file(request: Request, pk: int, name: str) -> FileResponse:
     methods=["GET"],
     operation_id="recordings_analyses_list",
     summary="The recording's analyses, newest first (its history)",
-    responses=responses({200: AnalysisPage}),
+    responses=responses({200: AnalysisPage}, 400),
 )
 @extend_schema(
     methods=["POST"],
     operation_id="recordings_analyses_create",
     summary="Re-run the analysis; the earlier runs are kept",
+    description="409 `analysis_running` while an analysis of the recording is queued or running.",
     request=None,
-    responses=responses({202: AnalysisSerializer}),
+    responses=responses({202: AnalysisSerializer}, 409),
 )
 @api_view(["GET", "POST"])
 def recording_analyses(request: Request, pk: int) -> Response:
     rec = own_recording(request, pk)
     if request.method == "POST":
         throttle(request, UploadRateThrottle)
-        with transaction.atomic():
-            analysis = Analysis.start(rec)
+        try:
+            analysis = Analysis.rerun(rec)
+        except Analysis.AlreadyRunning as exc:
+            raise NotReady(str(exc), code="analysis_running") from exc
         return Response(AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)
     paginator = Pagination()
     page = paginator.paginate_queryset(rec.analyses.all(), request)

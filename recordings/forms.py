@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.db import transaction
 
@@ -50,8 +52,12 @@ def parse_times(text: str, duration_s: float) -> list[float]:
             raise forms.ValidationError(
                 f"“{part}” is not a time: write h:mm (e.g. 1:05) or minutes (e.g. 65)."
             ) from None
-        if len(pieces) > 3 or any(p < 0 for p in pieces):
+        if len(pieces) > 3 or not all(math.isfinite(p) and p >= 0 for p in pieces):
             raise forms.ValidationError(f"“{part}” is not a time: write h:mm or minutes.")
+        if any(p >= 60 for p in pieces[1:]):
+            raise forms.ValidationError(
+                f"“{part}” is not a time: minutes and seconds after a colon go up to 59."
+            )
         if len(pieces) == 1:
             seconds = pieces[0] * 60
         else:

@@ -7,7 +7,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -148,11 +147,11 @@ def table_detail(request: HttpRequest, recording: Recording, analyses, shown) ->
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a new analysis of the recording; earlier ones stay in its history."""
     recording = own_recording(request, pk)
-    if recording.analyses.exclude(status__in=["succeeded", "failed"]).exists():
-        messages.error(request, "An analysis of this recording is already running.")
+    try:
+        Analysis.rerun(recording)
+    except Analysis.AlreadyRunning as exc:
+        messages.error(request, str(exc))
     else:
-        with transaction.atomic():
-            Analysis.start(recording)
         messages.success(request, "A new analysis is queued; the earlier ones stay below.")
     return redirect(recording)
 
@@ -370,25 +369,7 @@ def download_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
 def delete_recording(request: HttpRequest, pk: int) -> HttpResponse:
     recording = own_recording(request, pk)
     if request.method == "POST":
-        names = analysis_file_names(recording)
-        with transaction.atomic():
-            recording.delete()
-            transaction.on_commit(lambda: delete_stored(names))
+        recording.delete_with_files()
         messages.success(request, f"Deleted {recording.name} and its files.")
         return redirect("dashboard")
     return render(request, "recordings/delete.html", {"recording": recording})
-
-
-def analysis_file_names(recording: Recording) -> list[str]:
-    """Storage names of every result file of the recording's analyses."""
-    names = []
-    for analysis in recording.analyses.prefetch_related("chunks"):
-        artefacts = analysis.artefacts or {}
-        names += [artefacts.get("results", ""), *artefacts.get("envelope", [])]
-        names += [chunk.file for chunk in analysis.chunks.all()]
-    return [name for name in names if name]
-
-
-def delete_stored(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)

@@ -1,7 +1,9 @@
-"""``{% load review_tags %}``: ``user|is_reviewer`` for the reviewers-only links."""
+"""``{% load review_tags %}``: ``user|is_reviewer`` for the reviewers-only links, and
+``analysis|review_outcome`` for the owner's view of its review."""
 
 from django import template
 
+from analysis import report, review
 from analysis.review import is_reviewer as _is_reviewer
 
 register = template.Library()
@@ -15,7 +17,11 @@ def is_reviewer(user) -> bool:
 @register.filter
 def decision_counts(case) -> dict[str, int]:
     """{"confirm": n, "reject": n, "relabel": n} for a review case."""
-    counts = dict.fromkeys(("confirm", "reject", "relabel"), 0)
-    for decision in case.decisions.values_list("decision", flat=True):
-        counts[decision] += 1
-    return counts
+    return review.decision_counts(case)
+
+
+@register.filter
+def review_outcome(analysis):
+    """What the owner sees of the analysis's review (``analysis.report.review_outcome``, which the
+    PDF and the API report use too), or None."""
+    return report.review_outcome(analysis)

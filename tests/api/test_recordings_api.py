@@ -90,6 +90,7 @@ def test_list_paginates_and_filters(api_alice, alice, ecg_csv):
 
 def test_rerun_keeps_history_and_delete_removes_everything(api_alice, ecg_csv):
     rec = upload(api_alice, [upload_file(ecg_csv)], sampling_rate=250).json()
+    Analysis.objects.filter(pk=rec["latest_analysis"]).update(status="succeeded")  # not running
     rerun = api_alice.post(f"{API}/recordings/{rec['id']}/analyses/")
     assert rerun.status_code == 202
     assert rerun.json()["status"] == "queued"

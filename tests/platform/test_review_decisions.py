@@ -85,7 +85,7 @@ def test_only_the_claimer_decides_and_events_of_other_analyses_are_404(case, ali
     sam = Client()
     sam.force_login(make_reviewer("sam"))
     answer = decide(sam, case, case.analysis.events.first(), decision="confirm")
-    assert answer.status_code == 400 and "Claim this case" in answer.json()["error"]
+    assert answer.status_code == 400 and "claimed by rita" in answer.json()["error"]
     other = make_case(alice, name="other").analysis.events.first()
     rita_client = Client()
     rita_client.force_login(rita)
