@@ -4,20 +4,13 @@
 from django import template
 
 from analysis import report, review
-from analysis.review import is_reviewer as _is_reviewer
 
 register = template.Library()
 
 
 @register.filter
 def is_reviewer(user) -> bool:
-    return _is_reviewer(user)
-
-
-@register.filter
-def decision_counts(case) -> dict[str, int]:
-    """{"confirm": n, "reject": n, "relabel": n} for a review case."""
-    return review.decision_counts(case)
+    return review.is_reviewer(user)
 
 
 @register.filter
