@@ -28,8 +28,7 @@ def test_heart_rate_says_when_it_was_not_measured():
 
 
 def test_how_often_counts_in_words():
-    single, runs = rank_findings([event("pvc", 10, 1)]), rank_findings(
-        [event("v_run", 50, 3, end=52), event("v_run", 70, 3, end=90)]
-    )
-    assert single[0].how_often == "1 time"
-    assert runs[0].how_often == "2 times, 22 s in all"
+    single = rank_findings([event("pvc", 10, 1)])[0]
+    runs = rank_findings([event("v_run", 50, 3, end=52), event("v_run", 70, 3, end=90)])[0]
+    assert single.how_often == "1 time"
+    assert runs.how_often == "2 times, 22 s in all"
