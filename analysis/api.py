@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -44,6 +44,7 @@ from analysis.serializers import (
     WindowsSerializer,
 )
 from ecgsite.api import BadRequest, NotReady, Pagination, paginated, responses
+from ecgsite.decorators import api_view
 
 NOT_A_TABLE = "This analysis is of a recording, not a beat table: it has no rows."
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view, parser_classes
+from rest_framework.decorators import parser_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from ecgsite.api import (
     responses,
     throttle,
 )
+from ecgsite.decorators import api_view
 from recordings.ingest import UploadError, ingest
 from recordings.models import Questionnaire, Recording
 from recordings.serializers import (
