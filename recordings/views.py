@@ -4,6 +4,7 @@ the report, downloads, re-run and delete."""
 import csv
 import json
 from datetime import datetime, time
+from math import ceil
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from analysis import pdf, tables, timeline
 from analysis.models import Analysis, Event, with_latest_analysis
 from analysis.report import build_report
 from analysis.views import own_analysis
+from ecgsite.api import UploadRateThrottle
 from mlcore.findings import EVENT_TYPES
 from recordings.forms import QuestionnaireForm, UploadForm
 from recordings.ingest import UploadError, ingest
@@ -74,6 +76,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
+    budget = UploadRateThrottle()  # the API's upload budget: one per user, page and API alike
+    if request.method == "POST" and not budget.allow_request(request, None):
+        minutes = max(1, ceil((budget.wait() or 0) / 60))
+        form.add_error(None, f"Too many uploads for now: try again in {minutes} min.")
+        return render(request, "recordings/upload.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

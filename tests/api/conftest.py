@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -18,18 +17,11 @@ from tests.platform.conftest import (  # noqa: F401  (fixtures shared with the p
     bob,
     bob_client,
     ecg_csv,
+    fresh_throttles,
     media_root,
     record_100,
 )
 from tests.platform.helpers import run_analysis_inline, wfdb_slice
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counters live in the cache; every test starts with a full budget."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+"""The upload page spends the same per-user budget as the API's uploads."""
+
+from django.urls import reverse
+
+from tests.api.helpers import API, token_client
+from tests.platform.helpers import upload_file
+
+
+def test_the_page_and_the_api_share_one_upload_budget(settings, alice, alice_client, ecg_csv):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "100/min", "user": "100/min", "upload": "2/min"},
+    }
+    first = alice_client.post(
+        reverse("upload"), {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
+    )
+    assert first.status_code == 302  # uploaded
+    api = token_client(alice).post(f"{API}/recordings/", {"files": []}, format="multipart")
+    assert api.status_code == 400  # the second attempt of the budget
+    refused = alice_client.post(
+        reverse("upload"), {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
+    )
+    assert refused.status_code == 429
+    assert "Too many uploads for now: try again in 1 min." in refused.content.decode()
+    assert alice.recordings.count() == 1
