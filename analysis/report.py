@@ -33,10 +33,12 @@ EXPLANATIONS = {
     "v_couplet": "Two early beats from the lower chambers in a row. More significant than single "
     "early beats; a doctor may want to look at how often they happen.",
     "s_couplet": "Two early beats from the upper chambers in a row. Usually harmless on their own.",
-    "v_run": "Three or more early beats from the lower chambers in a row (a short run of "
-    "ventricular tachycardia). This needs a doctor's review, especially with dizziness or fainting.",
-    "s_run": "Three or more early beats from the upper chambers in a row (a short run of "
-    "supraventricular tachycardia). Often felt as palpitations; worth discussing with a doctor.",
+    "v_run": "Three or more beats from the lower chambers in a row. Faster than 100 a minute it is "
+    "a short run of ventricular tachycardia, which needs a doctor's review, especially with "
+    "dizziness or fainting; slower, an idioventricular rhythm, which is usually less worrying.",
+    "s_run": "Three or more early beats from the upper chambers in a row. Faster than 100 a minute "
+    "it is a short run of supraventricular tachycardia, often felt as palpitations and worth "
+    "discussing with a doctor; slower, an atrial run, usually harmless.",
     "bigeminy": "Every other beat was an early beat from the lower chambers for a while. Often "
     "harmless, but a doctor should know about it if it is frequent.",
     "trigeminy": "Every third beat was an early beat from the lower chambers for a while. Often "
@@ -50,7 +52,8 @@ EXPLANATIONS = {
     "bradycardia": "The heart beat slower than 50 beats a minute for a while. Normal in sleep and in "
     "fit people; a doctor should know if it happened while you felt dizzy or tired.",
     "tachycardia": "The heart beat faster than 100 beats a minute for a while. Normal during "
-    "exercise or stress; worth checking if it happened at rest or with symptoms.",
+    "exercise or stress; worth checking if it happened at rest or with symptoms, and above 150 a "
+    "minute a doctor should look at the strip.",
     "anomaly": "Beats whose shape differs from the rest of this recording more than normal beats "
     "do. This can be a real change or signal noise; it asks for a look at the strip rather than "
     "saying what it is.",

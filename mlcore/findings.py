@@ -4,7 +4,9 @@ Input is one recording's beat track (R-peak times, AAMI class, anomaly score per
 unreadable spans; output is a list of ``Finding``s and summary figures. Plain rules, stated here:
 
 * isolated PVC / PAC: a single V / S beat between beats of other classes (not part of a pattern below);
-* couplet: exactly two consecutive V (or S) beats; run: three or more (ventricular run / SVT run);
+* couplet: exactly two consecutive V (or S) beats; run: three or more (ventricular run / SVT run).
+  A run is tachycardia (VT, SVT; a ventricular one major) only faster than ``TACHY_BPM``; a slower
+  one is an idioventricular rhythm or an atrial run, and one step less severe;
 * bigeminy / trigeminy: at least ``PATTERN_CYCLES`` single V beats, each 2 (3) beats after the last;
 * atrial fibrillation (suspected): beats judged atrial fibrillation (irregular R-R intervals and
   no repeating P wave, ``mlcore.rhythm``) for at least ``AF_MIN_S`` seconds of readable signal;
@@ -150,23 +152,28 @@ def ectopy_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
             n = stop - start
             if n == 1 and start in in_pattern:
                 continue
-            kind, severity = (
-                (single, MINOR)
-                if n == 1
-                else (couplet, MODERATE)
-                if n == 2
-                else (run, MAJOR if cls == "V" else MODERATE)
-            )
-            rate = (
-                60.0 * (n - 1) / (t[stop - 1] - t[start])
-                if n > 1 and t[stop - 1] > t[start]
-                else 0.0
-            )
-            description = f"{n} beats at {rate:.0f} bpm" if n > 2 else ""
+            if n < 3:
+                kind, severity, description = (
+                    (single, MINOR, "") if n == 1 else (couplet, MODERATE, "")
+                )
+            else:
+                kind, (severity, description) = run, describe_run(cls, n, t[stop - 1] - t[start])
             events.append(
                 Finding(kind, t[start], t[stop - 1], severity, float(n), n, description=description)
             )
     return events
+
+
+def describe_run(cls: str, beats: int, duration_s: float) -> tuple[int, str]:
+    """Severity and description of a run of ``beats`` V or S beats: tachycardia only if it is
+    faster than TACHY_BPM (the clinical definition of VT and SVT)."""
+    rate = 60.0 * (beats - 1) / duration_s if duration_s > 0 else 0.0
+    text = f"{beats} beats at {rate:.0f} bpm"
+    fast = MAJOR if cls == "V" else MODERATE
+    if rate > TACHY_BPM:
+        return fast, text
+    slow = "an idioventricular rhythm" if cls == "V" else "an atrial run"
+    return fast - 1, f"{text}: slower than {TACHY_BPM:.0f} bpm, {slow} rather than tachycardia"
 
 
 def patterns(singles: list[int], gap: int) -> list[tuple[int, int, int]]:
@@ -247,6 +254,8 @@ def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
             if end - begin < EPISODE_S:
                 continue
             extreme = float(hr[start:stop].min() if kind == "bradycardia" else hr[start:stop].max())
+            mean = 60.0 * (stop - start) / (end - begin)
+            lowest = "lowest" if kind == "bradycardia" else "highest"
             events.append(
                 Finding(
                     kind,
@@ -255,7 +264,8 @@ def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                     MAJOR if major(extreme) else MODERATE,
                     round(extreme, 1),
                     stop - start + 1,
-                    description=f"{extreme:.0f} bpm for {end - begin:.0f} s",
+                    description=f"mean {mean:.0f} bpm for {end - begin:.0f} s ({lowest} "
+                    f"{extreme:.0f} bpm over {HR_BEATS} beats)",
                 )
             )
     return events
@@ -302,16 +312,17 @@ def needs_review(events: list[Finding]) -> bool:
 
 def summarise(track: BeatTrack, unreadable: list[tuple[float, float]], duration_s: float) -> dict:
     """Summary figures: beats per AAMI class, heart rate and HRV (``heart_rate_summary``: readable
-    signal only, HRV over beats called N), abnormal share, readable share, and the AF burden (share
+    signal only, HRV over beats called N outside atrial fibrillation), abnormal share, readable share, and the AF burden (share
     of the recording in suspected atrial fibrillation events)."""
     counts = (
         np.bincount(track.classes, minlength=len(AAMI_CLASSES)) if len(track) else np.zeros(5, int)
     )
     readable = ~in_spans(track.times_s, unreadable)
+    in_af = track.in_af if track.in_af is not None else np.zeros(len(track), bool)
     hr = heart_rate_summary(
         np.round(track.times_s * 1000).astype(np.int64),
         1000.0,
-        normal=track.classes == AAMI_CLASSES.index("N"),
+        normal=(track.classes == AAMI_CLASSES.index("N")) & ~in_af,
         readable=readable,
     ).as_dict()
     abnormal = int(counts[1:].sum())

@@ -6,9 +6,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-# RR intervals outside this range (30-300 bpm) are detection gaps or artefacts, not heart beats.
+# RR intervals outside this range are detection errors, not heart beats: below 0.2 s (300 bpm) a
+# beat was found twice; a longer gap within readable signal is a pause and counts (the findings
+# report it), up to MAX_RR_S, beyond which the detector has lost the beats.
 MIN_RR_S = 0.2
-MAX_RR_S = 2.0
+MAX_RR_S = 10.0
+# Time-domain HRV describes sinus rhythm: with fewer normal-to-normal intervals than this share of
+# the usable ones (atrial fibrillation, frequent ectopy) SDNN and RMSSD are not given.
+MIN_NN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,9 +38,11 @@ def heart_rate_summary(
     """Beat count, heart rate (mean and min/max of 10-beat medians), SDNN and RMSSD.
 
     The heart rate counts every beat; SDNN and RMSSD are heart-rate variability and, as usual, use
-    normal-to-normal intervals only (both beats ``normal``; None: all beats are), RMSSD only
-    differences between successive ones. Intervals touching a beat that is not ``readable`` (in
-    unreadable signal; None: all are) or outside MIN_RR_S-MAX_RR_S are left out of everything.
+    normal-to-normal intervals only (both beats ``normal``, i.e. N beats in sinus rhythm; None: all
+    beats are), RMSSD only differences between successive ones, and are None when fewer than
+    MIN_NN_SHARE of the intervals are normal-to-normal. Intervals touching a beat that is not
+    ``readable`` (in unreadable signal; None: all are) or outside MIN_RR_S-MAX_RR_S are left out
+    of everything.
     """
     rpeaks = np.asarray(rpeaks, dtype=np.float64)
     n = len(rpeaks)
@@ -50,6 +57,8 @@ def heart_rate_summary(
     k = min(10, hr.size)
     medians = np.median(np.lib.stride_tricks.sliding_window_view(hr, k), axis=1)
     nn = usable & normal[:-1] & normal[1:]
+    if nn.sum() < MIN_NN_SHARE * usable.sum():
+        nn = np.zeros_like(nn)
     successive = nn[:-1] & nn[1:]
     return HeartRateSummary(
         beats=n,

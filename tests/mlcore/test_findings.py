@@ -41,12 +41,25 @@ def test_isolated_ectopic_beats():
 
 
 def test_couplets_and_runs():
-    events = find_events(track("NNVVNNNNVVVVNNSSNNSSSNN"), [])
+    rr = [0.8] * 22
+    rr[8:11], rr[18:20] = [0.5] * 3, [0.5] * 2  # the runs at 120 bpm, the rest at 75
+    events = find_events(track("NNVVNNNNVVVVNNSSNNSSSNN", rr_s=rr), [])
     assert types(events) == ["v_couplet", "v_run", "s_couplet", "s_run"]
-    v_run = events[1]
+    v_run, s_run = events[1], events[3]
     assert v_run.beats == 4 and v_run.severity == MAJOR
-    assert v_run.end_s - v_run.start_s == pytest.approx(3 * 0.8)
-    assert "75 bpm" in v_run.description
+    assert v_run.end_s - v_run.start_s == pytest.approx(3 * 0.5)
+    assert v_run.description == "4 beats at 120 bpm"  # ventricular tachycardia
+    assert s_run.severity == MODERATE
+
+
+def test_a_slow_run_is_not_tachycardia():
+    events = find_events(track("NNVVVVNNSSSNN", rr_s=0.8), [])
+    v_run, s_run = events
+    assert v_run.severity == MODERATE and s_run.severity == MINOR
+    assert v_run.description == (
+        "4 beats at 75 bpm: slower than 100 bpm, an idioventricular rhythm rather than tachycardia"
+    )
+    assert "an atrial run rather than tachycardia" in s_run.description
 
 
 def test_bigeminy_and_trigeminy_replace_isolated_pvcs():
@@ -75,6 +88,13 @@ def test_bradycardia_and_tachycardia_episodes():
     assert find_events(short, []) == []
 
 
+def test_bradycardia_says_its_mean_rate_and_its_lowest():
+    slowing = track("N" * 25, rr_s=[1.25] * 12 + [1.9] * 12)  # 48 bpm, then 32 bpm
+    [brady] = find_events(slowing, [])
+    assert brady.severity == MAJOR
+    assert brady.description == "mean 38 bpm for 38 s (lowest 32 bpm over 10 beats)"
+
+
 def test_anomaly_windows_bridge_small_gaps():
     scores = [0, 2, 2, 0, 2, 2, 0, 0, 0, 0, 2, 0]
     events = find_events(track("N" * 12, scores=scores), [])
@@ -92,7 +112,7 @@ def test_unreadable_spans_silence_rhythm_rules():
 
 def test_review_rule():
     assert not needs_review(find_events(track("NNNVNNNN"), []))
-    assert needs_review(find_events(track("NNVVVNN"), []))
+    assert needs_review(find_events(track("NNVVVNN", rr_s=0.5), []))  # a run of VT
 
 
 def test_summary():
@@ -135,10 +155,14 @@ def test_af_burden_is_the_share_of_the_recording_in_af_events():
 
 
 def test_summary_hrv_leaves_out_ectopic_beats_and_unreadable_signal():
-    rr = [0.8, 0.4, 1.2] * 40  # N N V N N V ...: every third beat a PVC
-    bigeminy = track("NNV" * 40 + "N", rr)
-    summary = summarise(bigeminy, [], duration_s=120.0)
+    rr = [0.8, 0.8, 0.8, 0.4, 1.2] * 24  # N N N N V ...: every fifth beat a PVC
+    ectopy = track("NNNNV" * 24 + "N", rr)
+    summary = summarise(ectopy, [], duration_s=120.0)
     assert summary["sdnn_ms"] == pytest.approx(0.0, abs=0.5)  # the N-N intervals are all 800 ms
     assert summary["hr_mean_bpm"] == pytest.approx(75.0)  # 121 beats in 96 s, PVCs counted
+    in_af = np.zeros(len(ectopy), bool)
+    in_af[: len(in_af) // 2] = True
+    af = BeatTrack(ectopy.times_s, ectopy.classes, ectopy.scores, ectopy.threshold, in_af)
+    assert summarise(af, [], duration_s=120.0)["sdnn_ms"] is None  # too few N-N in sinus rhythm
     noise = summarise(track("N" * 20), [(0.0, 30.0)], duration_s=30.0)
     assert noise["beats"] == 20 and noise["hr_mean_bpm"] is None and noise["rmssd_ms"] is None

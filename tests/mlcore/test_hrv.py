@@ -26,7 +26,7 @@ def test_alternating_rr_gives_rmssd():
 
 def test_gaps_are_not_heart_beats():
     fs = 100.0
-    rpeaks = np.array([0, 100, 200, 1000, 1100, 1200])  # an 8 s gap in the middle
+    rpeaks = np.array([0, 100, 200, 1400, 1500, 1600])  # a 12 s gap: the detector lost the beats
     summary = heart_rate_summary(rpeaks, fs)
     assert summary.hr_mean_bpm == pytest.approx(60.0)
 
@@ -65,3 +65,18 @@ def test_unreadable_signal_gives_no_heart_rate():
     summary = heart_rate_summary(rpeaks, 1000.0, readable=np.zeros(len(rpeaks), bool))
     assert summary.beats == len(rpeaks)
     assert summary.hr_mean_bpm is None and summary.sdnn_ms is None
+
+
+def test_pauses_count_in_the_heart_rate():
+    rr = [1.0] * 20 + [3.0] + [1.0] * 20  # a 3 s pause in a rhythm of 60 bpm
+    summary = heart_rate_summary(np.concatenate([[0], np.cumsum(rr)]), 1.0)
+    assert summary.hr_mean_bpm == pytest.approx(60 * 41 / 43, abs=0.1)
+
+
+def test_no_hrv_when_most_intervals_are_not_normal_to_normal():
+    rpeaks = np.arange(0, 60_000, 800)
+    normal = np.zeros(len(rpeaks), bool)
+    normal[: len(rpeaks) // 3] = True  # a third of the beats in sinus rhythm
+    summary = heart_rate_summary(rpeaks, 1000.0, normal=normal)
+    assert summary.hr_mean_bpm == pytest.approx(75.0)
+    assert summary.sdnn_ms is None and summary.rmssd_ms is None
