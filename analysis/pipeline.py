@@ -186,9 +186,10 @@ def finalize(analysis_id: int) -> None:
     threshold = float(load_default_models().autoencoder.threshold)
     with tempfile.TemporaryDirectory(prefix="beatline-finalize-") as tmp:
         chunks, display, chunk_seconds = load_chunks(rows, Path(tmp))
-        track, unreadable = stitch(chunks, threshold)
-        findings = find_events(track, unreadable)
-        summary = summarise(track, unreadable, analysis.recording.duration_s)
+        stitched = stitch(chunks, threshold)
+        track = stitched.track
+        findings = find_events(track, stitched.unreadable, stitched.vf)
+        summary = summarise(track, stitched.unreadable, analysis.recording.duration_s, stitched.vf)
         summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
         summary["anomaly_threshold"] = threshold
         artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))

@@ -21,6 +21,7 @@ from mlcore.rhythm import classify_with_rhythm
 from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 from mlcore.segment import beat_windows
 from mlcore.signal import ECGSignal
+from mlcore.ventricular import vf_spans
 
 DISPLAY_SCALE = 1000.0  # display samples are int16 in microvolts (signal units are mV)
 # Small enough that a worker's activations stay in tens of MB, large enough to keep the CPU busy.
@@ -61,6 +62,7 @@ class ChunkResult:
     display: np.ndarray  # int16 (n_samples, n_leads), filtered signal at fs, microvolts
     fs: float
     in_af: np.ndarray  # bool (n,), beat inside a span judged atrial fibrillation (mlcore.rhythm)
+    vf_s: np.ndarray  # float64 (k, 2), possible ventricular flutter/fibrillation inside the core
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -72,6 +74,7 @@ class ChunkResult:
             "display": self.display,
             "fs": np.array(self.fs),
             "in_af": self.in_af,
+            "vf_s": self.vf_s,
         }
 
     @classmethod
@@ -79,6 +82,8 @@ class ChunkResult:
         fields = {k: arrays[k] for k in cls.__dataclass_fields__ if k in arrays and k != "fs"}
         # Chunks stored before the atrial-fibrillation rule existed have no in_af.
         fields.setdefault("in_af", np.zeros(len(fields["beat_times_s"]), dtype=bool))
+        # ... and those stored before the ventricular flutter detector no vf_s.
+        fields.setdefault("vf_s", np.zeros((0, 2)))
         return cls(**fields, fs=float(arrays["fs"]))
 
 
@@ -88,6 +93,8 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     R-peaks are found on all leads, then placed on the R wave of the beat models' lead
     (``refine_on_lead``); the models read the leads in ``lead_order``. The rhythm
     rules (``classify_with_rhythm``) see the margins too, so a chunk's borders do not change its classes.
+    Stretches that look like ventricular flutter/fibrillation (``mlcore.ventricular``) are reported
+    as such, not as unreadable signal, which the noise index would call them.
     """
     x, fs = model_input(signal)
     offset = span.read_start_s
@@ -102,15 +109,17 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     first = round((span.start_s - offset) * fs)
     last = round((span.stop_s - offset) * fs)
     display = np.clip(np.round(x[:, first:last].T * DISPLAY_SCALE), -32768, 32767).astype(np.int16)
+    vf = clip_spans(vf_spans(ordered[0], fs) + offset, span.start_s, span.stop_s)
     return ChunkResult(
         beat_times_s=times[core],
         classes=classes[core],
         confidence=np.take_along_axis(probs, classes[:, None], axis=1)[core, 0].astype(np.float32),
         scores=scores[core].astype(np.float32),
-        unreadable_s=unreadable_spans(signal, offset, span),
+        unreadable_s=subtract_spans(unreadable_spans(signal, offset, span), vf),
         display=display,
         fs=fs,
         in_af=in_af[core],
+        vf_s=vf,
     )
 
 
@@ -131,10 +140,50 @@ def unreadable_spans(signal: ECGSignal, offset_s: float, span: Span) -> np.ndarr
     return np.array(spans, dtype=np.float64).reshape(-1, 2)
 
 
-def stitch(
-    chunks: list[ChunkResult], threshold: float
-) -> tuple[BeatTrack, list[tuple[float, float]]]:
-    """Chunks in order -> the recording's beat track and unreadable spans.
+def clip_spans(spans: np.ndarray, start_s: float, stop_s: float) -> np.ndarray:
+    """(k, 2) spans cut to [start_s, stop_s); those left empty are dropped."""
+    clipped = np.clip(np.asarray(spans, dtype=np.float64).reshape(-1, 2), start_s, stop_s)
+    return clipped[clipped[:, 1] > clipped[:, 0]]
+
+
+def subtract_spans(spans: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """(k, 2) sorted ``spans`` without the time covered by the sorted ``removed`` spans."""
+    out = []
+    for start, stop in np.asarray(spans, dtype=np.float64).reshape(-1, 2):
+        for cut_start, cut_stop in np.asarray(removed, dtype=np.float64).reshape(-1, 2):
+            if cut_stop <= start or cut_start >= stop:
+                continue
+            if cut_start > start:
+                out.append((start, cut_start))
+            start = max(start, cut_stop)
+        if stop > start:
+            out.append((start, stop))
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def merged(spans: list[np.ndarray]) -> list[tuple[float, float]]:
+    """The chunks' spans in time order, with touching or overlapping ones merged."""
+    out: list[tuple[float, float]] = []
+    for start, stop in np.concatenate([np.reshape(s, (-1, 2)) for s in spans]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], float(stop))
+        else:
+            out.append((float(start), float(stop)))
+    return out
+
+
+@dataclass(frozen=True)
+class Stitched:
+    """The recording's beat track and its spans of unreadable signal and of possible ventricular
+    flutter/fibrillation, in seconds."""
+
+    track: BeatTrack
+    unreadable: list[tuple[float, float]]
+    vf: list[tuple[float, float]]
+
+
+def stitch(chunks: list[ChunkResult], threshold: float) -> Stitched:
+    """Chunks in order -> the recording's beat track and spans.
 
     The display samples are left to the caller, which can stream them to disk chunk by chunk.
     """
@@ -145,10 +194,6 @@ def stitch(
         threshold=threshold,
         in_af=np.concatenate([c.in_af for c in chunks]),
     )
-    unreadable: list[tuple[float, float]] = []
-    for start, stop in np.concatenate([c.unreadable_s for c in chunks]):
-        if unreadable and start <= unreadable[-1][1]:
-            unreadable[-1] = (unreadable[-1][0], float(stop))
-        else:
-            unreadable.append((float(start), float(stop)))
-    return track, unreadable
+    return Stitched(
+        track, merged([c.unreadable_s for c in chunks]), merged([c.vf_s for c in chunks])
+    )

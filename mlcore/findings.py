@@ -15,12 +15,16 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
   ``TACHY_BPM`` for at least ``EPISODE_S`` seconds;
 * anomaly: consecutive beats whose autoencoder score is above the model's threshold (gaps of at most
   ``ANOMALY_GAP_BEATS`` normal beats are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
+* ventricular flutter/fibrillation (possible): the spans ``mlcore.ventricular`` finds, pieces less
+  than ``VF_GAP_S`` apart taken as one episode; the beats found inside are not used for the rules
+  above, since there are no real beats to find there;
 * unreadable: the signal-quality spans marked unreadable; beats inside them are not used for the
   rhythm rules above.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -41,6 +45,8 @@ EPISODE_S = 10.0
 PATTERN_CYCLES = 3
 ANOMALY_GAP_BEATS = 2
 ANOMALY_MIN_BEATS = 3
+# Pieces of one flutter episode: the detector misses its less regular stretches.
+VF_GAP_S = 30.0
 # An analysis goes to the review queue with any major finding, or this many moderate ones.
 REVIEW_MODERATE_COUNT = 5
 
@@ -54,6 +60,7 @@ EVENT_TYPES = {
     "bigeminy": "Ventricular bigeminy",
     "trigeminy": "Ventricular trigeminy",
     "af": "Atrial fibrillation (suspected)",
+    "vf": "Ventricular flutter/fibrillation (possible)",
     "pause": "Pause",
     "bradycardia": "Bradycardia",
     "tachycardia": "Tachycardia",
@@ -98,10 +105,16 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def find_events(track: BeatTrack, unreadable: list[tuple[float, float]]) -> list[Finding]:
-    """Every finding of the recording, sorted by start time."""
-    readable = ~in_spans(track.times_s, unreadable)
+Spans = Sequence[tuple[float, float]]
+
+
+def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Finding]:
+    """Every finding of the recording, sorted by start time; ``vf``: spans of possible ventricular
+    flutter/fibrillation."""
+    episodes = vf_episodes(vf)
+    readable = ~in_spans(track.times_s, unreadable) & ~in_spans(track.times_s, episodes)
     events = [
+        *vf_events(episodes),
         *ectopy_events(track, readable),
         *af_events(track, readable),
         *pause_events(track, readable),
@@ -115,7 +128,33 @@ def find_events(track: BeatTrack, unreadable: list[tuple[float, float]]) -> list
     return sorted(events, key=lambda f: (f.start_s, f.type))
 
 
-def in_spans(times: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:
+def vf_episodes(vf: Spans) -> list[tuple[float, float]]:
+    """The sorted ``vf`` spans, pieces less than VF_GAP_S apart joined into one episode."""
+    episodes: list[tuple[float, float]] = []
+    for start, stop in vf:
+        if episodes and start - episodes[-1][1] <= VF_GAP_S:
+            episodes[-1] = (episodes[-1][0], stop)
+        else:
+            episodes.append((start, stop))
+    return episodes
+
+
+def vf_events(episodes: Spans) -> list[Finding]:
+    return [
+        Finding(
+            "vf",
+            start,
+            stop,
+            MAJOR,
+            round(stop - start, 1),
+            0,
+            description=f"{stop - start:.0f} s of a fast, regular wave without distinct beats",
+        )
+        for start, stop in episodes
+    ]
+
+
+def in_spans(times: np.ndarray, spans: Spans) -> np.ndarray:
     mask = np.zeros(times.size, bool)
     for start, end in spans:
         mask |= (times >= start) & (times < end)
@@ -310,14 +349,15 @@ def needs_review(events: list[Finding]) -> bool:
     return MAJOR in severities or severities.count(MODERATE) >= REVIEW_MODERATE_COUNT
 
 
-def summarise(track: BeatTrack, unreadable: list[tuple[float, float]], duration_s: float) -> dict:
+def summarise(track: BeatTrack, unreadable: Spans, duration_s: float, vf: Spans = ()) -> dict:
     """Summary figures: beats per AAMI class, heart rate and HRV (``heart_rate_summary``: readable
-    signal only, HRV over beats called N outside atrial fibrillation), abnormal share, readable share, and the AF burden (share
-    of the recording in suspected atrial fibrillation events)."""
+    signal outside ``vf`` only, HRV over beats called N outside atrial fibrillation), abnormal
+    share, readable share, and the AF burden (share of the recording in suspected atrial
+    fibrillation events)."""
     counts = (
         np.bincount(track.classes, minlength=len(AAMI_CLASSES)) if len(track) else np.zeros(5, int)
     )
-    readable = ~in_spans(track.times_s, unreadable)
+    readable = ~in_spans(track.times_s, unreadable) & ~in_spans(track.times_s, vf_episodes(vf))
     in_af = track.in_af if track.in_af is not None else np.zeros(len(track), bool)
     hr = heart_rate_summary(
         np.round(track.times_s * 1000).astype(np.int64),

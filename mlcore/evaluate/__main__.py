@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "beats": ("mlcore.evaluate.beats", "beat classifier on a WFDB database"),
     "ecg5000": ("mlcore.evaluate.ecg5000", "classifier / autoencoder on ECG5000"),
     "crossval": ("mlcore.evaluate.crossval", "the rhythm rule on nested cross-validation output"),
+    "vf": ("mlcore.evaluate.vf", "ventricular flutter/fibrillation spans on a WFDB database"),
 }
 
 

@@ -2,9 +2,16 @@ import numpy as np
 import pytest
 import wfdb
 
-from mlcore.analyse import ChunkResult, analyse_span, plan_chunks, stitch
+from mlcore.analyse import (
+    ChunkResult,
+    analyse_span,
+    clip_spans,
+    plan_chunks,
+    stitch,
+    subtract_spans,
+)
 from mlcore.datasets import lead_order, model_lead
-from mlcore.findings import find_events
+from mlcore.findings import MAJOR, find_events
 from mlcore.infer import load_default_models
 from mlcore.segment import AAMI_CLASSES
 from mlcore.signal import ECGSignal
@@ -28,7 +35,7 @@ def test_short_or_exact_recordings(duration):
     assert len(spans) == (2 if duration > 1800 else 1)
 
 
-def chunk(times, classes, unreadable=()) -> ChunkResult:
+def chunk(times, classes, unreadable=(), vf=()) -> ChunkResult:
     n = len(times)
     return ChunkResult(
         beat_times_s=np.asarray(times, float),
@@ -39,21 +46,32 @@ def chunk(times, classes, unreadable=()) -> ChunkResult:
         display=np.zeros((0, 2), np.int16),
         fs=360.0,
         in_af=np.arange(n) % 2 == 1,
+        vf_s=np.asarray(vf, float).reshape(-1, 2),
     )
 
 
-def test_stitch_concatenates_and_merges_unreadable_spans_across_borders():
-    track, unreadable = stitch(
+def test_stitch_concatenates_and_merges_spans_across_borders():
+    stitched = stitch(
         [
-            chunk([1.0, 2.0], [0, 2], [(5.0, 10.0)]),
-            chunk([11.0], [1], [(10.0, 12.0), (20.0, 25.0)]),
+            chunk([1.0, 2.0], [0, 2], [(5.0, 10.0)], vf=[(8.0, 10.0)]),
+            chunk([11.0], [1], [(10.0, 12.0), (20.0, 25.0)], vf=[(10.0, 11.0)]),
         ],
         threshold=0.5,
     )
+    track = stitched.track
     np.testing.assert_array_equal(track.times_s, [1.0, 2.0, 11.0])
     np.testing.assert_array_equal(track.classes, [0, 2, 1])
     assert track.threshold == 0.5
-    assert unreadable == [(5.0, 12.0), (20.0, 25.0)]
+    assert stitched.unreadable == [(5.0, 12.0), (20.0, 25.0)]
+    assert stitched.vf == [(8.0, 11.0)]
+
+
+def test_spans_are_clipped_and_subtracted():
+    spans = np.array([[0.0, 10.0], [20.0, 30.0]])
+    np.testing.assert_array_equal(clip_spans(spans, 5.0, 25.0), [[5.0, 10.0], [20.0, 25.0]])
+    np.testing.assert_array_equal(clip_spans(spans, 11.0, 19.0), np.zeros((0, 2)))
+    cut = subtract_spans(spans, np.array([[2.0, 4.0], [8.0, 22.0]]))
+    np.testing.assert_array_equal(cut, [[0.0, 2.0], [4.0, 8.0], [22.0, 30.0]])
 
 
 def test_chunk_result_round_trips_through_arrays():
@@ -69,10 +87,12 @@ def test_a_chunk_stored_before_the_af_rule_loads_without_af():
     arrays = chunk([1.5, 2.5], [0, 1]).as_arrays()
     del arrays["in_af"]
     np.testing.assert_array_equal(ChunkResult.from_arrays(arrays).in_af, [False, False])
+    del arrays["vf_s"]
+    assert ChunkResult.from_arrays(arrays).vf_s.shape == (0, 2)
 
 
 def test_stitch_carries_the_af_mask():
-    track, _ = stitch([chunk([1.0, 2.0], [0, 0]), chunk([3.0, 4.0], [0, 0])], threshold=0.5)
+    track = stitch([chunk([1.0, 2.0], [0, 0]), chunk([3.0, 4.0], [0, 0])], threshold=0.5).track
     np.testing.assert_array_equal(track.in_af, [False, True, False, True])
 
 
@@ -116,8 +136,8 @@ def test_atrial_fibrillation_is_reported_and_its_beats_are_not_called_s(mitdb):
     result = analyse_minutes(mitdb, "203", 3)  # DS1: atrial fibrillation and flutter throughout
     assert result.in_af.mean() > 0.9
     assert not (result.classes[result.in_af] == AAMI_CLASSES.index("S")).any()
-    track, unreadable = stitch([result], threshold=1.0)
-    assert "af" in [e.type for e in find_events(track, unreadable)]
+    stitched = stitch([result], threshold=1.0)
+    assert "af" in [e.type for e in find_events(stitched.track, stitched.unreadable)]
 
 
 def test_sinus_rhythm_with_pvcs_is_not_af(mitdb):
@@ -132,3 +152,20 @@ def test_normal_beats_are_not_called_fusion_where_the_two_leads_disagree(mitdb):
     called = np.bincount(result.classes, minlength=len(AAMI_CLASSES))
     assert called[AAMI_CLASSES.index("N")] > 340
     assert called[AAMI_CLASSES.index("F")] < 5
+
+
+def test_ventricular_flutter_is_reported_as_such_not_as_noise(mitdb):
+    rec = wfdb.rdrecord(str(mitdb / "207"), sampfrom=1500 * 360, sampto=1680 * 360)
+    samples = np.ascontiguousarray(rec.p_signal.T, dtype=np.float32)  # DS1: flutter 1541-1639 s
+    signal = ECGSignal(samples, 360.0, tuple(rec.sig_name), tuple(rec.units))
+    span = plan_chunks(180.0, chunk_s=1800.0, margin_s=0.0)[0]
+    result = analyse_span(signal, span, load_default_models())
+    flutter = float(np.sum(np.diff(result.vf_s, axis=1)))
+    assert flutter > 40.0
+    for start, stop in result.unreadable_s:  # no unreadable signal inside the flutter
+        assert not np.any((result.vf_s[:, 0] < stop) & (result.vf_s[:, 1] > start))
+    stitched = stitch([result], threshold=1.0)
+    events = find_events(stitched.track, stitched.unreadable, stitched.vf)
+    [vf] = [e for e in events if e.type == "vf"]
+    assert vf.severity == MAJOR  # one episode, within the reference's 41-139 s of this slice
+    assert 41.0 <= vf.start_s < vf.end_s <= 145.0 and vf.end_s - vf.start_s > 60.0

@@ -166,3 +166,13 @@ def test_summary_hrv_leaves_out_ectopic_beats_and_unreadable_signal():
     assert summarise(af, [], duration_s=120.0)["sdnn_ms"] is None  # too few N-N in sinus rhythm
     noise = summarise(track("N" * 20), [(0.0, 30.0)], duration_s=30.0)
     assert noise["beats"] == 20 and noise["hr_mean_bpm"] is None and noise["rmssd_ms"] is None
+
+
+def test_ventricular_flutter_is_one_major_episode_and_its_beats_are_left_out():
+    t = track("N" * 10 + "V" * 30 + "N" * 10, rr_s=0.25)  # flutter "beats" at 240 bpm
+    vf = [(3.0, 6.0), (7.0, 11.0)]  # two pieces of one episode, 3.5-10.75 s
+    events = find_events(t, [], vf)
+    assert types(events) == ["vf"]  # no ventricular run or tachycardia from the flutter
+    assert (events[0].start_s, events[0].end_s, events[0].severity) == (3.0, 11.0, MAJOR)
+    assert types(find_events(t, [], [(3.0, 4.0), (40.0, 45.0)])).count("vf") == 2
+    assert summarise(t, [], 20.0, [(0.0, 20.0)])["hr_mean_bpm"] is None  # no heart rate in VF

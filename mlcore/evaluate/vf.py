@@ -1,0 +1,208 @@
+"""``python -m mlcore.evaluate vf``: the VF/VFL detector (``mlcore.ventricular``) on a WFDB database.
+
+The reference episodes are the rhythm annotations: from an aux note ``(VFL`` or ``(VF`` to the
+next rhythm note (or the end of the record). The detector reads the lead the platform gives the
+beat models (``model_input``, then the first lead of ``lead_order``). Per record it prints the
+reference seconds, the reference seconds found, the flagged seconds outside every reference episode
+(false positives; "far" counts only those more than ``BORDER_S`` from an episode, leaving out
+window-length smearing at its borders), the episodes found (overlapped by a flagged span) and the rhythms other than VF/VFL in
+effect at the flagged spans that reach outside an episode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.datasets import lead_order, model_input
+from mlcore.errors import SignalError
+from mlcore.evaluate.rpeaks import list_records
+from mlcore.paths import mitdb_dir
+from mlcore.ventricular import vf_spans
+
+VF_RHYTHMS = ("(VFL", "(VF")
+BORDER_S = 3.0
+
+
+@dataclass
+class RecordResult:
+    record: str
+    hours: float
+    reference_s: float
+    found_s: float
+    fp_s: float
+    fp_far_s: float
+    episodes: int  # reference episodes
+    episodes_found: int  # of those, overlapped by a flagged span
+    seconds: float  # detector run time
+    spans: list[list[float]]
+    fp_rhythms: list[str]
+
+
+def rhythm_notes(record_path: Path) -> tuple[np.ndarray, list[str]]:
+    """Times (s) and labels of the rhythm aux notes, e.g. ``(N``, ``(VFL``."""
+    import wfdb
+
+    ann = wfdb.rdann(str(record_path), "atr")
+    fs = float(ann.fs or 360.0)
+    times, labels = [], []
+    for sample, note in zip(ann.sample, ann.aux_note, strict=True):
+        note = note.strip("\x00 ")
+        if note.startswith("("):
+            times.append(sample / fs)
+            labels.append(note)
+    return np.asarray(times, dtype=np.float64), labels
+
+
+def reference_episodes(times: np.ndarray, labels: list[str], duration_s: float) -> np.ndarray:
+    """(k, 2) seconds of the VF/VFL rhythm episodes."""
+    ends = np.append(times[1:], duration_s)
+    keep = np.isin(labels, VF_RHYTHMS) if labels else np.zeros(0, dtype=bool)
+    return np.stack([times[keep], ends[keep]], axis=1) if keep.any() else np.zeros((0, 2))
+
+
+def overlap_s(a: np.ndarray, b: np.ndarray) -> float:
+    """Total overlap of two sets of disjoint [start, stop) intervals."""
+    if not len(a) or not len(b):
+        return 0.0
+    lo = np.maximum(a[:, None, 0], b[None, :, 0])
+    hi = np.minimum(a[:, None, 1], b[None, :, 1])
+    return float(np.clip(hi - lo, 0.0, None).sum())
+
+
+def rhythms_in(times: np.ndarray, labels: list[str], start: float, stop: float) -> list[str]:
+    """The rhythm labels in effect anywhere in [start, stop)."""
+    if not labels:
+        return []
+    first = max(0, int(np.searchsorted(times, start, side="right")) - 1)
+    last = int(np.searchsorted(times, stop, side="left"))
+    return sorted(set(labels[first:last]) or {labels[first]})
+
+
+def evaluate_record(record_path: Path) -> RecordResult:
+    from mlcore.readers import read_record
+
+    signal = read_record(record_path.with_suffix(".hea"))
+    x, fs = model_input(signal)
+    lead = x[lead_order(signal.lead_names, x.shape[0])[0]]
+    duration = lead.shape[0] / fs
+    times, labels = rhythm_notes(record_path)
+    ref = reference_episodes(times, labels, duration)
+    t0 = time.perf_counter()
+    spans = vf_spans(lead, fs)
+    seconds = time.perf_counter() - t0
+    found = overlap_s(spans, ref)
+    flagged = float((spans[:, 1] - spans[:, 0]).sum())
+    widened = np.stack([ref[:, 0] - BORDER_S, ref[:, 1] + BORDER_S], axis=1)
+    hit = [overlap_s(spans, e[None, :]) > 0 for e in ref]
+    outside = [s for s in spans if overlap_s(s[None, :], ref) < s[1] - s[0]]
+    fp_rhythms = sorted(
+        {r for s in outside for r in rhythms_in(times, labels, *s) if r not in VF_RHYTHMS}
+    )
+    return RecordResult(
+        record=record_path.name,
+        hours=duration / 3600.0,
+        reference_s=float((ref[:, 1] - ref[:, 0]).sum()),
+        found_s=found,
+        fp_s=flagged - found,
+        fp_far_s=flagged - overlap_s(spans, _merge(widened)),
+        episodes=len(ref),
+        episodes_found=int(sum(hit)),
+        seconds=seconds,
+        spans=spans.round(1).tolist(),
+        fp_rhythms=fp_rhythms,
+    )
+
+
+def _merge(intervals: np.ndarray) -> np.ndarray:
+    out: list[list[float]] = []
+    for start, stop in intervals[np.argsort(intervals[:, 0])] if len(intervals) else []:
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], stop)
+        else:
+            out.append([start, stop])
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)"
+    )
+    parser.add_argument("--records", default=None, help="comma-separated record names")
+    parser.add_argument("--json", type=Path, default=None, help="write per-record results here")
+    parser.add_argument(
+        "--all", action="store_true", help="print every record (default: those with VF or flags)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or mitdb_dir()
+    try:
+        paths = list_records(Path(data_dir), args.records)
+    except SignalError as exc:
+        print(f"error: {exc}")
+        return 2
+    results, failed = [], []
+    print(
+        f"{'record':>8} {'ref s':>7} {'found s':>8} {'found %':>8} {'FP s':>6} {'FP far':>7} "
+        f"{'episodes':>9}  rhythm at FP"
+    )
+    for path in paths:
+        try:
+            r = evaluate_record(path)
+        except SignalError as exc:
+            failed.append(path.name)
+            print(f"{path.name:>8} skipped: {exc}", flush=True)
+            continue
+        results.append(r)
+        if args.all or args.records or r.reference_s or r.fp_s:
+            pct = f"{100 * r.found_s / r.reference_s:.1f}" if r.reference_s else "-"
+            print(
+                f"{r.record:>8} {r.reference_s:>7.1f} {r.found_s:>8.1f} {pct:>8} {r.fp_s:>6.1f} "
+                f"{r.fp_far_s:>7.1f} {r.episodes_found:>4}/{r.episodes:<4}  "
+                f"{' '.join(r.fp_rhythms)}",
+                flush=True,
+            )
+    if not results:
+        print("error: no record could be evaluated")
+        return 2
+    total = {
+        k: sum(getattr(r, k) for r in results)
+        for k in (
+            "hours",
+            "reference_s",
+            "found_s",
+            "fp_s",
+            "fp_far_s",
+            "episodes",
+            "episodes_found",
+        )
+    }
+    seconds = sum(r.seconds for r in results)
+    pct = f"{100 * total['found_s'] / total['reference_s']:.1f}" if total["reference_s"] else "-"
+    print(
+        f"{'total':>8} {total['reference_s']:>7.1f} {total['found_s']:>8.1f} {pct:>8} "
+        f"{total['fp_s']:>6.1f} {total['fp_far_s']:>7.1f} "
+        f"{total['episodes_found']:>4}/{total['episodes']:<4}"
+    )
+    with_fp = [r.record for r in results if r.fp_s > 0]
+    print(
+        f"records: {len(results)}, signal: {total['hours']:.2f} h, records with FP: "
+        f"{len(with_fp)} ({', '.join(with_fp) or 'none'}), FP per hour: "
+        f"{total['fp_s'] / total['hours']:.2f} s, detector: {seconds / total['hours']:.2f} s per hour"
+    )
+    if failed:
+        print(f"skipped (unreadable): {', '.join(failed)}")
+    if args.json:
+        result = {
+            "records": [asdict(r) for r in results],
+            "total": total | {"seconds_per_hour": seconds / total["hours"]},
+            "skipped": failed,
+        }
+        args.json.write_text(json.dumps(result, indent=2))
+    return 1 if failed else 0
