@@ -457,6 +457,12 @@ def review_close(request: Request, pk: int) -> Response:
     data.is_valid(raise_exception=True)
     fields = data.validated_data
     review_action(
-        lambda: review.close(case, request.user, fields["conclusion"], fields.get("notes", ""))
+        lambda: review.close(
+            case,
+            request.user,
+            fields["conclusion"],
+            fields.get("notes", ""),
+            with_undecided=fields["with_undecided"],
+        )
     )
     return Response(ReviewCaseSerializer(review_case(pk)).data)

@@ -177,13 +177,11 @@ def report_pdf(report: Report) -> bytes:
     if outcome is not None:
         story.append(Paragraph("Cardiology review", styles["Heading2"]))
         if outcome.closed:
-            c = outcome.decisions
             para(
                 "Status: Reviewed"
                 + (f" by {outcome.reviewer}" if outcome.reviewer else "")
                 + (f", {outcome.closed_at:%Y-%m-%d %H:%M} UTC" if outcome.closed_at else "")
-                + f". Events checked: {c.get('confirm', 0)} confirmed, "
-                f"{c.get('relabel', 0)} relabelled, {c.get('reject', 0)} rejected."
+                + f". {outcome.checked}"
             )
             if outcome.conclusion:
                 story.append(Paragraph(escape(outcome.conclusion).replace("\n", "<br/>"), body))

@@ -47,6 +47,10 @@ EXPLANATIONS = {
     "atrial fibrillation. It is found from the beat timing and from the small wave before each beat "
     "(the P wave) no longer repeating, so a doctor needs to confirm it on the strip; if confirmed, it "
     "matters for stroke risk and treatment, even without symptoms.",
+    "vf": "For a while the signal was a fast, regular wave with no distinct heartbeats, the pattern "
+    "of ventricular flutter or fibrillation, in which the heart pumps little or no blood. If real it "
+    "is life-threatening; some kinds of electrode noise can look like it, so a doctor must look at "
+    "the strip urgently.",
     "pause": "A gap of two seconds or more between heartbeats. Long pauses can cause dizziness or "
     "fainting and need a doctor's review.",
     "bradycardia": "The heart beat slower than 50 beats a minute for a while. Normal in sleep and in "
@@ -138,6 +142,19 @@ class ReviewOutcome:
     @property
     def closed(self) -> bool:
         return self.status == ReviewCase.Status.CLOSED
+
+    @property
+    def checked(self) -> str:
+        """E.g. "Events checked: 3 confirmed, 1 relabelled, 0 rejected; 2 events left undecided."."""
+        c = self.decisions
+        text = (
+            f"Events checked: {c.get('confirm', 0)} confirmed, {c.get('relabel', 0)} relabelled, "
+            f"{c.get('reject', 0)} rejected"
+        )
+        left = c.get("undecided", 0)
+        if left:
+            text += f"; {left} event{'' if left == 1 else 's'} left undecided"
+        return text + "."
 
 
 def review_outcome(analysis: Analysis) -> ReviewOutcome | None:
@@ -288,6 +305,12 @@ def next_steps(
     severe = any(f.severity == MAJOR for f in findings if f.type != "unreadable")
     fainted = any(c.symptom == "fainting" for c in correlations)
     chest = any(c.symptom == "chest_pain" for c in correlations)
+    if "vf" in kinds:
+        steps.append(
+            "Possible ventricular flutter or fibrillation was found: have a doctor look at these "
+            "strips today. If you feel faint, short of breath or have chest pain, call emergency "
+            "services."
+        )
     if fainted or chest:
         steps.append(
             "You reported fainting or chest pain: if it happens again, or is happening now, "

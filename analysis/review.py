@@ -273,13 +273,26 @@ def changed(case: ReviewCase, **fields: str) -> dict[str, str]:
     return {name: value for name, value in fields.items() if getattr(case, name) != value}
 
 
-def close(case: ReviewCase, user, conclusion: str, notes: str = "") -> ReviewCase:
-    """Close the case with the reviewer's conclusion; the owner is emailed once this commits."""
+class Undecided(ReviewError):
+    """Closing a case with events still undecided, which the reviewer has not confirmed."""
+
+
+def close(
+    case: ReviewCase, user, conclusion: str, notes: str = "", with_undecided: bool = False
+) -> ReviewCase:
+    """Close the case with the reviewer's conclusion; the owner is emailed once this commits.
+    Events left undecided need ``with_undecided`` (the owner is told how many)."""
     conclusion = (conclusion or "").strip()
     if not conclusion:
         raise ReviewError("Write a conclusion for the owner before closing the case.")
     with transaction.atomic():
         case = editable(case.pk, user)
+        counts = decision_counts(case)
+        if counts["undecided"] and not with_undecided:
+            raise Undecided(
+                f"{counts['undecided']} of {sum(counts.values())} events are still undecided. "
+                "Decide them, or confirm closing the case with undecided events."
+            )
         now = timezone.now()
         changes = changed(case, conclusion=conclusion, notes=(notes or "").strip())
         ReviewCase.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=now, **changes)
@@ -314,10 +327,12 @@ def notify_owner(case_id: int) -> None:
 
 
 def decision_counts(case: ReviewCase) -> dict[str, int]:
-    """{"confirm": n, "reject": n, "relabel": n}: the decisions taken on the case's events."""
+    """{"confirm": n, "reject": n, "relabel": n, "undecided": n}: the decisions taken on the case's
+    events, and how many of its events have none."""
     counts = dict.fromkeys(Decision.values, 0)
     for decision in case.decisions.values_list("decision", flat=True):
         counts[decision] += 1
+    counts["undecided"] = max(0, case.analysis.events.count() - sum(counts.values()))
     return counts
 
 

@@ -90,6 +90,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if event_type:
         events = events.filter(type=event_type)
     n_events = events.count()
+    undecided = review.decision_counts(case)["undecided"]
     return render(
         request,
         "review/case.html",
@@ -99,6 +100,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recording": case.analysis.recording,
             "events": review.case_events(case, events[:MAX_EVENTS_SHOWN]),
             "n_events": n_events,
+            "n_undecided": undecided,
+            "n_all_events": case.analysis.events.count(),
             "event_type": event_type,
             "types_found": set(case.analysis.events.values_list("type", flat=True)),
             "can_edit": case.status == ReviewCase.Status.IN_REVIEW
@@ -147,6 +150,12 @@ def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=event_pk, analysis=case.analysis)
     data = request.POST
     try:
+        if not data.get("decision"):
+            # A note or a new type is stored with a decision, never on its own.
+            raise review.ReviewError(
+                "Choose a decision (confirm, reject or relabel) before saving; "
+                "a note or a new type is saved with the decision."
+            )
         review.decide(
             case,
             event,
@@ -180,7 +189,14 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
     notes = request.POST.get("notes", "")[:10000]
     try:
         if "close" in request.POST:
-            review.close(case, request.user, conclusion, notes)
+            confirmed = request.POST.get("close_undecided") == "1"
+            try:
+                review.close(case, request.user, conclusion, notes, with_undecided=confirmed)
+            except review.Undecided as exc:
+                # Keep what was written while the reviewer decides the rest or confirms.
+                review.save_notes(case, request.user, conclusion, notes)
+                messages.error(request, f"{exc} (tick “Close with undecided events”)")
+                return redirect("review_case", pk=case.pk)
             messages.success(request, "Case closed; the owner has been notified.")
             return redirect("review_queue")
         review.save_notes(case, request.user, conclusion, notes)

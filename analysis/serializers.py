@@ -41,7 +41,8 @@ class ReportReviewSerializer(OwnerReviewSerializer):
     decisions = serializers.DictField(
         child=serializers.IntegerField(),
         read_only=True,
-        help_text="events confirmed, rejected and relabelled; {} before the case is closed",
+        help_text="events confirmed, rejected and relabelled, and events left undecided "
+        '("undecided"); {} before the case is closed',
     )
 
 
@@ -369,4 +370,9 @@ class CloseSerializer(serializers.Serializer):
     conclusion = serializers.CharField(max_length=10000, help_text="for the owner")
     notes = serializers.CharField(
         required=False, allow_blank=True, max_length=10000, help_text="internal"
+    )
+    with_undecided = serializers.BooleanField(
+        default=False,
+        help_text="close although some events are undecided (else 409 review_conflict); the "
+        "owner is told how many",
     )

@@ -4,7 +4,8 @@
  * Keys (when no text field has focus): j / ArrowDown next event, k / ArrowUp previous event,
  * c confirm, x reject, n s v f q relabel as that AAMI beat class, t relabel the event type (focuses
  * the type menu; Enter saves). A decision is saved at once (POST, JSON answer) and moves to the next
- * event. Without JavaScript each row's form still works.
+ * event. Without JavaScript each row's form still works. An undecided event's menu starts on
+ * "— decide —", so Save needs a decision; the close form's count of undecided events follows.
  */
 (function () {
   "use strict";
@@ -47,8 +48,23 @@
       if (timeline && jump !== false) timeline.jumpTo(Number(row.dataset.start), Number(row.dataset.end));
     }
 
+    /* One event fewer undecided: the close form's count, and its checkbox once none are left. */
+    function countDecided() {
+      const count = document.getElementById("undecided-count");
+      if (!count) return;
+      const left = Math.max(0, Number(count.dataset.undecided) - 1);
+      count.dataset.undecided = left;
+      count.querySelector(".n").textContent = left;
+      if (!left) {
+        count.hidden = true;
+        const confirm = document.querySelector(".confirm-undecided");
+        if (confirm) confirm.hidden = true;
+      }
+    }
+
     function showDecision(row, data) {
       const cell = row.querySelector("td.decision");
+      if (!row.dataset.decision && data.decision) countDecided();
       row.dataset.decision = data.decision;
       cell.textContent = "";
       const tag = document.createElement("span");
@@ -64,6 +80,8 @@
       cell.appendChild(who);
       const form = row.querySelector("form.decide");
       if (form) {
+        const blank = form.elements.decision.querySelector("option[value='']");
+        if (blank) blank.remove(); // a decision is changed, never withdrawn
         form.elements.decision.value = data.decision;
         form.elements.new_type.value = data.new_type;
         form.elements.new_class.value = data.new_class;

@@ -105,9 +105,9 @@
     const controls = el("span", { class: "timeline-controls" }, bar);
     const leadSelect = el("select", { "aria-label": "Lead", class: "timeline-lead" }, controls);
     (opts.leads.length ? opts.leads : ["lead 1"]).forEach((name, i) => el("option", { value: i, text: name }, leadSelect));
-    const zoomIn = el("button", { type: "button", class: "timeline-zoom-in", title: "Zoom in", text: "+" }, controls);
-    const zoomOut = el("button", { type: "button", class: "timeline-zoom-out", title: "Zoom out", text: "−" }, controls);
-    const whole = el("button", { type: "button", class: "timeline-whole", title: "Show 5 minutes", text: "5 min" }, controls);
+    const zoomIn = el("button", { type: "button", class: "timeline-zoom-in", title: "Zoom in", "aria-label": "Zoom in", text: "+" }, controls);
+    const zoomOut = el("button", { type: "button", class: "timeline-zoom-out", title: "Zoom out", "aria-label": "Zoom out", text: "−" }, controls);
+    const whole = el("button", { type: "button", class: "timeline-whole", title: "Show 5 minutes", "aria-label": "Show 5 minutes", text: "5 min" }, controls);
     const overviewBox = el("div", { class: "timeline-overview" }, element);
     const overviewCanvas = el("canvas", { "aria-label": "Heart rate and anomaly score over the whole recording", role: "img" }, overviewBox);
     const stripBox = el("div", { class: "timeline-strip" }, element);

@@ -34,7 +34,7 @@ def closed_case(analysis) -> ReviewCase:
     assert review.claim(case.pk, carol)
     event = analysis.events.first()
     review.decide(case, event, carol, "confirm")
-    return review.close(case, carol, CONCLUSION)
+    return review.close(case, carol, CONCLUSION, with_undecided=True)
 
 
 def test_report_api_and_pdf_carry_the_conclusion_the_page_shows(
@@ -56,7 +56,8 @@ def test_report_api_and_pdf_carry_the_conclusion_the_page_shows(
     body = api_alice.get(url).json()["review"]
     assert body["status"] == "closed" and body["conclusion"] == CONCLUSION
     assert body["reviewer"] == "Carol Cardio" and body["closed_at"]
-    assert body["decisions"] == {"confirm": 1, "reject": 0, "relabel": 0}
+    undecided = analysis.events.count() - 1
+    assert body["decisions"] == {"confirm": 1, "reject": 0, "relabel": 0, "undecided": undecided}
     assert api_alice.get(f"{API}/analyses/{analysis.pk}/").json()["review"]["conclusion"] == (
         CONCLUSION
     )

@@ -58,8 +58,14 @@ def test_claim_decide_close(case, api_alice, django_capture_on_commit_callbacks)
     assert next(e for e in detail["events"] if e["id"] == event.pk)["new_type"] == "bradycardia"
 
     assert_error(carol.post(f"{url}/close/", {}, format="json"), 400, "invalid")
+    undecided = carol.post(f"{url}/close/", {"conclusion": "A real pause."}, format="json")
+    assert "still undecided" in assert_error(undecided, 409, "review_conflict")["message"]
     with django_capture_on_commit_callbacks(execute=True):
-        closed = carol.post(f"{url}/close/", {"conclusion": "A real pause."}, format="json")
+        closed = carol.post(
+            f"{url}/close/",
+            {"conclusion": "A real pause.", "with_undecided": True},
+            format="json",
+        )
     assert closed.json()["status"] == "closed" and closed.json()["conclusion"] == "A real pause."
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.org"]
     assert_error(carol.post(f"{url}/release/"), 409, "review_conflict")

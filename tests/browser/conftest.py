@@ -75,3 +75,41 @@ def page(browser, live_server):
     page.errors = errors
     yield page
     context.close()
+
+
+PASSWORD = "browser-pass-7"
+
+
+@pytest.fixture
+def flagged_case(transactional_db, mitdb, tmp_path):
+    """One minute of MIT-BIH 119 (ventricular ectopy) uploaded by alice, analysed and flagged."""
+    from django.contrib.auth.models import User
+    from django.db import connections
+
+    from analysis import review
+    from analysis.models import Analysis
+    from recordings import ingest
+    from tests.platform.helpers import run_analysis_inline, wfdb_slice
+
+    alice = User.objects.create_user("alice", "alice@example.org", PASSWORD)
+    recording = ingest.ingest(
+        alice, "MIT-BIH 119, first minute", wfdb_slice(mitdb, "119", 60, tmp_path)
+    )
+    analysis = Analysis.objects.create(recording=recording)
+    run_analysis_inline(analysis.pk)
+    Analysis.objects.filter(pk=analysis.pk).update(flagged=True)  # whatever the models concluded
+    analysis.refresh_from_db()
+    assert analysis.status == "succeeded", analysis.error
+    yield review.open_case(analysis)
+    # Queries made while Playwright's loop runs use a connection of their own; close it too.
+    connections.close_all()
+
+
+def log_in(page, base, username):
+    from django.urls import reverse
+
+    page.goto(base + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -1,47 +1,16 @@
 """A reviewer works a case in a real browser: queue, claim, relabel with the keyboard, close;
-then the owner's report shows the review. Uses the browser/page fixtures of tests/browser/conftest.py.
+then the owner's report shows the review. Uses the browser/page/flagged_case fixtures of
+tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import connections
 from django.urls import reverse
 
-from analysis import review
-from analysis.models import Analysis, AuditEntry, EventReview
-from tests.platform.helpers import run_analysis_inline, wfdb_slice
+from analysis.models import AuditEntry, EventReview
+from tests.browser.conftest import PASSWORD, log_in
 from tests.platform.review_helpers import make_reviewer
-
-PASSWORD = "browser-pass-7"
-
-
-@pytest.fixture
-def flagged_case(transactional_db, mitdb, tmp_path):
-    """One minute of MIT-BIH 119 (ventricular ectopy) uploaded by alice, analysed and flagged."""
-    from recordings import ingest
-
-    alice = User.objects.create_user("alice", "alice@example.org", PASSWORD)
-    recording = ingest.ingest(
-        alice, "MIT-BIH 119, first minute", wfdb_slice(mitdb, "119", 60, tmp_path)
-    )
-    analysis = Analysis.objects.create(recording=recording)
-    run_analysis_inline(analysis.pk)
-    Analysis.objects.filter(pk=analysis.pk).update(flagged=True)  # whatever the models concluded
-    analysis.refresh_from_db()
-    assert analysis.status == "succeeded", analysis.error
-    yield review.open_case(analysis)
-    # Queries made while Playwright's loop runs use a connection of their own; close it too.
-    connections.close_all()
-
-
-def log_in(page, base, username):
-    page.goto(base + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.mark.slow
@@ -84,6 +53,10 @@ def test_reviewer_relabels_with_the_keyboard_and_the_owner_sees_it(
     page.screenshot(path=artifacts / "review-case.png", full_page=True)
 
     page.fill("#conclusion", "Ventricular ectopy; the first flagged beats are normal.")
+    undecided = case.analysis.events.count() - 3
+    if undecided:  # the close form says how many are left and asks to confirm
+        expect(page.locator("#undecided-count")).to_contain_text(f"{undecided} of ")
+        page.check("#close-undecided")
     page.click("#close-case")
     page.wait_for_url(f"**{reverse('review_queue')}")
     expect(page.locator("p.message")).to_contain_text("Case closed")

@@ -103,7 +103,13 @@ def test_closing_needs_a_conclusion_then_notifies_the_owner(
     rita_client.post(url, {"conclusion": "Draft", "notes": "check lead II"})
     with django_capture_on_commit_callbacks(execute=True):
         response = rita_client.post(
-            url, {"conclusion": "Benign ectopy; no action.", "notes": "check lead II", "close": "1"}
+            url,
+            {
+                "conclusion": "Benign ectopy; no action.",
+                "notes": "check lead II",
+                "close": "1",
+                "close_undecided": "1",  # two of the three events are left undecided
+            },
         )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -135,7 +141,7 @@ def test_owner_summary_shows_the_reviewed_status_and_conclusion(case, rita):
     review.claim(case.pk, rita)
     html = summary()
     assert "in review" in html and "Benign" not in html
-    review.close(case, rita, "Benign ectopy.")
+    review.close(case, rita, "Benign ectopy.", with_undecided=True)
     html = summary()
     assert "Reviewed</strong> by rita" in html and "Benign ectopy." in html
     assert "0 confirmed, 0 relabelled, 0 rejected" in html

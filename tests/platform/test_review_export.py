@@ -31,7 +31,7 @@ def reviewed(alice, alice_client, mitdb, tmp_path):
     review.decide(case, ectopic[0], rita, "relabel", new_class="N")
     review.decide(case, ectopic[1], rita, "reject")
     review.decide(case, ectopic[2], rita, "confirm")
-    review.close(case, rita, "Reviewed.")
+    review.close(case, rita, "Reviewed.", with_undecided=True)
     return case, ectopic
 
 
@@ -85,7 +85,7 @@ def test_relabelled_events_appear_in_the_export(reviewed, alice, tmp_path):
     rita = case.decisions.first().reviewer
     review.claim(broken.pk, rita)
     review.decide(broken, broken.analysis.events.first(), rita, "confirm")
-    review.close(broken, rita, "Fine.")
+    review.close(broken, rita, "Fine.", with_undecided=True)
     err = io.StringIO()
     call_command("export_review_labels", str(tmp_path / "again"), stderr=err)
     assert f"skipped analysis {broken.analysis_id}" in err.getvalue()
