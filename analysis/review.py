@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -84,6 +84,9 @@ def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
 
 # The queue ---------------------------------------------------------------------------------------
 
+# Cases with a possibly life-threatening finding come before every other case.
+URGENT_TYPES = ("vf",)
+
 
 def queue(
     status: str | None = None,
@@ -92,13 +95,15 @@ def queue(
     claimed_by=None,
     search: str = "",
 ) -> QuerySet[ReviewCase]:
-    """Cases by their most severe event (major first), then age (oldest first).
+    """Cases with an URGENT_TYPES event first, then by their most severe event (major first), then
+    age (oldest first).
 
     ``status`` None means the open cases (pending and in review); "all" means every case.
     """
     cases = ReviewCase.objects.select_related("analysis__recording__owner", "claimed_by").annotate(
         max_severity=Max("analysis__events__severity"),
         n_events=Count("analysis__events", distinct=True),
+        urgent=Exists(Event.objects.filter(analysis=OuterRef("analysis"), type__in=URGENT_TYPES)),
     )
     if status is None:
         cases = cases.exclude(status=Status.CLOSED)
@@ -115,7 +120,7 @@ def queue(
             Q(analysis__recording__name__icontains=search)
             | Q(analysis__recording__owner__username__icontains=search)
         )
-    return cases.order_by("-max_severity", "created", "id")
+    return cases.order_by("-urgent", "-max_severity", "created", "id")
 
 
 # Changes, each with its audit row ----------------------------------------------------------------

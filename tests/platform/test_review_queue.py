@@ -48,6 +48,10 @@ def test_queue_orders_by_most_severe_event_then_oldest(alice, bob):
     age(major_old, 20)
     age(minor, 100)
     assert list(review.queue()) == [major_old, major_new, moderate_old, minor]
+    flutter = make_case(bob, [("vf", 40, 120, 3)], "flutter")
+    age(flutter, 0)
+    assert list(review.queue())[:2] == [flutter, major_old]  # a possible VF case first
+    flutter.delete()
     assert list(review.queue(min_severity=3)) == [major_old, major_new]
     assert list(review.queue(event_type="pvc")) == [major_old, moderate_old, minor]
     assert list(review.queue(search="bob")) == [major_new, minor]
