@@ -1,1 +1,1 @@
-"""Evaluation commands: ``python -m mlcore.evaluate {rpeaks,beats,ecg5000} ...``."""
+"""Evaluation commands: ``python -m mlcore.evaluate {rpeaks,beats,ecg5000,crossval,vf} ...``."""

@@ -203,12 +203,18 @@ def _percentile(values, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else float("nan")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """--data-dir, --records and --json, for the commands that go over a WFDB database's records
+    (``list_records``)."""
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)"
     )
     parser.add_argument("--records", default=None, help="comma-separated record names")
     parser.add_argument("--json", type=Path, default=None, help="write per-record results here")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    database_arguments(parser)
     parser.add_argument(
         "--resample-to", type=float, default=None, help="resample records to this rate first (Hz)"
     )

@@ -21,7 +21,7 @@ import numpy as np
 
 from mlcore.datasets import lead_order, model_input
 from mlcore.errors import SignalError
-from mlcore.evaluate.rpeaks import list_records
+from mlcore.evaluate.rpeaks import database_arguments, list_records
 from mlcore.paths import mitdb_dir
 from mlcore.ventricular import vf_spans
 
@@ -130,11 +130,7 @@ def _merge(intervals: np.ndarray) -> np.ndarray:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir", type=Path, default=None, help="WFDB database (default: mitdb)"
-    )
-    parser.add_argument("--records", default=None, help="comma-separated record names")
-    parser.add_argument("--json", type=Path, default=None, help="write per-record results here")
+    database_arguments(parser)
     parser.add_argument(
         "--all", action="store_true", help="print every record (default: those with VF or flags)"
     )
