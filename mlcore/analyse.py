@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlcore.datasets import lead_order, model_input
-from mlcore.findings import BeatTrack
+from mlcore.findings import BeatTrack, subtract_spans
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
 from mlcore.quality import signal_quality
 from mlcore.rhythm import classify_with_rhythm
@@ -144,21 +144,6 @@ def clip_spans(spans: np.ndarray, start_s: float, stop_s: float) -> np.ndarray:
     """(k, 2) spans cut to [start_s, stop_s); those left empty are dropped."""
     clipped = np.clip(np.asarray(spans, dtype=np.float64).reshape(-1, 2), start_s, stop_s)
     return clipped[clipped[:, 1] > clipped[:, 0]]
-
-
-def subtract_spans(spans: np.ndarray, removed: np.ndarray) -> np.ndarray:
-    """(k, 2) sorted ``spans`` without the time covered by the sorted ``removed`` spans."""
-    out = []
-    for start, stop in np.asarray(spans, dtype=np.float64).reshape(-1, 2):
-        for cut_start, cut_stop in np.asarray(removed, dtype=np.float64).reshape(-1, 2):
-            if cut_stop <= start or cut_start >= stop:
-                continue
-            if cut_start > start:
-                out.append((start, cut_start))
-            start = max(start, cut_stop)
-        if stop > start:
-            out.append((start, stop))
-    return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
 def merged(spans: list[np.ndarray]) -> list[tuple[float, float]]:

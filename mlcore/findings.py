@@ -122,7 +122,7 @@ def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Fin
         *anomaly_events(track),
         *(
             Finding("unreadable", s, e, MINOR, e - s, 0, description=f"{e - s:.0f} s of noise")
-            for s, e in unreadable
+            for s, e in subtract_spans(unreadable, episodes)
         ),
     ]
     return sorted(events, key=lambda f: (f.start_s, f.type))
@@ -152,6 +152,21 @@ def vf_events(episodes: Spans) -> list[Finding]:
         )
         for start, stop in episodes
     ]
+
+
+def subtract_spans(spans: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """(k, 2) sorted ``spans`` without the time covered by the sorted ``removed`` spans."""
+    out = []
+    for start, stop in np.asarray(spans, dtype=np.float64).reshape(-1, 2):
+        for cut_start, cut_stop in np.asarray(removed, dtype=np.float64).reshape(-1, 2):
+            if cut_stop <= start or cut_start >= stop:
+                continue
+            if cut_start > start:
+                out.append((start, cut_start))
+            start = max(start, cut_stop)
+        if stop > start:
+            out.append((start, stop))
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
 def in_spans(times: np.ndarray, spans: Spans) -> np.ndarray:

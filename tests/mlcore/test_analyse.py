@@ -8,10 +8,9 @@ from mlcore.analyse import (
     clip_spans,
     plan_chunks,
     stitch,
-    subtract_spans,
 )
 from mlcore.datasets import lead_order, model_lead
-from mlcore.findings import MAJOR, find_events
+from mlcore.findings import MAJOR, find_events, subtract_spans
 from mlcore.infer import load_default_models
 from mlcore.segment import AAMI_CLASSES
 from mlcore.signal import ECGSignal

@@ -175,4 +175,6 @@ def test_ventricular_flutter_is_one_major_episode_and_its_beats_are_left_out():
     assert types(events) == ["vf"]  # no ventricular run or tachycardia from the flutter
     assert (events[0].start_s, events[0].end_s, events[0].severity) == (3.0, 11.0, MAJOR)
     assert types(find_events(t, [], [(3.0, 4.0), (40.0, 45.0)])).count("vf") == 2
+    noisy = find_events(t, [(6.0, 7.0), (12.0, 14.0)], vf)  # noise between two pieces: VF
+    assert [(e.type, e.start_s) for e in noisy] == [("vf", 3.0), ("unreadable", 12.0)]
     assert summarise(t, [], 20.0, [(0.0, 20.0)])["hr_mean_bpm"] is None  # no heart rate in VF
