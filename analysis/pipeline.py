@@ -33,6 +33,7 @@ from mlcore.findings import find_events, needs_review, summarise, window_table
 from mlcore.infer import DefaultModels, analyse_table, load_default_models, load_table_models
 from mlcore.readers import read_span, read_ucr
 from mlcore.tables import summarise_table
+from recordings.models import delete_stored
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +218,15 @@ def finalize(analysis_id: int) -> None:
             updated=finished,
         )
         if not updated:
-            transaction.set_rollback(True)  # someone else finished it meanwhile
-            return
+            transaction.set_rollback(True)  # someone else finished it meanwhile, or it is gone
+    if not updated:
+        if not Analysis.objects.filter(pk=analysis_id).exists():
+            # Deleted while this ran (its recording's files are gone): these belong to no one.
+            prefix = analysis.storage_prefix
+            delete_stored(
+                [artefacts["results"], *artefacts["envelope"]], [prefix, prefix.rsplit("/", 1)[0]]
+            )
+        return
     delete_chunk_files(rows)  # their arrays now live in the results and envelope files
     analysis.announce_finished()
 

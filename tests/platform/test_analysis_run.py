@@ -118,3 +118,20 @@ def test_missing_analysis_is_ignored(db):
     assert pipeline.start(987654) == []
     pipeline.run_chunk(987654, 0)
     assert not Analysis.objects.exists()
+
+
+def test_a_recording_deleted_while_finalizing_leaves_no_files(
+    analysis_119, monkeypatch, media_root, django_capture_on_commit_callbacks
+):
+    written = pipeline.write_artefacts
+
+    def write_then_delete(analysis, *args):
+        artefacts = written(analysis, *args)  # the owner deletes the recording meanwhile
+        with django_capture_on_commit_callbacks(execute=True):
+            analysis.recording.delete_with_files()
+        return artefacts
+
+    monkeypatch.setattr(pipeline, "write_artefacts", write_then_delete)
+    run_analysis_inline(analysis_119.pk)
+    assert not Analysis.objects.filter(pk=analysis_119.pk).exists()
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []
