@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlcore.datasets import lead_order, model_input
-from mlcore.findings import BeatTrack, subtract_spans
+from mlcore.findings import BeatTrack
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
 from mlcore.quality import signal_quality
 from mlcore.rhythm import classify_with_rhythm
 from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 from mlcore.segment import beat_windows
 from mlcore.signal import ECGSignal
+from mlcore.spans import clip_spans, merge_spans, subtract_spans
 from mlcore.ventricular import vf_spans
 
 DISPLAY_SCALE = 1000.0  # display samples are int16 in microvolts (signal units are mV)
@@ -127,34 +128,10 @@ def unreadable_spans(signal: ECGSignal, offset_s: float, span: Span) -> np.ndarr
     """Unreadable windows of the quality index (on the raw signal, where clipping and flat lines
     show), merged and clipped to the core span."""
     quality = signal_quality(signal.samples, signal.fs)
-    spans: list[list[float]] = []
-    for first in quality.starts[~quality.readable]:
-        start = max(offset_s + first / signal.fs, span.start_s)
-        stop = min(offset_s + first / signal.fs + quality.window_s, span.stop_s)
-        if stop <= start:
-            continue
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = stop
-        else:
-            spans.append([start, stop])
+    starts = offset_s + quality.starts[~quality.readable] / signal.fs
+    windows = np.stack([starts, starts + quality.window_s], axis=1)
+    spans = merge_spans(clip_spans(windows, span.start_s, span.stop_s))
     return np.array(spans, dtype=np.float64).reshape(-1, 2)
-
-
-def clip_spans(spans: np.ndarray, start_s: float, stop_s: float) -> np.ndarray:
-    """(k, 2) spans cut to [start_s, stop_s); those left empty are dropped."""
-    clipped = np.clip(np.asarray(spans, dtype=np.float64).reshape(-1, 2), start_s, stop_s)
-    return clipped[clipped[:, 1] > clipped[:, 0]]
-
-
-def merged(spans: list[np.ndarray]) -> list[tuple[float, float]]:
-    """The chunks' spans in time order, with touching or overlapping ones merged."""
-    out: list[tuple[float, float]] = []
-    for start, stop in np.concatenate([np.reshape(s, (-1, 2)) for s in spans]):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], float(stop))
-        else:
-            out.append((float(start), float(stop)))
-    return out
 
 
 @dataclass(frozen=True)
@@ -180,5 +157,7 @@ def stitch(chunks: list[ChunkResult], threshold: float) -> Stitched:
         in_af=np.concatenate([c.in_af for c in chunks]),
     )
     return Stitched(
-        track, merged([c.unreadable_s for c in chunks]), merged([c.vf_s for c in chunks])
+        track,
+        merge_spans(np.concatenate([c.unreadable_s for c in chunks])),
+        merge_spans(np.concatenate([c.vf_s for c in chunks])),
     )

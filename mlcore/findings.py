@@ -24,7 +24,6 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -32,6 +31,7 @@ import numpy as np
 from mlcore.hrv import heart_rate_summary
 from mlcore.rhythm import AF_MIN_S
 from mlcore.segment import AAMI_CLASSES
+from mlcore.spans import Spans, in_spans, merge_spans, subtract_spans
 
 MINOR, MODERATE, MAJOR = 1, 2, 3
 PAUSE_S = 2.0
@@ -105,9 +105,6 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-Spans = Sequence[tuple[float, float]]
-
-
 def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Finding]:
     """Every finding of the recording, sorted by start time; ``vf``: spans of possible ventricular
     flutter/fibrillation."""
@@ -130,13 +127,7 @@ def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Fin
 
 def vf_episodes(vf: Spans) -> list[tuple[float, float]]:
     """The sorted ``vf`` spans, pieces less than VF_GAP_S apart joined into one episode."""
-    episodes: list[tuple[float, float]] = []
-    for start, stop in vf:
-        if episodes and start - episodes[-1][1] <= VF_GAP_S:
-            episodes[-1] = (episodes[-1][0], stop)
-        else:
-            episodes.append((start, stop))
-    return episodes
+    return merge_spans(vf, gap=VF_GAP_S)
 
 
 def vf_events(episodes: Spans) -> list[Finding]:
@@ -152,28 +143,6 @@ def vf_events(episodes: Spans) -> list[Finding]:
         )
         for start, stop in episodes
     ]
-
-
-def subtract_spans(spans: np.ndarray, removed: np.ndarray) -> np.ndarray:
-    """(k, 2) sorted ``spans`` without the time covered by the sorted ``removed`` spans."""
-    out = []
-    for start, stop in np.asarray(spans, dtype=np.float64).reshape(-1, 2):
-        for cut_start, cut_stop in np.asarray(removed, dtype=np.float64).reshape(-1, 2):
-            if cut_stop <= start or cut_start >= stop:
-                continue
-            if cut_start > start:
-                out.append((start, cut_start))
-            start = max(start, cut_stop)
-        if stop > start:
-            out.append((start, stop))
-    return np.array(out, dtype=np.float64).reshape(-1, 2)
-
-
-def in_spans(times: np.ndarray, spans: Spans) -> np.ndarray:
-    mask = np.zeros(times.size, bool)
-    for start, end in spans:
-        mask |= (times >= start) & (times < end)
-    return mask
 
 
 def ectopy_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:

@@ -35,6 +35,7 @@ from scipy import fft
 
 from mlcore.errors import SignalError
 from mlcore.preprocess import as_signal_array, bandpass, check_fs
+from mlcore.spans import merge_spans
 
 WINDOW_S = 4.0  # long enough for several flutter cycles at 3 Hz, short enough to place an episode
 STEP_S = 1.0  # one decision per second, as in Amann et al.
@@ -167,12 +168,7 @@ def vf_spans(x: np.ndarray, fs: float) -> np.ndarray:
     if np.asarray(x).shape[-1] < WINDOW_S * fs:
         return np.zeros((0, 2), dtype=np.float64)
     windows = vf_windows(x, fs)
-    spans: list[list[float]] = []
-    for start in windows.starts_s[windows.vf_like]:
-        stop = start + windows.window_s
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = stop
-        else:
-            spans.append([start, stop])
+    starts = windows.starts_s[windows.vf_like]
+    spans = merge_spans(np.stack([starts, starts + windows.window_s], axis=1))
     out = np.array(spans, dtype=np.float64).reshape(-1, 2)
     return out[out[:, 1] - out[:, 0] >= MIN_SPAN_S - 1e-9]

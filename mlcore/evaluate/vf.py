@@ -23,6 +23,7 @@ from mlcore.datasets import lead_order, model_input
 from mlcore.errors import SignalError
 from mlcore.evaluate.rpeaks import database_arguments, list_records
 from mlcore.paths import mitdb_dir
+from mlcore.spans import merge_spans
 from mlcore.ventricular import vf_spans
 
 VF_RHYTHMS = ("(VFL", "(VF")
@@ -98,7 +99,7 @@ def evaluate_record(record_path: Path) -> RecordResult:
     seconds = time.perf_counter() - t0
     found = overlap_s(spans, ref)
     flagged = float((spans[:, 1] - spans[:, 0]).sum())
-    widened = np.stack([ref[:, 0] - BORDER_S, ref[:, 1] + BORDER_S], axis=1)
+    widened = np.stack([ref[:, 0] - BORDER_S, ref[:, 1] + BORDER_S], axis=1)  # sorted, as ref
     hit = [overlap_s(spans, e[None, :]) > 0 for e in ref]
     outside = [s for s in spans if overlap_s(s[None, :], ref) < s[1] - s[0]]
     fp_rhythms = sorted(
@@ -110,23 +111,13 @@ def evaluate_record(record_path: Path) -> RecordResult:
         reference_s=float((ref[:, 1] - ref[:, 0]).sum()),
         found_s=found,
         fp_s=flagged - found,
-        fp_far_s=flagged - overlap_s(spans, _merge(widened)),
+        fp_far_s=flagged - overlap_s(spans, np.array(merge_spans(widened)).reshape(-1, 2)),
         episodes=len(ref),
         episodes_found=int(sum(hit)),
         seconds=seconds,
         spans=spans.round(1).tolist(),
         fp_rhythms=fp_rhythms,
     )
-
-
-def _merge(intervals: np.ndarray) -> np.ndarray:
-    out: list[list[float]] = []
-    for start, stop in intervals[np.argsort(intervals[:, 0])] if len(intervals) else []:
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], stop)
-        else:
-            out.append([start, stop])
-    return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

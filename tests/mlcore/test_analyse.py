@@ -5,12 +5,11 @@ import wfdb
 from mlcore.analyse import (
     ChunkResult,
     analyse_span,
-    clip_spans,
     plan_chunks,
     stitch,
 )
 from mlcore.datasets import lead_order, model_lead
-from mlcore.findings import MAJOR, find_events, subtract_spans
+from mlcore.findings import MAJOR, find_events
 from mlcore.infer import load_default_models
 from mlcore.segment import AAMI_CLASSES
 from mlcore.signal import ECGSignal
@@ -63,14 +62,6 @@ def test_stitch_concatenates_and_merges_spans_across_borders():
     assert track.threshold == 0.5
     assert stitched.unreadable == [(5.0, 12.0), (20.0, 25.0)]
     assert stitched.vf == [(8.0, 11.0)]
-
-
-def test_spans_are_clipped_and_subtracted():
-    spans = np.array([[0.0, 10.0], [20.0, 30.0]])
-    np.testing.assert_array_equal(clip_spans(spans, 5.0, 25.0), [[5.0, 10.0], [20.0, 25.0]])
-    np.testing.assert_array_equal(clip_spans(spans, 11.0, 19.0), np.zeros((0, 2)))
-    cut = subtract_spans(spans, np.array([[2.0, 4.0], [8.0, 22.0]]))
-    np.testing.assert_array_equal(cut, [[0.0, 2.0], [4.0, 8.0], [22.0, 30.0]])
 
 
 def test_chunk_result_round_trips_through_arrays():

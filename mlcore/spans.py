@@ -1,0 +1,53 @@
+"""Spans of time, [start, stop) in seconds: unreadable signal, ventricular flutter, episodes.
+
+Arrays of spans have shape (k, 2); lists hold (start, stop) tuples. Every function here takes
+spans sorted by start, as the detectors and the chunks produce them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+Spans = Sequence[tuple[float, float]]
+
+
+def merge_spans(spans: Iterable, gap: float = 0.0) -> list[tuple[float, float]]:
+    """The spans with those that overlap, touch or are at most ``gap`` apart joined into one."""
+    out: list[tuple[float, float]] = []
+    for start, stop in spans:
+        if out and start - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], max(out[-1][1], float(stop)))
+        else:
+            out.append((float(start), float(stop)))
+    return out
+
+
+def clip_spans(spans: np.ndarray, start_s: float, stop_s: float) -> np.ndarray:
+    """(k, 2) spans cut to [start_s, stop_s); those left empty are dropped."""
+    clipped = np.clip(np.asarray(spans, dtype=np.float64).reshape(-1, 2), start_s, stop_s)
+    return clipped[clipped[:, 1] > clipped[:, 0]]
+
+
+def subtract_spans(spans: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """(k, 2) ``spans`` without the time covered by the ``removed`` spans."""
+    out = []
+    for start, stop in np.asarray(spans, dtype=np.float64).reshape(-1, 2):
+        for cut_start, cut_stop in np.asarray(removed, dtype=np.float64).reshape(-1, 2):
+            if cut_stop <= start or cut_start >= stop:
+                continue
+            if cut_start > start:
+                out.append((start, cut_start))
+            start = max(start, cut_stop)
+        if stop > start:
+            out.append((start, stop))
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
+
+
+def in_spans(times: np.ndarray, spans: Spans) -> np.ndarray:
+    """Which ``times`` fall inside any of the spans."""
+    mask = np.zeros(times.size, bool)
+    for start, end in spans:
+        mask |= (times >= start) & (times < end)
+    return mask
