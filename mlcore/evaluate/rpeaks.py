@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +196,27 @@ def list_records(data_dir: Path, records: str | None) -> list[Path]:
     return paths
 
 
+def record_paths(args: argparse.Namespace) -> list[Path] | None:
+    """The records ``database_arguments`` name (default: every annotated record of mitdb); None,
+    after printing why, if there are none."""
+    try:
+        return list_records(Path(args.data_dir or mitdb_dir()), args.records)
+    except SignalError as exc:
+        print(f"error: {exc}")
+        return None
+
+
+def each_record(paths: list[Path], evaluate: Callable, failed: list[str]) -> Iterator:
+    """``evaluate(path)`` of each record in turn; one that cannot be read is reported, added to
+    ``failed`` and skipped."""
+    for path in paths:
+        try:
+            yield evaluate(path)
+        except SignalError as exc:
+            failed.append(path.name)
+            print(f"{path.name:>8} skipped: {exc}", flush=True)
+
+
 def _median(values) -> float:
     return _percentile(values, 50)
 
@@ -227,11 +250,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    data_dir = args.data_dir or mitdb_dir()
-    try:
-        paths = list_records(Path(data_dir), args.records)
-    except SignalError as exc:
-        print(f"error: {exc}")
+    paths = record_paths(args)
+    if paths is None:
         return 2
     leads = [int(i) for i in args.leads.split(",")] if args.leads else None
     scores, failed = [], []
@@ -239,13 +259,8 @@ def run(args: argparse.Namespace) -> int:
         f"{'record':>8} {'fs':>6} {'ref':>6} {'TP':>6} {'FN':>5} {'FP':>5} {'Se%':>7} {'+P%':>7} "
         f"{'|dt| ms median':>14}"
     )
-    for path in paths:
-        try:
-            s = evaluate_record(path, args.resample_to, args.invert, leads)
-        except SignalError as exc:
-            failed.append(path.name)
-            print(f"{path.name:>8} skipped: {exc}", flush=True)
-            continue
+    evaluate = partial(evaluate_record, fs_out=args.resample_to, invert=args.invert, leads=leads)
+    for s in each_record(paths, evaluate, failed):
         scores.append(s)
         print(
             f"{s.record:>8} {s.fs:>6g} {s.reference:>6} {s.tp:>6} {s.fn:>5} {s.fp:>5} "

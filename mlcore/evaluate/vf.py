@@ -20,9 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.datasets import lead_order, model_input
-from mlcore.errors import SignalError
-from mlcore.evaluate.rpeaks import database_arguments, list_records
-from mlcore.paths import mitdb_dir
+from mlcore.evaluate.rpeaks import database_arguments, each_record, record_paths
 from mlcore.spans import merge_spans
 from mlcore.ventricular import vf_spans
 
@@ -128,24 +126,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    data_dir = args.data_dir or mitdb_dir()
-    try:
-        paths = list_records(Path(data_dir), args.records)
-    except SignalError as exc:
-        print(f"error: {exc}")
+    paths = record_paths(args)
+    if paths is None:
         return 2
     results, failed = [], []
     print(
         f"{'record':>8} {'ref s':>7} {'found s':>8} {'found %':>8} {'FP s':>6} {'FP far':>7} "
         f"{'episodes':>9}  rhythm at FP"
     )
-    for path in paths:
-        try:
-            r = evaluate_record(path)
-        except SignalError as exc:
-            failed.append(path.name)
-            print(f"{path.name:>8} skipped: {exc}", flush=True)
-            continue
+    for r in each_record(paths, evaluate_record, failed):
         results.append(r)
         if args.all or args.records or r.reference_s or r.fp_s:
             pct = f"{100 * r.found_s / r.reference_s:.1f}" if r.reference_s else "-"
