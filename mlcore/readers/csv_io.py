@@ -18,7 +18,7 @@ import numpy as np
 
 from mlcore.errors import CorruptRecordError, InvalidSignalError, MissingSamplingRateError
 from mlcore.readers.records import RecordInfo
-from mlcore.readers.source import signal_at
+from mlcore.readers.source import is_number, signal_at
 from mlcore.readers.validate import MAX_FS, MIN_FS, check_fs, check_shape
 from mlcore.signal import ECGSignal
 
@@ -172,16 +172,6 @@ def _split(text: str, delimiter: str | None, trailing: bool = False) -> list[str
     return [p.strip().strip("'\"").strip() for p in text.split(delimiter)]
 
 
-def _is_number(token: str, decimal_comma: bool) -> bool:
-    if decimal_comma:
-        token = token.replace(",", ".")
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
-
 def _sniff(path: Path) -> _Layout:
     """Find delimiter, header and units rows, time/index columns from the first lines."""
     head: list[tuple[int, int, str]] = []  # (line number, byte offset, text)
@@ -200,7 +190,7 @@ def _sniff(path: Path) -> _Layout:
     trailing = delimiter is not None and all(t.strip().endswith(delimiter) for _, _, t in head)
     # a header is a first line with any text; a units row under it has no number at all
     numeric = [
-        [_is_number(t, decimal_comma) for t in _split(text, delimiter, trailing)]
+        [is_number(t, decimal_comma) for t in _split(text, delimiter, trailing)]
         for _, _, text in head[:2]
     ]
     n_text_rows = 0 if all(numeric[0]) else 1
@@ -341,7 +331,7 @@ def _explain(text: str, lay: _Layout, line_no: int, path: Path) -> CorruptRecord
                 return CorruptRecordError(
                     f"{where} has an empty value in column {c + 1} (a missing sample)."
                 )
-            if not _is_number(v, False):
+            if not is_number(v, False):
                 hint = " (times must be seconds or milliseconds)" if c == lay.time_col else ""
                 return CorruptRecordError(
                     f"{where} has {v[:40]!r} in column {c + 1}, which is not a number{hint}."

@@ -49,6 +49,17 @@ def signal_at(
     )
 
 
+def is_number(token: str, decimal_comma: bool = False) -> bool:
+    """Whether a text cell holds a number (with ``decimal_comma``, "1,5" is one)."""
+    if decimal_comma:
+        token = token.replace(",", ".")
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
 def reason(exc: BaseException) -> str:
     """The first line of an exception's message for the user: a path in it without its folders."""
     if isinstance(exc, OSError) and exc.strerror:

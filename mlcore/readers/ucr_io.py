@@ -11,6 +11,7 @@ import numpy as np
 
 from mlcore.errors import CorruptRecordError, InvalidSignalError, SignalError
 from mlcore.readers.records import BeatTable
+from mlcore.readers.source import is_number
 
 MIN_LENGTH = 8  # samples per beat
 
@@ -62,8 +63,7 @@ def read_ucr(path: str | Path) -> BeatTable:
 
 def _explain(text: str, name: str, error: str) -> SignalError:
     """Say which row of a table np.loadtxt refused is wrong, and how."""
-    rows = [line.strip() for line in text.splitlines() if _is_row(line)]
-    fields = [[v.strip() for v in row.split(_delimiter(row))] for row in rows]
+    fields = _cells(line.strip() for line in text.splitlines())
     usual = Counter(len(f) for f in fields).most_common(1)[0][0]
     for number, values in enumerate(fields, start=1):
         if len(values) != usual:
@@ -71,13 +71,13 @@ def _explain(text: str, name: str, error: str) -> SignalError:
                 f"Row {number} of {name} has {len(values)} values, the others {usual}; every row "
                 "is a label, then one beat of the same length."
             )
-        if not _is_number(values[0]):
+        if not is_number(values[0]):
             return InvalidSignalError(
                 f"Row {number} of {name} has the label {values[0][:40]!r}; labels must be "
                 "whole numbers (e.g. ECG5000's classes 1-5)."
             )
         for column, value in enumerate(values[1:], start=2):
-            if not _is_number(value):
+            if not is_number(value):
                 return CorruptRecordError(
                     f"Row {number} of {name} has a value that is not a number ({value[:40]!r} "
                     f"in column {column})."
@@ -86,14 +86,6 @@ def _explain(text: str, name: str, error: str) -> SignalError:
         f"{name} is not a table of numbers with the same count on every row (UCR format: label, "
         f"then the beat's samples): {error[:200]}"
     )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def read_ucr_row(path: str | Path, row: int) -> np.ndarray:
@@ -114,6 +106,11 @@ def _is_row(line: str) -> bool:
     return bool(stripped) and stripped[0] != "#"
 
 
+def _cells(lines) -> list[list[str]]:
+    """The values of each data row (``_is_row``) of ``lines``, as text."""
+    return [[v.strip() for v in line.split(_delimiter(line))] for line in lines if _is_row(line)]
+
+
 def _delimiter(line: str) -> str | None:
     """Tab, else comma, else any whitespace: what separates the values of a row like ``line``."""
     return "\t" if "\t" in line else ("," if "," in line else None)
@@ -127,17 +124,17 @@ def looks_like_ucr(lines: list[str], *, tsv: bool = False) -> bool:
     beat table, so an all-integer table (or one with fractional labels) is one too, not ADC counts
     of many leads.
     """
-    rows = [[v.strip() for v in line.split(_delimiter(line))] for line in lines if _is_row(line)]
+    rows = _cells(lines)
     if not rows:
         return False
     usual, seen = Counter(len(r) for r in rows).most_common(1)[0]
     if usual < 17 or 2 * seen < len(rows):
         return False
     cells = [v for r in rows for v in r[1:]]
-    values = [float(v) for v in cells if _is_number(v)]
+    values = [float(v) for v in cells if is_number(v)]
     if len(values) < 0.9 * len(cells):
         return False
-    labels = [float(r[0]) if _is_number(r[0]) else None for r in rows]
+    labels = [float(r[0]) if is_number(r[0]) else None for r in rows]
     if all(label is None for label in labels):
         return True  # text labels: read_ucr says they must be numbers
     if any(label is None for label in labels):
