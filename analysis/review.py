@@ -292,10 +292,10 @@ def close(
         raise ReviewError("Write a conclusion for the owner before closing the case.")
     with transaction.atomic():
         case = editable(case.pk, user)
-        counts = decision_counts(case)
-        if counts["undecided"] and not with_undecided:
+        decided = decision_counts(case)
+        if decided["undecided"] and not with_undecided:
             raise Undecided(
-                f"{counts['undecided']} of {sum(counts.values())} events are still undecided. "
+                f"{decided['undecided']} of {sum(decided.values())} events are still undecided. "
                 "Decide them, or confirm closing the case with undecided events."
             )
         now = timezone.now()

@@ -90,7 +90,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if event_type:
         events = events.filter(type=event_type)
     n_events = events.count()
-    undecided = review.decision_counts(case)["undecided"]
+    counts = review.decision_counts(case)  # every event once: decided ones and "undecided"
     return render(
         request,
         "review/case.html",
@@ -100,8 +100,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recording": case.analysis.recording,
             "events": review.case_events(case, events[:MAX_EVENTS_SHOWN]),
             "n_events": n_events,
-            "n_undecided": undecided,
-            "n_all_events": case.analysis.events.count(),
+            "n_undecided": counts["undecided"],
+            "n_all_events": sum(counts.values()),
             "event_type": event_type,
             "types_found": set(case.analysis.events.values_list("type", flat=True)),
             "can_edit": case.status == ReviewCase.Status.IN_REVIEW
