@@ -14,12 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis import review, timeline
+from analysis.event_list import event_list
 from analysis.models import Event, EventReview, ReviewCase
 from mlcore.findings import EVENT_TYPES
 from mlcore.segment import AAMI_CLASSES
-
-# A 24-hour recording can have thousands of events; the page lists this many (filter by type).
-MAX_EVENTS_SHOWN = 500
 
 
 def reviewer_required(view):
@@ -85,11 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @reviewer_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
-    event_type = request.GET.get("type") if request.GET.get("type") in EVENT_TYPES else ""
-    events = case.analysis.events.all()
-    if event_type:
-        events = events.filter(type=event_type)
-    n_events = events.count()
+    listed = event_list(request, case.analysis.events.all())
     counts = review.decision_counts(case)  # every event once: decided ones and "undecided"
     return render(
         request,
@@ -98,12 +92,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "analysis": case.analysis,
             "recording": case.analysis.recording,
-            "events": review.case_events(case, events[:MAX_EVENTS_SHOWN]),
-            "n_events": n_events,
+            "listed": listed,
+            "events": review.case_events(case, listed.page.object_list),
             "n_undecided": counts["undecided"],
             "n_all_events": sum(counts.values()),
-            "event_type": event_type,
-            "types_found": set(case.analysis.events.values_list("type", flat=True)),
             "can_edit": case.status == ReviewCase.Status.IN_REVIEW
             and case.claimed_by_id == request.user.pk,
             "event_types": EVENT_TYPES.items(),

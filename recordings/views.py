@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from analysis import pdf, tables, timeline
+from analysis.event_list import event_list
 from analysis.models import Analysis, Event, with_latest_analysis
 from analysis.report import build_report
 from analysis.views import own_analysis
@@ -109,7 +110,6 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shown = next((a for a in analyses if a.status == Analysis.Status.SUCCEEDED), None)
     if recording.is_beat_table:
         return table_detail(request, recording, analyses, shown)
-    events = list(shown.events.all()[:EVENTS_LISTED]) if shown else []
     return render(
         request,
         "recordings/detail.html",
@@ -118,8 +118,7 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "analyses": analyses,
             "latest": latest,
             "shown": shown,
-            "events": events,
-            "n_events": shown.events.count() if shown else 0,
+            "listed": event_list(request, shown.events.all()) if shown else None,
             "running": any(not a.done for a in analyses),
             "event_names": EVENT_TYPES,
             "questionnaire": getattr(recording, "questionnaire", None),
@@ -127,7 +126,6 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-EVENTS_LISTED = 200
 ROWS_LISTED = 100
 
 

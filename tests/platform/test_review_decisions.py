@@ -200,15 +200,14 @@ def test_the_plain_form_works_without_javascript(case, rita, rita_client):
     assert "needs a new event type or a new beat class" in page
 
 
-def test_case_page_filters_events_by_type_and_caps_the_list(
-    case, rita_client, settings, monkeypatch
-):
-    from analysis import review_views
+def test_case_page_filters_events_by_type_and_pages_the_list(case, rita_client, monkeypatch):
+    from analysis import event_list
 
     url = reverse("review_case", args=[case.pk])
     page = rita_client.get(url, {"type": "pause"}).text
     assert page.count('class="event"') == 1 and "Pause" in page
-    monkeypatch.setattr(review_views, "MAX_EVENTS_SHOWN", 2)
+    monkeypatch.setattr(event_list, "PER_PAGE", 2)
     page = rita_client.get(url).text
-    assert page.count('class="event"') == 2 and "Showing the first 2 of 3 events" in page
+    assert page.count('class="event"') == 2 and "Events 1–2 of 3" in page
+    assert rita_client.get(url, {"page": 2}).text.count('class="event"') == 1
     assert rita_client.get(url, {"type": "nonsense"}).status_code == 200
