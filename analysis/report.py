@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max, Sum
 
 from analysis.models import Analysis, Event, ReviewCase
 from analysis.review import decision_counts
-from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
+from mlcore.findings import CLINICAL_ORDER, EVENT_TYPES, MAJOR, MINOR, MODERATE
 
 DISCLAIMER = (
     "This report is decision support produced by software, not a diagnosis. Only a doctor who "
@@ -68,12 +68,13 @@ EXPLANATIONS = {
 SEVERITY_WORDS = {MINOR: "minor", MODERATE: "moderate", MAJOR: "major"}
 
 
-def hms(seconds: float | None) -> str:
-    """Time into the recording as h:mm:ss."""
+def hms(seconds: float | None, tenths: bool = False) -> str:
+    """Time into the recording as h:mm:ss (h:mm:ss.s with ``tenths``)."""
     if seconds is None:
         return "time not given"
-    seconds = round(seconds)
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    whole, tenth = divmod(round(seconds * 10), 10) if tenths else (round(seconds), None)
+    text = f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return text if tenth is None else f"{text}.{tenth}"
 
 
 @dataclass
@@ -221,10 +222,12 @@ def finding(kind: str, count: int, severity: int, total_s: float, example: Event
 
 
 def ranked(findings: list[Finding]) -> list[Finding]:
-    """Most severe first, then the most frequent; unreadable signal (about the recording, not the
-    heart) last whatever its count."""
+    """Most severe first, then in clinical order (ventricular flutter/fibrillation before a run,
+    a run before single beats; ``CLINICAL_ORDER``), not by how often; unreadable signal (about the
+    recording, not the heart) last whatever its severity."""
     return sorted(
-        findings, key=lambda f: (f.type == "unreadable", -f.severity, -f.count, f.example.start_s)
+        findings,
+        key=lambda f: (f.type == "unreadable", -f.severity, CLINICAL_ORDER.index(f.type)),
     )
 
 

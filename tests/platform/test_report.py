@@ -13,19 +13,32 @@ def event(kind, start, severity, end=None, score=1.0):
     return Event(type=kind, start_s=start, end_s=end or start, severity=severity, score=score)
 
 
-def test_findings_are_ranked_by_severity_then_count_with_unreadable_last():
+def test_findings_are_ranked_by_severity_then_clinical_order_with_unreadable_last():
     events = [
         event("pvc", 10, 1),
         event("pvc", 20, 1),
         event("pvc", 30, 1),
-        event("unreadable", 0, 1, end=30),
+        event("unreadable", 0, 3, end=30),
         event("v_run", 50, 3, end=52, score=4),
         event("v_run", 70, 2, end=71, score=3),
         event("pause", 90, 2, score=2.4),
+        # One flutter episode outranks twelve runs of the same severity, and a few bigeminy
+        # episodes more anomalous beats, which do not say what they are.
+        event("vf", 100, 3, end=140),
+        *(event("anomaly", 200 + i, 1) for i in range(5)),
+        event("bigeminy", 300, 1, end=320),
     ]
     findings = rank_findings(events)
-    assert [f.type for f in findings] == ["v_run", "pause", "pvc", "unreadable"]
-    run = findings[0]
+    assert [f.type for f in findings] == [
+        "vf",
+        "v_run",
+        "pause",
+        "bigeminy",
+        "pvc",
+        "anomaly",
+        "unreadable",
+    ]
+    run = findings[1]
     assert (run.severity, run.count, run.example.start_s) == (3, 2, 50)
     assert run.total_s == 3.0
     assert "lower chambers" in run.explanation
