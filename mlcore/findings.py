@@ -10,11 +10,13 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
 * bigeminy / trigeminy: at least ``PATTERN_CYCLES`` single V beats, each 2 (3) beats after the last;
 * atrial fibrillation (suspected): beats judged atrial fibrillation (irregular R-R intervals and
   no repeating P wave, ``mlcore.rhythm``) for at least ``AF_MIN_S`` seconds of readable signal;
-* pause: an R-R interval of at least ``PAUSE_S`` seconds within readable signal;
-* bradycardia / tachycardia: the ``HR_BEATS``-beat median heart rate below ``BRADY_BPM`` / above
-  ``TACHY_BPM`` for at least ``EPISODE_S`` seconds;
-* anomaly: consecutive beats whose autoencoder score is above the model's threshold (gaps of at most
-  ``ANOMALY_GAP_BEATS`` normal beats are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
+* pause: an R-R interval of at least ``PAUSE_S`` seconds within readable signal (both beats, and
+  no unreadable span in between: a beat lost in noise is not a pause);
+* bradycardia / tachycardia: the heart rate over ``HR_BEATS`` beats (``rolling_heart_rate``) below
+  ``BRADY_BPM`` / above ``TACHY_BPM`` for at least ``EPISODE_S`` seconds, outside atrial
+  fibrillation (whose event gives its own rates);
+* anomaly: consecutive readable beats whose autoencoder score is above the model's threshold (gaps
+  of at most ``ANOMALY_GAP_BEATS`` normal beats are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
 * ventricular flutter/fibrillation (possible): the spans ``mlcore.ventricular`` finds, pieces less
   than ``VF_GAP_S`` apart taken as one episode; the beats found inside are not used for the rules
   above, since there are no real beats to find there;
@@ -28,7 +30,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from mlcore.hrv import heart_rate_summary
+from mlcore.hrv import RATE_BEATS, heart_rate_summary, rolling_rate
 from mlcore.rhythm import AF_MIN_S
 from mlcore.segment import AAMI_CLASSES
 from mlcore.spans import Spans, in_spans, merge_spans, subtract_spans
@@ -36,7 +38,7 @@ from mlcore.spans import Spans, in_spans, merge_spans, subtract_spans
 MINOR, MODERATE, MAJOR = 1, 2, 3
 PAUSE_S = 2.0
 MAJOR_PAUSE_S = 3.0
-HR_BEATS = 10
+HR_BEATS = RATE_BEATS  # the heart rate over this many beats, as in the summary's min/max
 BRADY_BPM = 50.0
 MAJOR_BRADY_BPM = 40.0
 TACHY_BPM = 100.0
@@ -67,6 +69,26 @@ EVENT_TYPES = {
     "anomaly": "Anomalous beats",
     "unreadable": "Unreadable signal",
 }
+# Which finding a reader should see first among those of the same severity: the life-threatening
+# rhythms, then sustained rhythms and pauses, then patterns, then single beats; the anomaly score,
+# which does not say what it saw, and unreadable signal, which is about the recording, come last.
+CLINICAL_ORDER = (
+    "vf",
+    "v_run",
+    "af",
+    "pause",
+    "s_run",
+    "bradycardia",
+    "tachycardia",
+    "bigeminy",
+    "trigeminy",
+    "v_couplet",
+    "s_couplet",
+    "pvc",
+    "pac",
+    "anomaly",
+    "unreadable",
+)
 
 
 @dataclass(frozen=True)
@@ -114,9 +136,9 @@ def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Fin
         *vf_events(episodes),
         *ectopy_events(track, readable),
         *af_events(track, readable),
-        *pause_events(track, readable),
+        *pause_events(track, readable, unreadable),
         *rate_events(track, readable),
-        *anomaly_events(track),
+        *anomaly_events(track, readable),
         *(
             Finding("unreadable", s, e, MINOR, e - s, 0, description=f"{e - s:.0f} s of noise")
             for s, e in subtract_spans(unreadable, episodes)
@@ -223,6 +245,7 @@ def af_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
         if end - begin < AF_MIN_S:
             continue
         rate = 60.0 * (stop - start - 1) / (end - begin)
+        highest = rolling_heart_rate(t[start:stop]).max()
         events.append(
             Finding(
                 "af",
@@ -231,18 +254,21 @@ def af_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                 MAJOR,
                 round(end - begin, 1),
                 stop - start,
-                description=f"irregular rhythm for {end - begin:.0f} s, mean {rate:.0f} bpm",
+                description=f"irregular rhythm for {end - begin:.0f} s, mean {rate:.0f} bpm "
+                f"(highest {highest:.0f} bpm over {HR_BEATS} beats)",
             )
         )
     return events
 
 
-def pause_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+def pause_events(track: BeatTrack, readable: np.ndarray, unreadable: Spans) -> list[Finding]:
     t = track.times_s
     rr = np.diff(t)
     both_readable = readable[:-1] & readable[1:]
     events = []
     for i in np.flatnonzero((rr >= PAUSE_S) & both_readable):
+        if any(s < t[i + 1] and e > t[i] for s, e in unreadable):
+            continue
         severity = MAJOR if rr[i] >= MAJOR_PAUSE_S else MODERATE
         events.append(
             Finding(
@@ -253,20 +279,20 @@ def pause_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
 
 
 def rolling_heart_rate(times_s: np.ndarray) -> np.ndarray:
-    """Heart rate (bpm) at each R-R interval, the median of the last ``HR_BEATS`` intervals."""
+    """Heart rate (bpm) at each R-R interval: beats per minute over the last ``HR_BEATS``
+    intervals (``mlcore.hrv.rolling_rate``)."""
     rr = np.diff(times_s)
     if rr.size == 0:
         return rr
     k = min(HR_BEATS, rr.size)
-    padded = np.concatenate([np.full(k - 1, rr[0]), rr])
-    medians = np.median(np.lib.stride_tricks.sliding_window_view(padded, k), axis=1)
-    return 60.0 / medians
+    return rolling_rate(np.concatenate([np.full(k - 1, rr[0]), rr]), k)
 
 
 def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
     t = track.times_s
     hr = rolling_heart_rate(t)
-    ok = readable[:-1] & readable[1:]
+    usable = readable if track.in_af is None else readable & ~track.in_af
+    ok = usable[:-1] & usable[1:]
     events = []
     for kind, mask, major in (
         ("bradycardia", (hr < BRADY_BPM) & ok, lambda v: v < MAJOR_BRADY_BPM),
@@ -294,8 +320,8 @@ def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
     return events
 
 
-def anomaly_events(track: BeatTrack) -> list[Finding]:
-    anomalous = track.scores > track.threshold
+def anomaly_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+    anomalous = (track.scores > track.threshold) & readable
     events = []
     for start, stop in bridged_runs(anomalous, ANOMALY_GAP_BEATS):
         n = int(anomalous[start:stop].sum())
@@ -334,14 +360,14 @@ def needs_review(events: list[Finding]) -> bool:
 
 
 def summarise(track: BeatTrack, unreadable: Spans, duration_s: float, vf: Spans = ()) -> dict:
-    """Summary figures: beats per AAMI class, heart rate and HRV (``heart_rate_summary``: readable
-    signal outside ``vf`` only, HRV over beats called N outside atrial fibrillation), abnormal
-    share, readable share, and the AF burden (share of the recording in suspected atrial
-    fibrillation events)."""
-    counts = (
-        np.bincount(track.classes, minlength=len(AAMI_CLASSES)) if len(track) else np.zeros(5, int)
-    )
-    readable = ~in_spans(track.times_s, unreadable) & ~in_spans(track.times_s, vf_episodes(vf))
+    """Summary figures: beats per AAMI class (outside ``vf``), heart rate and HRV
+    (``heart_rate_summary``: readable signal outside ``vf`` only, HRV over beats called N outside
+    atrial fibrillation), abnormal share, readable share, and the AF burden (share of the
+    recording in suspected atrial fibrillation events)."""
+    # What the detector finds inside ventricular flutter/fibrillation are waves, not beats.
+    beats = ~in_spans(track.times_s, vf_episodes(vf))
+    counts = np.bincount(track.classes[beats], minlength=len(AAMI_CLASSES))
+    readable = ~in_spans(track.times_s, unreadable) & beats
     in_af = track.in_af if track.in_af is not None else np.zeros(len(track), bool)
     hr = heart_rate_summary(
         np.round(track.times_s * 1000).astype(np.int64),
@@ -349,15 +375,17 @@ def summarise(track: BeatTrack, unreadable: Spans, duration_s: float, vf: Spans 
         normal=(track.classes == AAMI_CLASSES.index("N")) & ~in_af,
         readable=readable,
     ).as_dict()
+    hr["beats"] = int(beats.sum())
     abnormal = int(counts[1:].sum())
     unreadable_s = sum(e - s for s, e in unreadable)
     af_s = sum(e.end_s - e.start_s for e in af_events(track, readable))
     return {
         **hr,
         "beats_by_class": dict(zip(AAMI_CLASSES, counts.tolist(), strict=True)),
-        "abnormal_beats_pct": round(100.0 * abnormal / max(len(track), 1), 2),
+        "abnormal_beats_pct": round(100.0 * abnormal / max(hr["beats"], 1), 2),
         "anomalous_beats_pct": round(
-            100.0 * float((track.scores > track.threshold).mean()) if len(track) else 0.0, 2
+            100.0 * float((track.scores[beats] > track.threshold).mean()) if beats.any() else 0.0,
+            2,
         ),
         "readable_pct": round(100.0 * (1.0 - unreadable_s / duration_s), 2)
         if duration_s > 0

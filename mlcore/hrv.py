@@ -14,6 +14,15 @@ MAX_RR_S = 10.0
 # Time-domain HRV describes sinus rhythm: with fewer normal-to-normal intervals than this share of
 # the usable ones (atrial fibrillation, frequent ectopy) SDNN and RMSSD are not given.
 MIN_NN_SHARE = 0.5
+RATE_BEATS = 10
+
+
+def rolling_rate(rr_s: np.ndarray, k: int) -> np.ndarray:
+    """Beats per minute over each ``k`` successive R-R intervals (seconds): beats over time, the
+    rate a clinician counts. A premature beat and the pause after it count as the two beats they
+    are, so ectopy neither sets an extreme nor, as a median of intervals would, makes couplets
+    and bigeminy at 77 bpm look like tachycardia."""
+    return 60.0 * k / np.lib.stride_tricks.sliding_window_view(rr_s, k).sum(axis=1)
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ def heart_rate_summary(
     normal: np.ndarray | None = None,
     readable: np.ndarray | None = None,
 ) -> HeartRateSummary:
-    """Beat count, heart rate (mean and min/max of 10-beat medians), SDNN and RMSSD.
+    """Beat count, heart rate (mean, and min/max over 10 beats: ``rolling_rate``), SDNN and RMSSD.
 
     The heart rate counts every beat; SDNN and RMSSD are heart-rate variability and, as usual, use
     normal-to-normal intervals only (both beats ``normal``, i.e. N beats in sinus rhythm; None: all
@@ -52,10 +61,7 @@ def heart_rate_summary(
     usable = (rr >= MIN_RR_S) & (rr <= MAX_RR_S) & readable[:-1] & readable[1:]
     if usable.sum() < 2:
         return HeartRateSummary(n, None, None, None, None, None)
-    hr = 60.0 / rr[usable]
-    # Min/max over short medians, so one ectopic beat does not set the extreme.
-    k = min(10, hr.size)
-    medians = np.median(np.lib.stride_tricks.sliding_window_view(hr, k), axis=1)
+    rates = rolling_rate(rr[usable], min(RATE_BEATS, int(usable.sum())))
     nn = usable & normal[:-1] & normal[1:]
     if nn.sum() < MIN_NN_SHARE * usable.sum():
         nn = np.zeros_like(nn)
@@ -63,8 +69,8 @@ def heart_rate_summary(
     return HeartRateSummary(
         beats=n,
         hr_mean_bpm=round(float(60.0 / rr[usable].mean()), 1),
-        hr_min_bpm=round(float(medians.min()), 1),
-        hr_max_bpm=round(float(medians.max()), 1),
+        hr_min_bpm=round(float(rates.min()), 1),
+        hr_max_bpm=round(float(rates.max()), 1),
         sdnn_ms=round(float(rr[nn].std(ddof=1) * 1000), 1) if nn.sum() >= 2 else None,
         rmssd_ms=_rmssd_ms(rr, successive) if successive.any() else None,
     )

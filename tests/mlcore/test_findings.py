@@ -95,6 +95,25 @@ def test_bradycardia_says_its_mean_rate_and_its_lowest():
     assert brady.description == "mean 38 bpm for 38 s (lowest 32 bpm over 10 beats)"
 
 
+def test_couplets_at_a_normal_rate_are_not_tachycardia():
+    # N V V at 77 bpm: two of every three intervals are short, so a median of intervals would say
+    # 120 bpm; the beats over time say 77.
+    couplets = track("NVV" * 20 + "N", rr_s=[0.5, 0.5, 1.34] * 20)
+    assert "tachycardia" not in types(find_events(couplets, []))
+    assert summarise(couplets, [], 50.0)["hr_max_bpm"] == pytest.approx(77, abs=3)
+
+
+def test_atrial_fibrillation_gives_its_own_rates_instead_of_tachycardia():
+    fast = track("N" * 120, 0.45)  # 133 bpm throughout, in AF from beat 20 on
+    in_af = np.arange(120) >= 20
+    events = find_events(BeatTrack(fast.times_s, fast.classes, fast.scores, 1.0, in_af), [])
+    assert types(events) == ["af"]  # the 9 s before it are too short for a tachycardia episode
+    assert (
+        events[0].description
+        == "irregular rhythm for 45 s, mean 133 bpm (highest 133 bpm over 10 beats)"
+    )
+
+
 def test_anomaly_windows_bridge_small_gaps():
     scores = [0, 2, 2, 0, 2, 2, 0, 0, 0, 0, 2, 0]
     events = find_events(track("N" * 12, scores=scores), [])
@@ -108,6 +127,14 @@ def test_unreadable_spans_silence_rhythm_rules():
     pvc_time = t.times_s[3]
     events = find_events(t, [(pvc_time - 0.5, pvc_time + 0.5)])
     assert types(events) == ["unreadable"]
+    anomalous = track("N" * 12, scores=[0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0])
+    assert types(find_events(anomalous, [(2.0, 6.0)])) == ["unreadable"]
+    assert types(find_events(anomalous, [], vf=[(2.0, 6.0)])) == ["vf"]
+
+
+def test_a_gap_with_noise_inside_is_not_a_pause():
+    gap = track("NNNNN", rr_s=[0.8, 0.8, 3.2, 0.8])  # the long gap is 2.6-5.8 s
+    assert types(find_events(gap, [(3.5, 4.5)])) == ["unreadable"]
 
 
 def test_review_rule():
@@ -178,3 +205,12 @@ def test_ventricular_flutter_is_one_major_episode_and_its_beats_are_left_out():
     noisy = find_events(t, [(6.0, 7.0), (12.0, 14.0)], vf)  # noise between two pieces: VF
     assert [(e.type, e.start_s) for e in noisy] == [("vf", 3.0), ("unreadable", 12.0)]
     assert summarise(t, [], 20.0, [(0.0, 20.0)])["hr_mean_bpm"] is None  # no heart rate in VF
+    # The waves found inside (3.0-11.0 s) are not counted as beats either: 8 N before, 10 after.
+    summary = summarise(t, [], 20.0, vf)
+    assert summary["beats"] == 18 and summary["beats_by_class"] == {
+        "N": 18,
+        "S": 0,
+        "V": 0,
+        "F": 0,
+        "Q": 0,
+    }
