@@ -43,6 +43,7 @@ from analysis.serializers import (
     WebhookSerializer,
     WindowsSerializer,
 )
+from analysis.webhooks import too_many
 from ecgsite.api import BadRequest, NotReady, Pagination, paginated, responses
 from ecgsite.decorators import api_view
 
@@ -221,6 +222,8 @@ def windows(request: Request, pk: int) -> Response:
 def webhooks(request: Request) -> Response:
     if request.method == "GET":
         return page_of(request, request.user.webhooks.all(), WebhookSerializer)
+    if problem := too_many(request.user):
+        raise BadRequest(problem, code="too_many_webhooks")
     created = WebhookSerializer(data=request.data)
     created.is_valid(raise_exception=True)
     created.save(owner=request.user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from analysis import review
+from analysis import review, webhooks
 from analysis.models import Analysis, Event, EventReview, ReviewCase, Webhook, WebhookDelivery
 from analysis.report import review_outcome
 from analysis.timeline import MAX_POINTS
@@ -219,8 +219,8 @@ class WebhookSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "secret", "created"]
 
     def validate_url(self, url: str) -> str:
-        if not url.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Use an http:// or https:// URL.")
+        if problem := webhooks.url_problem(url):
+            raise serializers.ValidationError(problem)
         return url
 
 

@@ -20,7 +20,8 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -81,26 +82,113 @@ def backoff_s(attempts: int) -> float:
     return settings.WEBHOOK_BACKOFF_S * 2 ** (attempts - 1)
 
 
-def refused_address(url: str) -> str | None:
-    """Why the URL may not be called (a private or loopback address), or None."""
-    if settings.WEBHOOK_ALLOW_PRIVATE:
-        return None
-    host = urlsplit(url).hostname or ""
+MAX_PER_USER = 10  # deliveries share the workers with analyses: a user's hooks cannot swamp them
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class Refused(Exception):
+    """A webhook URL or address that may not be called; the message says why."""
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A globally reachable address, looking through the IPv6 forms that carry an IPv4 one
+    (mapped, 6to4, NAT64), which ``is_global`` alone calls public."""
+    if address.version == 6:
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is None and address in NAT64:
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if inner is not None:
+            return is_public(inner)
+    return address.is_global and not address.is_multicast
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a webhook, or None; checked when it is saved and again when it is
+    called. Anything two URL parsers might read differently (backslashes, credentials, spaces) is
+    refused, so the host checked is the host connected to."""
+    if "\\" in url or any(c.isspace() or ord(c) < 32 for c in url):
+        return "A webhook URL cannot contain spaces, control characters or backslashes."
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "Use an http:// or https:// URL."
+    if "@" in parts.netloc:
+        return "A webhook URL cannot carry a user name or password."
+    if not parts.hostname:
+        return "The URL has no host."
     try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return f"cannot resolve {host}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return f"{host} resolves to a non-public address ({address})"
+        _ = parts.port  # raises for a port that is not a number in 0-65535
+    except ValueError:
+        return "The URL's port is not a port number."
+    if not settings.WEBHOOK_ALLOW_PRIVATE:
+        try:
+            literal = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            return None  # a name: checked on every call, when it is resolved
+        if not is_public(literal):
+            return "Webhooks cannot call private, loopback or link-local addresses."
     return None
 
 
+def too_many(user) -> str | None:
+    """Why ``user`` cannot add another webhook, or None."""
+    if Webhook.objects.filter(owner=user).count() >= MAX_PER_USER:
+        return f"You have {MAX_PER_USER} webhooks already, the most an account can have."
+    return None
+
+
+def checked_address(host: str) -> str:
+    """The address to connect to for ``host``: every address it resolves to must be public
+    (unless WEBHOOK_ALLOW_PRIVATE)."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise Refused(f"cannot resolve {host}") from exc
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not settings.WEBHOOK_ALLOW_PRIVATE:
+        for address in addresses:
+            if not is_public(address):
+                raise Refused(f"{host} resolves to a non-public address ({address})")
+    return str(addresses[0])
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST ``body`` to ``url`` and answer the status code. The connection goes to the address
+    just checked, not to a second lookup of the name, which could answer differently (DNS
+    rebinding); HTTPS still verifies the certificate against the name."""
+    problem = url_problem(url)
+    if problem:
+        raise Refused(problem)
+    parts = urlsplit(url)
+    address = checked_address(parts.hostname)
+    https = parts.scheme.lower() == "https"
+    port = parts.port or (443 if https else 80)
+    timeout = settings.WEBHOOK_TIMEOUT_S
+    if https:
+        pool = urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            timeout=timeout,
+            retries=False,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+            server_hostname=parts.hostname,
+            assert_hostname=parts.hostname,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    with pool:
+        response = pool.urlopen(
+            "POST", target, body=body, headers={**headers, "Host": parts.netloc}, redirect=False
+        )
+        return response.status
+
+
 def attempt(delivery_id: int) -> float | None:
-    """Send a pending delivery once; the seconds until the next try, or None when finished."""
+    """Send a pending delivery once; the seconds until the next try, or None when finished (or
+    when its webhook is paused: the delivery stays pending, and is not retried)."""
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status != Status.PENDING:
+    if delivery is None or delivery.status != Status.PENDING or not delivery.webhook.active:
         return None
     hook = delivery.webhook
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
@@ -112,22 +200,16 @@ def attempt(delivery_id: int) -> float | None:
         "X-Beatline-Timestamp": str(int(time.time())),
         "X-Beatline-Signature": sign(hook.secret, body),
     }
-    code, error = None, refused_address(hook.url)
-    if error is None:
-        try:
-            response = requests.post(
-                hook.url,
-                data=body,
-                headers=headers,
-                timeout=settings.WEBHOOK_TIMEOUT_S,
-                allow_redirects=False,
-            )
-        except requests.RequestException as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        else:
-            code = response.status_code
-            if not 200 <= code < 300:
-                error = f"HTTP {code}: {response.text[:300]}"
+    code, error = None, None
+    try:
+        code = post(hook.url, body, headers)
+    except Refused as exc:
+        error = str(exc)
+    except urllib3.exceptions.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    else:
+        # The status only: the receiver's reply is not shown back (it could be any server's).
+        error = None if 200 <= code < 300 else f"HTTP {code}"
     return record(delivery, code, error)
 
 
@@ -149,14 +231,9 @@ def record(delivery: WebhookDelivery, code: int | None, error: str | None) -> fl
     else:
         retry = backoff_s(delivery.attempts)
         delivery.next_attempt_at = now + timedelta(seconds=retry)
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "last_status_code",
-            "last_error",
-            "status",
-            "delivered_at",
-            "next_attempt_at",
-        ]
-    )
+    fields = ("attempts", "last_status_code", "last_error", "status", "delivered_at")
+    changed = {f: getattr(delivery, f) for f in (*fields, "next_attempt_at")}
+    # An update, not a save: the webhook may have been deleted meanwhile, taking its log along.
+    if not WebhookDelivery.objects.filter(pk=delivery.pk).update(**changed):
+        return None
     return retry

@@ -13,6 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from analysis import webhooks
 from analysis.models import Webhook, WebhookDelivery
 
 
@@ -57,8 +58,8 @@ class WebhookForm(forms.ModelForm):
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
-        if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("Use an http:// or https:// URL.")
+        if problem := webhooks.url_problem(url):
+            raise forms.ValidationError(problem)
         return url
 
 
@@ -104,6 +105,8 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
 @require_POST
 def webhook_add(request: HttpRequest) -> HttpResponse:
     form = WebhookForm(request.POST)
+    if problem := webhooks.too_many(request.user):
+        form.add_error(None, problem)
     if not form.is_valid():
         return render_account(request, form, status=400)
     form.instance.owner = request.user

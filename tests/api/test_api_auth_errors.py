@@ -28,12 +28,12 @@ def test_session_auth_works_and_needs_csrf_for_changes(alice):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(alice)
     assert browser.get(f"{API}/recordings/").json()["count"] == 0
-    refused = browser.post(f"{API}/webhooks/", {"url": "http://127.0.0.1:9/x"})
+    refused = browser.post(f"{API}/webhooks/", {"url": "https://hooks.example.org/x"})
     assert "CSRF" in assert_error(refused, 403, "permission_denied")["message"]
     browser.get("/account/")  # sets the CSRF cookie, as the page would
     token = browser.cookies["csrftoken"].value
     created = browser.post(
-        f"{API}/webhooks/", {"url": "http://127.0.0.1:9/x"}, HTTP_X_CSRFTOKEN=token
+        f"{API}/webhooks/", {"url": "https://hooks.example.org/x"}, HTTP_X_CSRFTOKEN=token
     )
     assert created.status_code == 201, created.content
 
