@@ -34,7 +34,7 @@ run: install
 	@$(VENV)/bin/celery -A ecgsite worker --loglevel=INFO --concurrency=2 & worker=$$!; \
 	$(PY) manage.py recover_analyses --loop 60 & recover=$$!; \
 	trap 'kill $$worker $$recover 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite gets its own var/ (SQLite file, media, filesystem broker), away from a running `make run`.
 test: install lint chromium

@@ -5,6 +5,7 @@ PostgreSQL and CELERY_BROKER_URL to Redis.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -21,8 +22,26 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = envbool("DEBUG", "True")
+def installation_key() -> str:
+    """SECRET_KEY from the environment, else a random one made on first start and kept in
+    VAR_DIR/secret_key: never a key written in the code, which anyone can read and forge
+    sessions and password-reset links with."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    except FileExistsError:
+        pass  # made by an earlier start, or by the worker starting at the same time
+    return path.read_text().strip()
+
+
+SECRET_KEY = installation_key()
+# Off unless asked for: a debug page shows code, settings and the environment to anyone.
+# ``make run``, the development server, turns it on.
+DEBUG = envbool("DEBUG")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
@@ -197,8 +216,9 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "analysis.models.ReviewCase.Status",
     },
 }
-WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", 10))
+WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", 5))
 WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_BACKOFF_S = float(os.environ.get("WEBHOOK_BACKOFF_S", 30))
-# Webhooks to loopback/private addresses: allowed in development only (no calls into the LAN).
-WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE", str(DEBUG))
+# Webhooks to loopback/private addresses (calls into the server's own network): off unless asked
+# for, e.g. to try webhooks against a receiver on this machine.
+WEBHOOK_ALLOW_PRIVATE = envbool("WEBHOOK_ALLOW_PRIVATE")
