@@ -9,6 +9,8 @@ refuses it, migration 0005). A re-run that succeeds supersedes the earlier runs'
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
@@ -23,6 +25,7 @@ from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
 from mlcore.findings import EVENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
+log = logging.getLogger(__name__)
 REVIEWERS_GROUP = "Reviewers"
 Status = ReviewCase.Status
 Decision = EventReview.Decision
@@ -325,7 +328,12 @@ def notify_owner(case_id: int) -> None:
         f"The report: {url}\n\n"
         "Beatline is decision support for trained clinicians, not a diagnosis.\n"
     )
-    send_mail(f"Review closed: {recording.name}", body, None, [owner.email])
+    subject = " ".join(f"Review closed: {recording.name}".split())  # a header is one line
+    try:
+        send_mail(subject, body, None, [owner.email])
+    except (OSError, ValueError) as exc:  # SMTP errors are OSErrors; a bad header a ValueError
+        # The case is closed and stays closed; the owner sees the outcome on the report.
+        log.error("could not email the owner of review case %s: %s", case_id, exc)
 
 
 # Reading a case ----------------------------------------------------------------------------------

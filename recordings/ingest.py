@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -49,7 +50,7 @@ def ingest(owner, name: str, uploads: list[UploadedFile], fs: float | None = Non
             facts = table_facts(main) if fmt == Recording.Format.UCR else signal_facts(main, fs)
         except SignalError as exc:
             raise UploadError(user_message(str(exc), folder, originals)) from exc
-        return store(owner, name or main.stem, fmt, main, paths, facts)
+        return store(owner, plain_name(name) or main.stem, fmt, main, paths, facts)
 
 
 def user_message(message: str, folder: Path, originals: dict[str, str]) -> str:
@@ -219,6 +220,14 @@ def first_header_line(path: Path) -> str:
             if line.strip() and not line.startswith("#"):
                 return line.strip()
     return ""
+
+
+def plain_name(name: str) -> str:
+    """The recording's name on one line: line breaks, tabs and other control or format characters
+    become single spaces (a name goes into page titles, file names and email subjects), at most
+    200 characters."""
+    printable = "".join(" " if unicodedata.category(c).startswith("C") else c for c in name)
+    return " ".join(printable.split())[:200]
 
 
 def store(owner, name: str, fmt: str, main: Path, paths: list[Path], facts: dict) -> Recording:
