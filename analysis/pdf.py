@@ -6,6 +6,7 @@ import io
 from xml.sax.saxutils import escape
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -40,7 +41,7 @@ def strip_png(
     lo, hi = env["min"][lead], env["max"][lead]
     times = [env["start_s"] + (i + 0.5) * env["bin_s"] for i in range(len(lo))]
     fig = Figure(figsize=(8, 1.9), dpi=110)
-    ax = fig.add_axes((0.06, 0.2, 0.93, 0.72))
+    ax = fig.add_axes((0.07, 0.22, 0.88, 0.7))  # room for the last time label on the right
     if event is not None:
         ax.axvspan(
             event.start_s - 0.15,
@@ -72,7 +73,9 @@ def strip_png(
     # ECG paper: a light grid every 0.2 s and 0.5 mV.
     ax.set_xticks([x / 5 for x in range(int(start_s * 5), int(end_s * 5) + 1)], minor=True)
     ax.grid(which="both", color="#f3b8b8", lw=0.4)
-    ax.set_xlabel("seconds from the start of the recording", fontsize=7)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: hms(x)))
+    ax.set_xlabel("time into the recording (h:mm:ss)", fontsize=7)
     ax.set_ylabel(f"{env['leads'][lead]} (mV)" if env["leads"] else "mV", fontsize=7)
     ax.tick_params(labelsize=7)
     buffer = io.BytesIO()
@@ -128,6 +131,7 @@ def report_pdf(report: Report) -> bytes:
             else "."
         )
     )
+    para(f"Ectopic beats: {report.ectopy}. Heart-rate variability: {report.hrv}.")
 
     story.append(Paragraph("Findings, most serious first", styles["Heading2"]))
     if not report.findings:
@@ -151,8 +155,8 @@ def report_pdf(report: Report) -> bytes:
         story.append(KeepTogether(block))
 
     story.append(Paragraph("Symptoms and findings", styles["Heading2"]))
-    if not report.correlations:
-        para("No symptoms were reported.")
+    if report.no_symptoms:
+        para(report.no_symptoms)
     for corr in report.correlations:
         if corr.at_s is None:
             para(f"{corr.label} (time not given): cannot be compared with the ECG.")

@@ -199,6 +199,38 @@ class Report:
         return f"{s['hr_min_bpm']} to {s['hr_max_bpm']} bpm, mean {s['hr_mean_bpm']} bpm"
 
     @property
+    def no_symptoms(self) -> str:
+        """What stands in place of the symptoms table when it is empty ("" when it is not)."""
+        if self.questionnaire is None:
+            return "No questionnaire answered yet."
+        return "" if self.correlations else "No symptoms were reported during this recording."
+
+    @property
+    def ectopy(self) -> str:
+        """How many ectopic beats and what share of all beats, e.g. "ventricular (V) 959, 44.2 % of
+        beats; supraventricular (S) 13, 0.6 %": the burden a Holter report states first."""
+        s = self.summary
+        beats, by_class = s.get("beats", 0), s.get("beats_by_class", {})
+        if not beats:
+            return "no beats found"
+        v, sv = by_class.get("V", 0), by_class.get("S", 0)
+        return (
+            f"ventricular (V) {v}, {100 * v / beats:.1f} % of beats; "
+            f"supraventricular (S) {sv}, {100 * sv / beats:.1f} %"
+        )
+
+    @property
+    def hrv(self) -> str:
+        s = self.summary
+        if s.get("sdnn_ms") is None:
+            return (
+                "not given: fewer than half of the intervals are between normal beats in sinus "
+                "rhythm (atrial fibrillation, frequent ectopy or unreadable signal)"
+            )
+        rmssd = f", RMSSD {s['rmssd_ms']} ms" if s.get("rmssd_ms") is not None else ""
+        return f"SDNN {s['sdnn_ms']} ms{rmssd}, over normal-to-normal intervals"
+
+    @property
     def duration(self) -> str:
         """The recording's length as "42 s", "12 min 5 s" or "3 h 4 min"."""
         seconds = round(self.analysis.recording.duration_s)

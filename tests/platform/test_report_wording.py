@@ -32,3 +32,25 @@ def test_how_often_counts_in_words():
     runs = rank_findings([event("v_run", 50, 3, end=52), event("v_run", 70, 3, end=90)])[0]
     assert single.how_often == "1 time"
     assert runs.how_often == "2 times, 22 s in all"
+
+
+def test_ectopic_beats_are_counted_with_their_share_of_all_beats():
+    summary = {"beats": 2000, "beats_by_class": {"N": 1000, "S": 12, "V": 959, "F": 29, "Q": 0}}
+    assert report(1800, summary).ectopy == (
+        "ventricular (V) 959, 48.0 % of beats; supraventricular (S) 12, 0.6 %"
+    )
+    assert report(10, {"beats": 0}).ectopy == "no beats found"
+
+
+def test_hrv_is_given_over_normal_intervals_or_says_why_not():
+    summary = {"sdnn_ms": 41.4, "rmssd_ms": 30.2}
+    assert (
+        report(1800, summary).hrv == "SDNN 41.4 ms, RMSSD 30.2 ms, over normal-to-normal intervals"
+    )
+    assert report(1800, {"sdnn_ms": None}).hrv.startswith("not given: fewer than half")
+
+
+def test_the_page_and_the_pdf_tell_no_questionnaire_from_no_symptoms():
+    assert report(60, {}).no_symptoms == "No questionnaire answered yet."
+    answered = Report(SimpleNamespace(), [], [], [], object(), {})
+    assert answered.no_symptoms == "No symptoms were reported during this recording."
