@@ -16,7 +16,7 @@ import numpy as np
 from mlcore.datasets import lead_order, model_input
 from mlcore.findings import BeatTrack
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
-from mlcore.quality import signal_quality
+from mlcore.quality import organised_spans, signal_quality
 from mlcore.rhythm import classify_with_rhythm
 from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 from mlcore.segment import beat_windows
@@ -95,7 +95,8 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     (``refine_on_lead``); the models read the leads in ``lead_order``. The rhythm
     rules (``classify_with_rhythm``) see the margins too, so a chunk's borders do not change its classes.
     Stretches that look like ventricular flutter/fibrillation (``mlcore.ventricular``) are reported
-    as such, not as unreadable signal, which the noise index would call them.
+    as such, and fast regular runs of beats (``organised_spans``: ventricular tachycardia) as
+    beats, not as unreadable signal, which the noise index would call both.
     """
     x, fs = model_input(signal)
     offset = span.read_start_s
@@ -111,12 +112,13 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     last = round((span.stop_s - offset) * fs)
     display = np.clip(np.round(x[:, first:last].T * DISPLAY_SCALE), -32768, 32767).astype(np.int16)
     vf = clip_spans(vf_spans(ordered[0], fs) + offset, span.start_s, span.stop_s)
+    rhythm = merge_spans(sorted([*map(tuple, vf), *organised_spans(times)]))
     return ChunkResult(
         beat_times_s=times[core],
         classes=classes[core],
         confidence=np.take_along_axis(probs, classes[:, None], axis=1)[core, 0].astype(np.float32),
         scores=scores[core].astype(np.float32),
-        unreadable_s=subtract_spans(unreadable_spans(signal, offset, span), vf),
+        unreadable_s=subtract_spans(unreadable_spans(signal, offset, span), rhythm),
         display=display,
         fs=fs,
         in_af=in_af[core],

@@ -33,7 +33,7 @@ import numpy as np
 from mlcore.hrv import RATE_BEATS, heart_rate_summary, rolling_rate
 from mlcore.rhythm import AF_MIN_S
 from mlcore.segment import AAMI_CLASSES
-from mlcore.spans import Spans, in_spans, merge_spans, subtract_spans
+from mlcore.spans import Spans, in_spans, merge_spans, runs, subtract_spans
 
 MINOR, MODERATE, MAJOR = 1, 2, 3
 PAUSE_S = 2.0
@@ -118,13 +118,6 @@ class Finding:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) index pairs of the runs of True in ``mask``."""
-    padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Finding]:

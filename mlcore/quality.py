@@ -9,6 +9,11 @@ Each lead of each window gets three flags and a 0..1 score:
   its peaks (muscle noise, electrode motion), or most of the power is above the ECG band.
 
 A window is readable when at least one lead has a score of at least ``READABLE_SQI``.
+
+``organised_spans`` then takes back, from the beats found, what the noise test gets wrong: a fast,
+regular run of beats is a rhythm (a ventricular tachycardia's wide complexes leave no quiet
+baseline between them, which the contrast test reads as noise), while noise makes irregular
+detections.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from scipy.ndimage import uniform_filter1d
 
 from mlcore.errors import SignalError
 from mlcore.preprocess import as_signal_array, bandpass, check_fs
+from mlcore.spans import runs
 
 READABLE_SQI = 0.5
 FLAT_RATIO = 0.02  # window amplitude below 2 % of the lead's typical window amplitude
 SATURATED_FRACTION = 0.05  # 5 % of the window's samples on the lead's extreme values
 CONTRAST_GOOD, CONTRAST_BAD = 0.15, 0.45  # envelope floor / peak within a window
 HF_GOOD, HF_BAD = 0.3, 1.0  # power above 40 Hz relative to the 0.5-40 Hz band (std ratio)
+ORGANISED_MIN_BEATS = 4
+ORGANISED_RR_S = (0.2, 0.6)  # 100-300 bpm
+ORGANISED_MAX_STEP = 0.15  # successive R-R intervals within 15 % of the shorter one
 
 
 @dataclass(frozen=True)
@@ -123,3 +132,19 @@ def signal_quality(x: np.ndarray, fs: float, window_s: float = 5.0) -> QualityRe
         sqi=sqi.astype(np.float32),
         readable=(sqi >= READABLE_SQI).any(axis=0),
     )
+
+
+def organised_spans(times_s: np.ndarray) -> list[tuple[float, float]]:
+    """Spans of at least ORGANISED_MIN_BEATS beats (R-peak ``times_s``, sorted) at 100-300 bpm
+    whose successive R-R intervals differ by at most ORGANISED_MAX_STEP: a tachycardia, to be read
+    as such even where ``signal_quality`` calls the signal noisy. Each span reaches a tenth of a
+    second beyond its first and last beat, so that both count as inside it."""
+    rr = np.diff(np.asarray(times_s, dtype=np.float64))
+    fast = (rr >= ORGANISED_RR_S[0]) & (rr <= ORGANISED_RR_S[1])
+    steady = np.abs(np.diff(rr)) <= ORGANISED_MAX_STEP * np.minimum(rr[:-1], rr[1:])
+    regular = fast[:-1] & fast[1:] & steady  # pair i: intervals i and i + 1, beats i .. i + 2
+    return [
+        (float(times_s[start]) - 0.1, float(times_s[stop + 1]) + 0.1)
+        for start, stop in runs(regular)
+        if stop - start + 2 >= ORGANISED_MIN_BEATS
+    ]

@@ -51,3 +51,10 @@ def in_spans(times: np.ndarray, spans: Spans) -> np.ndarray:
     for start, end in spans:
         mask |= (times >= start) & (times < end)
     return mask
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) index pairs of the runs of True in ``mask``."""
+    padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))

@@ -159,3 +159,15 @@ def test_ventricular_flutter_is_reported_as_such_not_as_noise(mitdb):
     [vf] = [e for e in events if e.type == "vf"]
     assert vf.severity == MAJOR  # one episode, within the reference's 41-139 s of this slice
     assert 41.0 <= vf.start_s < vf.end_s <= 145.0 and vf.end_s - vf.start_s > 60.0
+
+
+def test_ventricular_tachycardia_in_a_noisy_window_is_a_run_not_noise(mitdb):
+    # DS1 record 203: a VT of 7 beats at 181 bpm at 1605.6-1607.5 s, in a 5-s window the noise
+    # index calls unreadable (its wide complexes leave no quiet baseline between them).
+    rec = wfdb.rdrecord(str(mitdb / "203"), sampfrom=1590 * 360, sampto=1620 * 360)
+    samples = np.ascontiguousarray(rec.p_signal.T, dtype=np.float32)
+    signal = ECGSignal(samples, 360.0, tuple(rec.sig_name), tuple(rec.units))
+    result = analyse_span(signal, plan_chunks(30.0, 1800.0, 0.0)[0], load_default_models())
+    stitched = stitch([result], threshold=1.0)
+    runs = [e for e in find_events(stitched.track, stitched.unreadable) if e.type == "v_run"]
+    assert any(15.0 <= e.start_s <= 17.0 and e.severity == MAJOR for e in runs), runs

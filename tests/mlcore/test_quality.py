@@ -5,7 +5,7 @@ import pytest
 import wfdb
 
 from mlcore.errors import SignalError
-from mlcore.quality import signal_quality
+from mlcore.quality import organised_spans, signal_quality
 
 FS = 360.0
 
@@ -80,3 +80,13 @@ def test_bad_input_raises_signal_error(x, fs, message):
 def test_bad_window_raises_signal_error(clean):
     with pytest.raises(SignalError, match="window"):
         signal_quality(clean, FS, window_s=0.0)
+
+
+def test_fast_regular_beats_are_a_rhythm_and_irregular_detections_are_not():
+    vt = 10.0 + 0.33 * np.arange(7)  # 182 bpm, regular
+    [(start, stop)] = organised_spans(vt)
+    assert start == pytest.approx(9.9) and stop == pytest.approx(vt[-1] + 0.1)
+    assert organised_spans(10.0 + 0.33 * np.arange(3)) == []  # three beats: too few
+    assert organised_spans(10.0 + 0.85 * np.arange(20)) == []  # 71 bpm: not a tachycardia
+    noise = 10.0 + np.cumsum([0.2, 0.35, 0.55, 0.3, 0.5, 0.42] * 7)  # detections in noise
+    assert organised_spans(noise) == []
