@@ -215,8 +215,8 @@ class Report:
             return "no beats found"
         v, sv = by_class.get("V", 0), by_class.get("S", 0)
         return (
-            f"ventricular (V) {v}, {100 * v / beats:.1f} % of beats; "
-            f"supraventricular (S) {sv}, {100 * sv / beats:.1f} %"
+            f"ventricular (V) {v}, {share(v, beats)} of beats; "
+            f"supraventricular (S) {sv}, {share(sv, beats)}"
         )
 
     @property
@@ -239,6 +239,12 @@ class Report:
         if seconds < 3600:
             return f"{seconds // 60} min {seconds % 60} s"
         return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` in percent, e.g. "44.2 %"; a few beats in many are "< 0.1 %", not 0."""
+    pct = 100 * part / whole
+    return "< 0.1 %" if 0 < pct < 0.1 else f"{pct:.1f} %"
 
 
 def finding(kind: str, count: int, severity: int, total_s: float, example: Event) -> Finding:

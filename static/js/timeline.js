@@ -38,6 +38,8 @@
   const STRIP_MAX_EVENTS = 150;
   const MIN_SPAN_S = 1;
   const LABELS_MAX_S = 40; // event names on the strip up to this span
+  const LABEL_ROWS = 3;
+  const BAND_MIN_S = 30; // on the overview, episodes longer than this are a band along the top
 
   function el(tag, attrs, parent) {
     const node = document.createElement(tag);
@@ -177,13 +179,19 @@
       const boxes = {};
       const pad = (2 * duration) / Math.max(300, overviewCanvas.clientWidth); // 2 px either side
       mostSevere(api.events, OVERVIEW_MAX_EVENTS).forEach((event) => {
-        boxes[`e${event.id}`] = eventBox(event, "hr", SEVERITY_COLOURS[event.severity], selectEvent, pad);
+        const box = eventBox(event, "hr", SEVERITY_COLOURS[event.severity], selectEvent, pad);
+        if (event.end_s - event.start_s > BAND_MIN_S) {
+          // A long episode (AF for hours) is a band along the top, not a wall over everything else.
+          box.yMin = (ctx) => ctx.chart.scales.hr.max - 0.12 * (ctx.chart.scales.hr.max - ctx.chart.scales.hr.min);
+          box.yMax = (ctx) => ctx.chart.scales.hr.max;
+        }
+        boxes[`e${event.id}`] = box;
       });
       boxes.view = { type: "box", xMin: state.start, xMax: state.end, yScaleID: "hr", backgroundColor: "rgba(29, 39, 51, 0.08)", borderColor: "#1d2733", borderWidth: 1 };
       const lines = {};
       if (windows.threshold != null) {
         lines.threshold = { type: "line", yScaleID: "score", yMin: windows.threshold, yMax: windows.threshold, borderColor: "#b3261e", borderWidth: 1, borderDash: [4, 4],
-          label: { display: true, content: "anomaly threshold", position: "end", font: { size: 10 }, color: "#b3261e", backgroundColor: "rgba(255, 255, 255, 0.8)" } };
+          label: { display: true, content: "anomaly threshold", position: "start", font: { size: 10 }, color: "#b3261e", backgroundColor: "rgba(255, 255, 255, 0.8)" } };
         overview.options.scales.score.suggestedMax = windows.threshold * 1.2;
         element.dataset.threshold = String(windows.threshold);
       }
@@ -279,6 +287,27 @@
       }
     }
 
+    // Event names above the strip, in up to LABEL_ROWS rows so that neighbours never overlap;
+    // a name with no room left is not drawn (its shaded box still is).
+    function eventLabels(events) {
+      const secondsPerPx = (state.end - state.start) / Math.max(300, stripCanvas.clientWidth);
+      const rowEnds = [];
+      const labels = {};
+      const centre = (e) => (e.start_s + Math.max(e.end_s, e.start_s + 0.3)) / 2;
+      [...events].sort((a, b) => centre(a) - centre(b)).forEach((event) => {
+        const half = (typeName(event).length * 3.3 + 8) * secondsPerPx; // 11 px font
+        let row = rowEnds.findIndex((end) => end <= centre(event) - half);
+        if (row < 0 && rowEnds.length < LABEL_ROWS) row = rowEnds.length;
+        if (row < 0) return;
+        rowEnds[row] = centre(event) + half;
+        labels[`l${event.id}`] = {
+          type: "label", xValue: centre(event), yValue: (ctx) => ctx.chart.scales.y.max,
+          yAdjust: 10 + 14 * row, content: typeName(event), font: { size: 11 }, color: "#1d2733",
+        };
+      });
+      return labels;
+    }
+
     function drawStrip() {
       const env = state.envelope, lead = state.lead;
       if (!env) return;
@@ -313,15 +342,12 @@
       strip.data.datasets = datasets;
       const boxes = {};
       const visible = api.events.filter((e) => e.end_s >= state.start - 1 && e.start_s <= state.end + 1);
-      mostSevere(visible, STRIP_MAX_EVENTS).forEach((event) => {
+      const shown = mostSevere(visible, STRIP_MAX_EVENTS);
+      shown.forEach((event) => {
         const colour = event.type === "anomaly" ? "rgba(179, 38, 30, 0.18)" : SEVERITY_COLOURS[event.severity].replace(/0\.\d+\)$/, "0.18)");
         boxes[`e${event.id}`] = eventBox(event, "y", colour, opts.onEvent);
-        if (state.end - state.start > LABELS_MAX_S) return;
-        boxes[`l${event.id}`] = {
-          type: "label", xValue: (event.start_s + Math.max(event.end_s, event.start_s + 0.3)) / 2, yValue: (ctx) => ctx.chart.scales.y.max,
-          yAdjust: 10, content: typeName(event), font: { size: 11 }, color: "#1d2733",
-        };
       });
+      if (state.end - state.start <= LABELS_MAX_S) Object.assign(boxes, eventLabels(shown));
       strip.options.plugins.annotation.annotations = boxes;
       strip.options.scales.x.min = state.start;
       strip.options.scales.x.max = state.end;

@@ -40,6 +40,8 @@ def test_ectopic_beats_are_counted_with_their_share_of_all_beats():
         "ventricular (V) 959, 48.0 % of beats; supraventricular (S) 12, 0.6 %"
     )
     assert report(10, {"beats": 0}).ectopy == "no beats found"
+    one_in_many = {"beats": 2271, "beats_by_class": {"V": 1, "S": 0}}
+    assert report(1800, one_in_many).ectopy.startswith("ventricular (V) 1, < 0.1 % of beats")
 
 
 def test_hrv_is_given_over_normal_intervals_or_says_why_not():
