@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE
+from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE, URGENT_TYPES
 from recordings.models import Recording
 
 INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
@@ -61,6 +61,11 @@ class Analysis(models.Model):
     @property
     def done(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def urgent(self) -> bool:
+        """Whether a finding is possibly life-threatening (``URGENT_TYPES``): look now."""
+        return self.events.filter(type__in=URGENT_TYPES).exists()
 
     @property
     def storage_prefix(self) -> str:

@@ -46,7 +46,8 @@ EXPLANATIONS = {
     "af": "For a while the heartbeats came at irregular, unpredictable intervals, the pattern of "
     "atrial fibrillation. It is found from the beat timing and from the small wave before each beat "
     "(the P wave) no longer repeating, so a doctor needs to confirm it on the strip; if confirmed, it "
-    "matters for stroke risk and treatment, even without symptoms.",
+    "matters for stroke risk and treatment, even without symptoms. Atrial flutter with varying "
+    "conduction can look the same and is told apart on the strip.",
     "vf": "For a while the signal was a fast, regular wave with no distinct heartbeats, the pattern "
     "of ventricular flutter or fibrillation, in which the heart pumps little or no blood. If real it "
     "is life-threatening; some kinds of electrode noise can look like it, so a doctor must look at "
@@ -55,9 +56,10 @@ EXPLANATIONS = {
     "fainting and need a doctor's review.",
     "bradycardia": "The heart beat slower than 50 beats a minute for a while. Normal in sleep and in "
     "fit people; a doctor should know if it happened while you felt dizzy or tired.",
-    "tachycardia": "The heart beat faster than 100 beats a minute for a while. Normal during "
-    "exercise or stress; worth checking if it happened at rest or with symptoms, and above 150 a "
-    "minute a doctor should look at the strip.",
+    "tachycardia": "The heart beat faster than 100 beats a minute for a while. From the sinus node "
+    "it is normal during exercise or stress; a fast rhythm that starts and stops suddenly, at rest "
+    "or with symptoms, can be a supraventricular tachycardia, and above 150 a minute a doctor "
+    "should look at the strip.",
     "anomaly": "Beats whose shape differs from the rest of this recording more than normal beats "
     "do. This can be a real change or signal noise; it asks for a look at the strip rather than "
     "saying what it is.",

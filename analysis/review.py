@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
-from mlcore.findings import EVENT_TYPES
+from mlcore.findings import EVENT_TYPES, URGENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,6 @@ def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
 
 
 # The queue ---------------------------------------------------------------------------------------
-
-# Cases with a possibly life-threatening finding come before every other case.
-URGENT_TYPES = ("vf",)
 
 
 def queue(

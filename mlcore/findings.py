@@ -69,6 +69,9 @@ EVENT_TYPES = {
     "anomaly": "Anomalous beats",
     "unreadable": "Unreadable signal",
 }
+# Possibly life-threatening if real: such analyses are marked urgent and their review cases come
+# before every other case.
+URGENT_TYPES = ("vf",)
 # Which finding a reader should see first among those of the same severity: the life-threatening
 # rhythms, then sustained rhythms and pauses, then patterns, then single beats; the anomaly score,
 # which does not say what it saw, and unreadable signal, which is about the recording, come last.

@@ -18,3 +18,8 @@ def test_ventricular_flutter_is_found_and_not_called_noise(alice_client, mitdb, 
     assert "Ventricular flutter/fibrillation (possible)" in html
     assert EXPLANATIONS["vf"].split(",")[0] in html
     assert "have a doctor look at these strips today" in html
+    # The history and the recording page mark it urgent, not just flagged like any other.
+    dashboard = alice_client.get(reverse("dashboard")).text
+    assert ">urgent</span>" in dashboard and ">flagged</span>" not in dashboard
+    page = alice_client.get(reverse("recording_detail", args=[analysis.recording_id])).text
+    assert "urgent: possible ventricular flutter/fibrillation" in page
