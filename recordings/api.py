@@ -135,13 +135,7 @@ def recording(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def recording_file(request: Request, pk: int, name: str) -> FileResponse:
-    stored = get_object_or_404(own_recording(request, pk).files, name=name)
-    return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.name,
-        content_type="application/octet-stream",
-    )
+    return get_object_or_404(own_recording(request, pk).files, name=name).download()
 
 
 @extend_schema(

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.http import FileResponse
 from django.urls import reverse
 
 
@@ -161,6 +162,16 @@ class RecordingFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def download(self) -> FileResponse:
+        """The file as an attachment of no particular type: whatever was uploaded (an .html or
+        .svg beside the record) is saved by the browser, never shown on the site's origin."""
+        return FileResponse(
+            self.file.open("rb"),
+            as_attachment=True,
+            filename=self.name,
+            content_type="application/octet-stream",
+        )
 
 
 SYMPTOMS = {

@@ -365,8 +365,7 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
-    stored = get_object_or_404(own_recording(request, pk).files, name=name)
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+    return get_object_or_404(own_recording(request, pk).files, name=name).download()
 
 
 @login_required

@@ -19,6 +19,9 @@ def test_owner_sees_downloads_and_deletes(alice_client, alices_recording, ecg_cs
     download = alice_client.get(reverse("recording_file", args=[alices_recording.pk, "holter.csv"]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == ecg_csv.read_bytes()
+    # Saved, never rendered: an uploaded .html or .svg cannot run on the site's origin.
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment")
     stored = alices_recording.files.get().file.path
     response = alice_client.post(reverse("recording_delete", args=[alices_recording.pk]))
     assert response.status_code == 302
