@@ -1,12 +1,14 @@
-"""Registration and the account page (API tokens, webhooks); log in/out and password change/reset
-are Django's own views."""
+"""Registration, log-in (Django's view, with a limit on failed attempts) and the account page (API
+tokens, webhooks); log out and password change/reset are Django's own views."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -29,6 +31,34 @@ class RegisterForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email already exists.")
         return email
+
+
+# Failed log-ins allowed per account name and address before it must wait LOGIN_LOCK_S: enough
+# for typing mistakes, too few to guess a password.
+LOGIN_FAILURES = 10
+LOGIN_LOCK_S = 15 * 60
+
+
+class LimitedLoginForm(AuthenticationForm):
+    def clean(self):
+        username = (self.data.get("username") or "").strip().lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        key = f"login-failures:{address}:{username}"
+        if cache.get(key, 0) >= LOGIN_FAILURES:
+            raise forms.ValidationError(
+                f"Too many failed log-ins for {username or 'this account'} from this address: "
+                f"try again in {LOGIN_LOCK_S // 60} minutes.",
+                code="too_many_failures",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            cache.add(key, 0, LOGIN_LOCK_S)
+            cache.incr(key)
+            raise
+
+
+login_view = LoginView.as_view(form_class=LimitedLoginForm)
 
 
 @require_http_methods(["GET", "POST"])
