@@ -31,9 +31,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	@$(PY) manage.py demo_account
 	@echo "Beatline: open http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
-	@$(VENV)/bin/celery -A ecgsite worker --loglevel=INFO --concurrency=2 & worker=$$!; \
+	@$(VENV)/bin/celery -A ecgsite worker -Q celery --loglevel=INFO --concurrency=2 & worker=$$!; \
+	$(VENV)/bin/celery -A ecgsite worker -Q webhooks -n webhooks@%h --loglevel=INFO --concurrency=2 & hooks=$$!; \
 	$(PY) manage.py recover_analyses --loop 60 & recover=$$!; \
-	trap 'kill $$worker $$recover 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$hooks $$recover 2>/dev/null; wait $$worker $$hooks 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite gets its own var/ (SQLite file, media, filesystem broker), away from a running `make run`.
