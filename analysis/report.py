@@ -15,6 +15,7 @@ from django.db.models import Count, F, Max, Sum
 from analysis.models import Analysis, Event, ReviewCase
 from analysis.review import decision_counts
 from mlcore.findings import CLINICAL_ORDER, EVENT_TYPES, MAJOR, MINOR, MODERATE
+from mlcore.hrv import RATE_BEATS
 
 DISCLAIMER = (
     "This report is decision support produced by software, not a diagnosis. Only a doctor who "
@@ -198,7 +199,12 @@ class Report:
         s = self.summary
         if s.get("hr_mean_bpm") is None:
             return "not measured (too little readable signal)"
-        return f"{s['hr_min_bpm']} to {s['hr_max_bpm']} bpm, mean {s['hr_mean_bpm']} bpm"
+        if s.get("hr_min_at_s") is None:  # analyses from before the times were kept
+            return f"{s['hr_min_bpm']} to {s['hr_max_bpm']} bpm, mean {s['hr_mean_bpm']} bpm"
+        return (
+            f"mean {s['hr_mean_bpm']} bpm; lowest {s['hr_min_bpm']} bpm at {hms(s['hr_min_at_s'])}, "
+            f"highest {s['hr_max_bpm']} bpm at {hms(s['hr_max_at_s'])} (over {RATE_BEATS} beats)"
+        )
 
     @property
     def no_symptoms(self) -> str:

@@ -15,8 +15,9 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
 * bradycardia / tachycardia: the heart rate over ``HR_BEATS`` beats (``rolling_heart_rate``) below
   ``BRADY_BPM`` / above ``TACHY_BPM`` for at least ``EPISODE_S`` seconds, outside atrial
   fibrillation (whose event gives its own rates);
-* anomaly: consecutive readable beats whose autoencoder score is above the model's threshold (gaps
-  of at most ``ANOMALY_GAP_BEATS`` normal beats are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
+* anomaly: consecutive readable beats not called V or S (those have the findings above) whose
+  autoencoder score is above the model's threshold (gaps of at most ``ANOMALY_GAP_BEATS`` beats
+  are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
 * ventricular flutter/fibrillation (possible): the spans ``mlcore.ventricular`` finds, pieces less
   than ``VF_GAP_S`` apart taken as one episode; the beats found inside are not used for the rules
   above, since there are no real beats to find there;
@@ -317,7 +318,10 @@ def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
 
 
 def anomaly_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
-    anomalous = (track.scores > track.threshold) & readable
+    # Beats called V or S have their own findings; an unusual shape among the others is what the
+    # score adds (a PVC's shape is unusual too, and would only be reported twice).
+    ectopic = np.isin(track.classes, [AAMI_CLASSES.index("V"), AAMI_CLASSES.index("S")])
+    anomalous = (track.scores > track.threshold) & readable & ~ectopic
     events = []
     for start, stop in bridged_runs(anomalous, ANOMALY_GAP_BEATS):
         n = int(anomalous[start:stop].sum())

@@ -31,6 +31,8 @@ class HeartRateSummary:
     hr_mean_bpm: float | None
     hr_min_bpm: float | None
     hr_max_bpm: float | None
+    hr_min_at_s: float | None  # when the lowest and the highest rate were reached: the time of the
+    hr_max_at_s: float | None  # last beat of their RATE_BEATS, in seconds from the start
     sdnn_ms: float | None
     rmssd_ms: float | None
 
@@ -60,8 +62,11 @@ def heart_rate_summary(
     rr = np.diff(rpeaks) / fs
     usable = (rr >= MIN_RR_S) & (rr <= MAX_RR_S) & readable[:-1] & readable[1:]
     if usable.sum() < 2:
-        return HeartRateSummary(n, None, None, None, None, None)
-    rates = rolling_rate(rr[usable], min(RATE_BEATS, int(usable.sum())))
+        return HeartRateSummary(n, None, None, None, None, None, None, None)
+    k = min(RATE_BEATS, int(usable.sum()))
+    rates = rolling_rate(rr[usable], k)
+    # Window j ends with usable interval j + k - 1, i.e. at the beat after it.
+    ends = rpeaks[np.flatnonzero(usable)[k - 1 :] + 1] / fs
     nn = usable & normal[:-1] & normal[1:]
     if nn.sum() < MIN_NN_SHARE * usable.sum():
         nn = np.zeros_like(nn)
@@ -71,6 +76,8 @@ def heart_rate_summary(
         hr_mean_bpm=round(float(60.0 / rr[usable].mean()), 1),
         hr_min_bpm=round(float(rates.min()), 1),
         hr_max_bpm=round(float(rates.max()), 1),
+        hr_min_at_s=round(float(ends[rates.argmin()]), 1),
+        hr_max_at_s=round(float(ends[rates.argmax()]), 1),
         sdnn_ms=round(float(rr[nn].std(ddof=1) * 1000), 1) if nn.sum() >= 2 else None,
         rmssd_ms=_rmssd_ms(rr, successive) if successive.any() else None,
     )

@@ -122,6 +122,16 @@ def test_anomaly_windows_bridge_small_gaps():
     assert events[0].score == 2.0
 
 
+def test_ectopic_beats_are_not_reported_again_as_anomalous():
+    scores = [0, 2, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0]
+    bigeminy = find_events(track("NVNVNVNVNNNN", scores=scores), [])
+    assert types(bigeminy) == ["bigeminy"]  # the unusual shapes are the PVCs, reported as such
+    odd_normals = find_events(
+        track("NVNNNNNNNNNN", scores=[0, 2, 0, 2, 2, 2, 0, 0, 0, 0, 0, 0]), []
+    )
+    assert types(odd_normals) == ["pvc", "anomaly"] and odd_normals[1].beats == 3
+
+
 def test_unreadable_spans_silence_rhythm_rules():
     t = track("NNNVNNNNNN")
     pvc_time = t.times_s[3]

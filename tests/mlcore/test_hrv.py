@@ -15,6 +15,17 @@ def test_regular_rhythm():
     assert summary.rmssd_ms == pytest.approx(0.0, abs=0.5)
 
 
+def test_the_lowest_and_highest_rates_say_when():
+    fs = 1000.0
+    rr = [1000] * 30 + [1500] * 20 + [1000] * 30 + [400] * 20 + [1000] * 30  # ms
+    rpeaks = np.concatenate([[0], np.cumsum(rr)])
+    summary = heart_rate_summary(rpeaks, fs)
+    assert (summary.hr_min_bpm, summary.hr_max_bpm) == (40.0, 150.0)
+    slow_end, fast_end = rpeaks[50] / fs, rpeaks[100] / fs  # the last beat of each stretch
+    assert rpeaks[39] / fs <= summary.hr_min_at_s <= slow_end
+    assert rpeaks[89] / fs <= summary.hr_max_at_s <= fast_end
+
+
 def test_alternating_rr_gives_rmssd():
     fs = 1000.0
     rr = np.tile([800, 900], 50)  # ms

@@ -22,7 +22,11 @@ def test_duration_reads_as_a_length(seconds, text):
 
 def test_heart_rate_says_when_it_was_not_measured():
     summary = {"hr_min_bpm": 52.0, "hr_max_bpm": 80.0, "hr_mean_bpm": 66.0}
-    assert report(60, summary).heart_rate == "52.0 to 80.0 bpm, mean 66.0 bpm"
+    assert report(60, summary).heart_rate == "52.0 to 80.0 bpm, mean 66.0 bpm"  # stored before
+    summary |= {"hr_min_at_s": 3725.0, "hr_max_at_s": 95.4}
+    assert report(7200, summary).heart_rate == (
+        "mean 66.0 bpm; lowest 52.0 bpm at 1:02:05, highest 80.0 bpm at 0:01:35 (over 10 beats)"
+    )
     unreadable = {"hr_min_bpm": None, "hr_max_bpm": None, "hr_mean_bpm": None}
     assert report(60, unreadable).heart_rate == "not measured (too little readable signal)"
 
