@@ -82,7 +82,8 @@ def backoff_s(attempts: int) -> float:
     return settings.WEBHOOK_BACKOFF_S * 2 ** (attempts - 1)
 
 
-MAX_PER_USER = 10  # deliveries share the workers with analyses: a user's hooks cannot swamp them
+# Each delivery can hold a webhook worker for WEBHOOK_TIMEOUT_S: one user's hooks cannot swamp it.
+MAX_PER_USER = 10
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -205,7 +206,7 @@ def attempt(delivery_id: int) -> float | None:
         code = post(hook.url, body, headers)
     except Refused as exc:
         error = str(exc)
-    except urllib3.exceptions.HTTPError as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     else:
         # The status only: the receiver's reply is not shown back (it could be any server's).
@@ -231,8 +232,15 @@ def record(delivery: WebhookDelivery, code: int | None, error: str | None) -> fl
     else:
         retry = backoff_s(delivery.attempts)
         delivery.next_attempt_at = now + timedelta(seconds=retry)
-    fields = ("attempts", "last_status_code", "last_error", "status", "delivered_at")
-    changed = {f: getattr(delivery, f) for f in (*fields, "next_attempt_at")}
+    fields = (
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "status",
+        "delivered_at",
+        "next_attempt_at",
+    )
+    changed = {f: getattr(delivery, f) for f in fields}
     # An update, not a save: the webhook may have been deleted meanwhile, taking its log along.
     if not WebhookDelivery.objects.filter(pk=delivery.pk).update(**changed):
         return None
