@@ -53,8 +53,8 @@ class LimitedLoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            cache.add(key, 0, LOGIN_LOCK_S)
-            cache.incr(key)
+            if not cache.add(key, 1, LOGIN_LOCK_S):
+                cache.incr(key)
             raise
 
 
