@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.decorators import permission_classes
+from rest_framework.decorators import permission_classes, renderer_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -44,7 +44,15 @@ from analysis.serializers import (
     WindowsSerializer,
 )
 from analysis.webhooks import too_many
-from ecgsite.api import BadRequest, NotReady, Pagination, paginated, responses
+from ecgsite.api import (
+    BadRequest,
+    NotReady,
+    Pagination,
+    PdfRenderer,
+    file_renderers,
+    paginated,
+    responses,
+)
 from ecgsite.decorators import api_view
 
 NOT_A_TABLE = "This analysis is of a recording, not a beat table: it has no rows."
@@ -292,6 +300,7 @@ def report(request: Request, pk: int) -> Response:
     responses=responses({(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}, 409),
 )
 @api_view(["GET"])
+@renderer_classes(file_renderers(PdfRenderer))
 def report_pdf(request: Request, pk: int) -> HttpResponse:
     analysis = with_timeline(request, pk)
     response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")

@@ -365,6 +365,14 @@ class DecisionSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
+    def validate(self, data: dict) -> dict:
+        """A relabel without a new label is a bad request (400), not a conflict with the case."""
+        if data["decision"] == "relabel" and not (data.get("new_type") or data.get("new_class")):
+            raise serializers.ValidationError(
+                {"new_type": "A relabel needs a new event type or a new beat class."}
+            )
+        return data
+
 
 class CloseSerializer(serializers.Serializer):
     conclusion = serializers.CharField(max_length=10000, help_text="for the owner")

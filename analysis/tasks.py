@@ -5,6 +5,7 @@ Tasks are acknowledged after they run (acks_late) and re-queued if their worker 
 """
 
 from celery import group, shared_task
+from django.db import OperationalError
 
 from analysis import pipeline, webhooks
 
@@ -21,7 +22,10 @@ def analyse_chunk(analysis_id: int, index: int) -> None:
     pipeline.run_chunk(analysis_id, index)
 
 
-@shared_task(name="webhooks.deliver")
+# A database briefly locked or unreachable is not the receiver's failure: the attempt is run again.
+@shared_task(
+    name="webhooks.deliver", autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5
+)
 def deliver_webhook(delivery_id: int) -> None:
     """One attempt; a failed one schedules the next after an exponential back-off."""
     retry_in = webhooks.attempt(delivery_id)

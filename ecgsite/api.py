@@ -15,7 +15,7 @@ from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -105,6 +105,32 @@ def exception_handler(exc: Exception, context: dict) -> Response:
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown URLs under /api/v1/ answer the JSON error body, not an HTML page."""
     return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """For the views that answer a file of their own (a PDF, an uploaded file): a client may ask
+    for that type (``Accept: application/pdf``) instead of being told 406. The view returns the
+    file itself, so this renders only errors, and those as JSON."""
+
+    media_type = "application/octet-stream"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data)
+
+
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+def file_renderers(renderer: type[FileRenderer]) -> list:
+    """The API's renderers, then ``renderer``: JSON stays the default for */* and errors."""
+    return [*api_settings.DEFAULT_RENDERER_CLASSES, renderer]
 
 
 class RateFromSettings(SimpleRateThrottle):
@@ -237,6 +263,39 @@ def responses(ok: dict, *codes: int) -> dict:
         code: OpenApiResponse(ErrorSerializer, description=ERROR_MEANINGS.get(code, ""))
         for code in sorted(errors)
     }
+
+
+PAGE_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Page number from 1, or `last`; a page after the last is a 404.",
+    },
+    {
+        "name": "page_size",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1},
+        "description": f"Items per page (default {Pagination.page_size}; above "
+        f"{Pagination.max_page_size}, {Pagination.max_page_size} is used).",
+    },
+]
+
+
+def add_page_parameters(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: every list answered a page at a time (its 200 is a ``Paginated...``
+    schema) documents ``page`` and ``page_size``, which function views cannot declare for it."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            ok = operation.get("responses", {}).get("200", {})
+            ref = (
+                ok.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+            )
+            if ref.rsplit("/", 1)[-1].startswith("Paginated"):
+                operation.setdefault("parameters", []).extend(PAGE_PARAMETERS)
+    return result
 
 
 def paginated(name: str, item: type[serializers.Serializer]):

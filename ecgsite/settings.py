@@ -103,8 +103,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web and worker write concurrently; wait for the lock instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # Web and worker write concurrently; wait for the lock instead of failing at once. IMMEDIATE:
+    # a transaction takes the write lock when it begins, because SQLite refuses at once (no
+    # waiting) a reader that tries to become a writer while another connection writes.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     # A file, not memory, so worker processes started by the tests share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
@@ -217,6 +219,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ecgsite.api.add_page_parameters",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "analysis.models.Analysis.Status",
         "RecordingStatusEnum": "recordings.serializers.STATUS_CHOICES",

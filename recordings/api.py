@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.decorators import parser_classes
+from rest_framework.decorators import parser_classes, renderer_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,9 +21,11 @@ from analysis.models import Analysis, with_latest_analysis
 from analysis.serializers import AnalysisPage, AnalysisSerializer
 from ecgsite.api import (
     BadRequest,
+    FileRenderer,
     NotReady,
     Pagination,
     UploadRateThrottle,
+    file_renderers,
     paginated,
     responses,
     throttle,
@@ -134,6 +136,7 @@ def recording(request: Request, pk: int) -> Response:
     responses=responses({(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}),
 )
 @api_view(["GET"])
+@renderer_classes(file_renderers(FileRenderer))
 def recording_file(request: Request, pk: int, name: str) -> FileResponse:
     return get_object_or_404(own_recording(request, pk).files, name=name).download()
 

@@ -44,3 +44,17 @@ def test_pages_say_their_size_and_the_last_page(api_alice, alices_objects, event
     recordings = f"{API}/recordings/{alices_objects.recording.pk}/analyses/"  # every list
     assert_error(api_alice.get(recordings, {"page": "abc"}), 400, "invalid")
     assert api_alice.get(recordings, {"page_size": 1}).json()["page_size"] == 1
+
+
+def test_every_paged_list_documents_page_and_page_size(api_alice):
+    schema = api_alice.get(f"{API}/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paged = {
+        (path, method)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "Paginated" in str(operation.get("responses", {}).get("200"))
+    }
+    assert ("/api/v1/webhooks/", "get") in paged and len(paged) >= 7
+    for path, method in paged:
+        names = [p["name"] for p in schema["paths"][path][method].get("parameters", [])]
+        assert names.count("page") == 1 and names.count("page_size") == 1, (path, names)

@@ -49,7 +49,7 @@ def test_claim_decide_close(case, api_alice, django_capture_on_commit_callbacks)
     assert relabel.status_code == 200, relabel.content
     assert relabel.json()["decision"] == "relabel" and relabel.json()["reviewer"] == "carol"
     bare = carol.post(decide, {"decision": "relabel"}, format="json")
-    assert "new event type" in assert_error(bare, 409, "review_conflict")["message"]
+    assert "new event type" in assert_error(bare, 400, "invalid")["message"]
     assert_error(carol.post(decide, {"decision": "maybe"}, format="json"), 400, "invalid")
     assert_error(
         carol.post(f"{url}/events/999999/decision/", {"decision": "confirm"}), 404, "not_found"

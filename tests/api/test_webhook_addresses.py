@@ -119,3 +119,11 @@ def test_a_webhook_deleted_during_a_delivery_ends_it_quietly(alice, finished, re
     hook.delete()  # while the request was on its way
     assert webhooks.record(delivery, 200, None) is None
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_locked_database_retries_the_delivery_task():
+    from django.db import OperationalError
+
+    from analysis.tasks import deliver_webhook
+
+    assert OperationalError in deliver_webhook.autoretry_for and deliver_webhook.max_retries >= 3
