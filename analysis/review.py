@@ -302,10 +302,8 @@ def close(
         changes = changed(case, conclusion=conclusion, notes=(notes or "").strip())
         ReviewCase.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=now, **changes)
         case.refresh_from_db()
-        counts = dict(
-            case.decisions.values_list("decision").annotate(n=Count("id")).order_by("decision")
-        )
-        audit(case, user, "close", decisions=counts, **changes)
+        taken = {d: n for d, n in decided.items() if d != "undecided" and n}
+        audit(case, user, "close", decisions=taken, **changes)
         transaction.on_commit(lambda: notify_owner(case.pk))
     return case
 

@@ -307,7 +307,8 @@ def paginated(name: str, item: type[serializers.Serializer]):
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "page_size": serializers.IntegerField(
-                help_text="results per page used: the page_size asked for (default 50), at most 500"
+                help_text="results per page used: the page_size asked for (default "
+                f"{Pagination.page_size}), at most {Pagination.max_page_size}"
             ),
             "results": item(many=True),
         },

@@ -12,7 +12,7 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
   no repeating P wave, ``mlcore.rhythm``) for at least ``AF_MIN_S`` seconds of readable signal;
 * pause: an R-R interval of at least ``PAUSE_S`` seconds within readable signal (both beats, and
   no unreadable span in between: a beat lost in noise is not a pause);
-* bradycardia / tachycardia: the heart rate over ``HR_BEATS`` beats (``rolling_heart_rate``) below
+* bradycardia / tachycardia: the heart rate over ``RATE_BEATS`` beats (``rolling_heart_rate``) below
   ``BRADY_BPM`` / above ``TACHY_BPM`` for at least ``EPISODE_S`` seconds, outside atrial
   fibrillation (whose event gives its own rates);
 * anomaly: consecutive readable beats not called V or S (those have the findings above) whose
@@ -39,7 +39,6 @@ from mlcore.spans import Spans, in_spans, merge_spans, runs, subtract_spans
 MINOR, MODERATE, MAJOR = 1, 2, 3
 PAUSE_S = 2.0
 MAJOR_PAUSE_S = 3.0
-HR_BEATS = RATE_BEATS  # the heart rate over this many beats, as in the summary's min/max
 BRADY_BPM = 50.0
 MAJOR_BRADY_BPM = 40.0
 TACHY_BPM = 100.0
@@ -252,7 +251,7 @@ def af_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                 round(end - begin, 1),
                 stop - start,
                 description=f"irregular rhythm for {end - begin:.0f} s, mean {rate:.0f} bpm "
-                f"(highest {highest:.0f} bpm over {HR_BEATS} beats)",
+                f"(highest {highest:.0f} bpm over {RATE_BEATS} beats)",
             )
         )
     return events
@@ -276,12 +275,12 @@ def pause_events(track: BeatTrack, readable: np.ndarray, unreadable: Spans) -> l
 
 
 def rolling_heart_rate(times_s: np.ndarray) -> np.ndarray:
-    """Heart rate (bpm) at each R-R interval: beats per minute over the last ``HR_BEATS``
+    """Heart rate (bpm) at each R-R interval: beats per minute over the last ``RATE_BEATS``
     intervals (``mlcore.hrv.rolling_rate``)."""
     rr = np.diff(times_s)
     if rr.size == 0:
         return rr
-    k = min(HR_BEATS, rr.size)
+    k = min(RATE_BEATS, rr.size)
     return rolling_rate(np.concatenate([np.full(k - 1, rr[0]), rr]), k)
 
 
@@ -311,7 +310,7 @@ def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                     round(extreme, 1),
                     stop - start + 1,
                     description=f"mean {mean:.0f} bpm for {end - begin:.0f} s ({lowest} "
-                    f"{extreme:.0f} bpm over {HR_BEATS} beats)",
+                    f"{extreme:.0f} bpm over {RATE_BEATS} beats)",
                 )
             )
     return events
