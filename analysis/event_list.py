@@ -28,16 +28,22 @@ class EventList:
     severity: str  # "" for any, else a key of SEVERITY_FILTERS
     counts: list[tuple[str, str, int]]  # (type, label, events) of the types found
     total: int  # events of every type and severity
+    undecided: bool | None = None  # review pages: only the undecided events (None: no such filter)
 
     severity_choices = SEVERITY_FILTERS.items()
 
     @property
     def filtered(self) -> bool:
-        return bool(self.type or self.severity)
+        return bool(self.type or self.severity or self.undecided)
 
-    def query(self, page: int) -> str:
-        """The query string of ``page`` under the same filters."""
-        params = {"type": self.type, "severity": self.severity, "page": page}
+    def query(self, page: int | None = None) -> str:
+        """The query string of ``page`` (the page shown if None) under the same filters."""
+        params = {
+            "type": self.type,
+            "severity": self.severity,
+            "undecided": "1" if self.undecided else "",
+            "page": self.page.number if page is None else page,
+        }
         return urlencode({k: v for k, v in params.items() if v})
 
     @property
@@ -49,9 +55,14 @@ class EventList:
         return self.query(self.page.next_page_number()) if self.page.has_next() else ""
 
 
-def event_list(request: HttpRequest, events: QuerySet[Event]) -> EventList:
+def event_list(
+    request: HttpRequest, events: QuerySet[Event], decided: QuerySet | None = None
+) -> EventList:
     """``events`` filtered by the request's ``type`` and ``severity`` and cut at its ``page``; an
-    unknown filter shows everything and a page out of range the nearest one, never an error."""
+    unknown filter shows everything and a page out of range the nearest one, never an error.
+
+    With ``decided`` (the ids of the events a reviewer has decided), ``undecided=1`` leaves them
+    out, so a reviewer can work through what is left of a long case."""
     chosen = request.GET.get("type", "")
     chosen = chosen if chosen in EVENT_TYPES else ""
     severity = request.GET.get("severity", "")
@@ -63,5 +74,8 @@ def event_list(request: HttpRequest, events: QuerySet[Event]) -> EventList:
     shown = events.filter(type=chosen) if chosen else events
     if severity:
         shown = shown.filter(severity__gte=int(severity))
+    undecided = None if decided is None else request.GET.get("undecided") == "1"
+    if undecided:
+        shown = shown.exclude(pk__in=decided)
     page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
-    return EventList(page, chosen, severity, counts, sum(found.values()))
+    return EventList(page, chosen, severity, counts, sum(found.values()), undecided)

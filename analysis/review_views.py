@@ -8,9 +8,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from analysis import review, timeline
@@ -83,7 +84,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @reviewer_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
-    listed = event_list(request, case.analysis.events.all())
+    listed = event_list(
+        request, case.analysis.events.all(), decided=case.decisions.values("event_id")
+    )
     counts = review.decision_counts(case)  # every event once: decided ones and "undecided"
     return render(
         request,
@@ -161,15 +164,23 @@ def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
         if wants_json(request):
             return JsonResponse({"error": str(exc)}, status=400)
         messages.error(request, str(exc))
-        return redirect("review_case", pk=case.pk)
+        return redirect(case_url(case, data.get("list", "")))
     if wants_json(request):
         [row] = review.case_events(case, Event.objects.filter(pk=event.pk))
         return JsonResponse({"event": row})
-    return redirect(f"{case_url(case)}#event-{event.pk}")
+    return redirect(f"{case_url(case, data.get('list', ''))}#event-{event.pk}")
 
 
-def case_url(case: ReviewCase) -> str:
-    return reverse("review_case", args=[case.pk])
+LIST_PARAMS = ("type", "severity", "undecided", "page")
+
+
+def case_url(case: ReviewCase, list_query: str = "") -> str:
+    """The case page, back on the event list's filters and page (``list_query``, as the decide
+    form sends it; anything but the list's own parameters is dropped)."""
+    url = reverse("review_case", args=[case.pk])
+    kept = QueryDict(list_query).dict()
+    kept = {k: kept[k] for k in LIST_PARAMS if kept.get(k)}
+    return f"{url}?{urlencode(kept)}" if kept else url
 
 
 @require_POST

@@ -1,7 +1,11 @@
 """URLs of the REST API, mounted at /api/v1/ by ecgsite/urls.py."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularJSONAPIView,
+    SpectacularSwaggerSplitView,
+)
 
 from analysis import api as analysis_api
 from ecgsite.api import not_found
@@ -54,6 +58,8 @@ urlpatterns = [
     ),
     path("review/cases/<int:pk>/close/", analysis_api.review_close, name="api_review_close"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # ?format= filters recordings (URL_FORMAT_OVERRIDE is off), so JSON has its own address.
+    path("schema.json", SpectacularJSONAPIView.as_view(), name="api_schema_json"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     re_path(r"^(?P<path>[\s\S]*)$", not_found),  # any character, newlines too
 ]

@@ -50,6 +50,12 @@ DEBUG = envbool("DEBUG")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# Served over HTTPS (SITE_URL says so): cookies only over HTTPS, and browsers told to keep to it.
+HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+if PROXY_HEADER := os.environ.get("SECURE_PROXY_SSL_HEADER"):  # e.g. X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_HEADER.upper().replace("-", "_"), "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ecgsite.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

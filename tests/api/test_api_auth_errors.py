@@ -92,6 +92,8 @@ def test_schema_and_docs_pages(client):
     assert {p["name"] for p in envelope["parameters"]} >= {"id", "start", "end", "points"}
     assert {"200", "400", "401", "404", "409", "429"} <= set(envelope["responses"])
     assert {"tokenAuth", "cookieAuth"} <= set(spec["components"]["securitySchemes"])
+    as_json = client.get(f"{API}/schema.json")  # for tools that cannot send an Accept header
+    assert as_json.status_code == 200 and as_json.json()["paths"].keys() == spec["paths"].keys()
     docs = client.get(f"{API}/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content

@@ -72,6 +72,11 @@ def page(browser, live_server):
     page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # What the Content-Security-Policy blocks is only a console message; it counts as an error.
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.errors = errors
     yield page
     context.close()

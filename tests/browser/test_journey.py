@@ -101,9 +101,15 @@ def test_register_upload_timeline_questionnaire_report_pdf(
     assert "decision support" in page.locator(".disclaimer").first.inner_text()
     assert page.locator("section.finding").count() >= 1
     assert "cnn" in page.locator(".models").inner_text()
-    page.wait_for_function(
+    # Polled from here: wait_for_function evaluates a string in the page, which its CSP forbids.
+    loaded = (
         "[...document.querySelectorAll('img.strip')].every(i => i.complete && i.naturalWidth > 0)"
     )
+    for _ in range(100):
+        if page.evaluate(loaded):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(loaded)
     page.screenshot(path=str(artifacts / "report.png"), full_page=True)
 
     with page.expect_download() as info:
