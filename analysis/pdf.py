@@ -76,7 +76,8 @@ def strip_png(
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: hms(x)))
     ax.set_xlabel("time into the recording (h:mm:ss)", fontsize=7)
-    ax.set_ylabel(f"{env['leads'][lead]} (mV)" if env["leads"] else "mV", fontsize=7)
+    label = f"{env['leads'][lead]} (mV)" if env["leads"] else "mV"
+    ax.set_ylabel(label, fontsize=7, parse_math=False)  # a lead name is the uploader's text
     ax.tick_params(labelsize=7)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

@@ -37,6 +37,12 @@ def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def text(params: QueryDict, name: str, limit: int) -> str:
+    """A free-text field cut at ``limit``, without NUL characters (PostgreSQL cannot store or
+    search for them)."""
+    return params.get(name, "").replace("\x00", "")[:limit]
+
+
 def get_case(pk: int) -> ReviewCase:
     return get_object_or_404(
         ReviewCase.objects.select_related("analysis__recording__owner", "claimed_by"), pk=pk
@@ -55,7 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         min_severity = 0
     event_type = params.get("type") if params.get("type") in EVENT_TYPES else ""
     mine = params.get("mine") == "1"
-    search = params.get("q", "").strip()[:100]
+    search = text(params, "q", 100).strip()
     cases = review.queue(
         status=status,
         min_severity=min_severity,
@@ -158,7 +164,7 @@ def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
             data.get("decision", ""),
             new_type=data.get("new_type", ""),
             new_class=data.get("new_class", ""),
-            note=data.get("note", "")[:2000],
+            note=text(data, "note", 2000),
         )
     except review.ReviewError as exc:
         if wants_json(request):
@@ -188,8 +194,8 @@ def case_url(case: ReviewCase, list_query: str = "") -> str:
 def conclude(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the conclusion and notes; with ``close`` in the form, close the case too."""
     case = get_case(pk)
-    conclusion = request.POST.get("conclusion", "")[:10000]
-    notes = request.POST.get("notes", "")[:10000]
+    conclusion = text(request.POST, "conclusion", 10000)
+    notes = text(request.POST, "notes", 10000)
     try:
         if "close" in request.POST:
             confirmed = request.POST.get("close_undecided") == "1"

@@ -141,8 +141,17 @@ WHITENOISE_AUTOREFRESH = DEBUG  # serve straight from static/ in development, no
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
+# Console by default (development: password-reset links are printed); production sends mail by SMTP,
+# so reset links never sit in a log.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beatline@localhost")
+# Messages live in the session, not in a cookie: one of them shows a new API token.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Throttle counters: per process by default; CACHE_URL=redis://... shares them between web processes.
 CACHES = {

@@ -197,7 +197,8 @@ def write_model_card(folder: Path) -> None:
         f"- parameters: {config.get('n_parameters', '?')}",
         f"- settings: {json.dumps(config.get('training', {}))}",
         f"- training time: {config.get('train_time_s', 0):.0f} s on "
-        f"{config.get('threads', '?')} CPU thread(s), machine shared with other jobs",
+        f"{config.get('threads', 'an unrecorded number of')} CPU thread(s), machine shared with "
+        "other jobs",
         "",
         "Command:",
         "",

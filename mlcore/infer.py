@@ -18,7 +18,13 @@ from mlcore.errors import SignalError
 from mlcore.paths import MODELS_DIR
 from mlcore.readers.records import BeatTable
 from mlcore.segment import BeatSet
-from mlcore.tables import TableResult, check_table, normalise_rows, table_beatset
+from mlcore.tables import (
+    BEAT_LENGTH,
+    TableResult,
+    check_table,
+    normalise_rows,
+    table_beatset,
+)
 
 DEFAULT_CLASSIFIER = "cnn-mitdb"
 DEFAULT_AUTOENCODER = "ae-mitdb"
@@ -128,29 +134,37 @@ def analyse_table(table: BeatTable, models: DefaultModels) -> TableResult:
 
 
 def benchmark(folders: list[str], n_beats: int = 100_000, threads: int = 2) -> dict[str, float]:
-    """Seconds to run each model over ``n_beats`` real MIT-BIH beats (record 100 tiled), on CPU."""
+    """Seconds to run each model over ``n_beats`` real beats on CPU: MIT-BIH record 100's beats
+    tiled, or for the ECG5000 models (140-sample rows) the ECG5000 test rows tiled."""
     import time
 
-    from mlcore.datasets import model_input, reference_beats
-    from mlcore.paths import mitdb_dir
-    from mlcore.readers import read_record
-    from mlcore.segment import beat_windows
-
     torch.set_num_threads(threads)
-    signal = read_record(mitdb_dir() / "100.hea")
-    x, fs = model_input(signal)
-    pos, _ = reference_beats(signal, fs, x.shape[1])
-    one = beat_windows(x, pos, fs)
-    beats = one.subset(np.resize(np.arange(len(one)), n_beats))
     timings = {}
     for folder in folders:
         model = load_artefact(folder)
+        beats = _benchmark_beats(model.length, n_beats)
         run = anomaly_scores if model.name == "ae" else classify_beats
         run(model, beats.subset(np.arange(256)))  # warm-up
         started = time.perf_counter()
         run(model, beats)
         timings[folder] = time.perf_counter() - started
     return timings
+
+
+def _benchmark_beats(length: int, n_beats: int) -> BeatSet:
+    from mlcore.datasets import ecg5000, model_input, reference_beats
+    from mlcore.paths import mitdb_dir
+    from mlcore.readers import read_record
+    from mlcore.segment import beat_windows
+
+    if length == BEAT_LENGTH:
+        one = table_beatset(ecg5000()[1].windows[:, 0])
+    else:
+        signal = read_record(mitdb_dir() / "100.hea")
+        x, fs = model_input(signal)
+        pos, _ = reference_beats(signal, fs, x.shape[1])
+        one = beat_windows(x, pos, fs)
+    return one.subset(np.resize(np.arange(len(one)), n_beats))
 
 
 if __name__ == "__main__":

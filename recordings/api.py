@@ -138,7 +138,7 @@ def recording(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @renderer_classes(file_renderers(FileRenderer))
 def recording_file(request: Request, pk: int, name: str) -> FileResponse:
-    return get_object_or_404(own_recording(request, pk).files, name=name).download()
+    return get_object_or_404(own_recording(request, pk).files.named(name)).download()
 
 
 @extend_schema(

@@ -146,6 +146,13 @@ def stored_file_path(instance: RecordingFile, filename: str) -> str:
     return f"recordings/{rec.owner_id}/{rec.uid}/{instance.name}"
 
 
+class RecordingFileQuerySet(models.QuerySet):
+    def named(self, name: str) -> RecordingFileQuerySet:
+        """The file called ``name``; none for a name with a NUL, which no stored name has and
+        PostgreSQL refuses even to look up."""
+        return self.none() if "\x00" in name else self.filter(name=name)
+
+
 class RecordingFile(models.Model):
     """One original uploaded file, kept byte for byte."""
 
@@ -153,6 +160,8 @@ class RecordingFile(models.Model):
     name = models.CharField(max_length=255)
     file = models.FileField(upload_to=stored_file_path, max_length=500)
     size = models.BigIntegerField()
+
+    objects = RecordingFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -73,14 +73,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def over_upload_budget(request: HttpRequest) -> str:
+    """Spends one of the user's uploads and re-runs (the API's budget: pages and API share it);
+    over it, the message to show."""
+    budget = UploadRateThrottle()
+    if budget.allow_request(request, None):
+        return ""
+    minutes = max(1, ceil((budget.wait() or 0) / 60))
+    return f"Too many uploads or re-runs for now: try again in {minutes} min."
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
-    budget = UploadRateThrottle()  # the API's upload budget: one per user, page and API alike
-    if request.method == "POST" and not budget.allow_request(request, None):
-        minutes = max(1, ceil((budget.wait() or 0) / 60))
-        form.add_error(None, f"Too many uploads for now: try again in {minutes} min.")
+    if request.method == "POST" and (over := over_upload_budget(request)):
+        form.add_error(None, over)
         return render(request, "recordings/upload.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,6 +160,9 @@ def table_detail(request: HttpRequest, recording: Recording, analyses, shown) ->
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a new analysis of the recording; earlier ones stay in its history."""
     recording = own_recording(request, pk)
+    if over := over_upload_budget(request):
+        messages.error(request, over)
+        return redirect(recording)
     try:
         Analysis.rerun(recording)
     except Analysis.AlreadyRunning as exc:
@@ -365,7 +376,7 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
-    return get_object_or_404(own_recording(request, pk).files, name=name).download()
+    return get_object_or_404(own_recording(request, pk).files.named(name)).download()
 
 
 @login_required

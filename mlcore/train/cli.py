@@ -150,6 +150,8 @@ def load_splits(args) -> tuple[BeatDataset, BeatDataset | None, np.ndarray | Non
         raise SystemExit(f"mitdb --folds must be {len(datasets.DS1_FOLDS)} (DS1_FOLDS)")
     if args.dataset == "mitdb":
         val_records = () if args.folds else tuple(r for r in args.val_records.split(",") if r)
+        if outside := sorted(set(val_records) - set(datasets.DS1)):
+            raise SystemExit(f"--val-records must be DS1 records, not {','.join(outside)}")
         train_records = tuple(r for r in datasets.DS1 if r not in val_records)
         if args.limit_records:
             train_records = train_records[: args.limit_records]

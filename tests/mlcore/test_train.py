@@ -145,3 +145,11 @@ def test_missing_data_is_named_without_a_traceback(tmp_path):
     with pytest.raises(SystemExit, match="error: ECG5000_TRAIN.tsv cannot be opened"):
         main([*argv, "--out", str(tmp_path / "out")])
     assert not (tmp_path / "out").exists()
+
+
+def test_validation_records_must_come_from_ds1(tmp_path):
+    """A DS2 record held out for early stopping would be tuning on the test set."""
+    argv = ["--model", "cnn", "--dataset", "mitdb", "--val-records", "118,232"]
+    with pytest.raises(SystemExit, match="--val-records must be DS1 records, not 232"):
+        main([*argv, "--out", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
