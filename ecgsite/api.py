@@ -13,6 +13,7 @@ import re
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, renderers, serializers, status
@@ -101,10 +102,22 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     return Response(body, status=exc.status_code, headers=headers)
 
 
+def resolves_to_an_endpoint(path: str) -> bool:
+    try:
+        return resolve(path).func is not not_found
+    except Resolver404:
+        return False
+
+
 @csrf_exempt  # answers every method with a 404, changes nothing
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
-    """Unknown URLs under /api/v1/ answer the JSON error body, not an HTML page."""
-    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+    """Unknown URLs under /api/v1/ answer the JSON error body, not an HTML page; one that only
+    lacks its trailing slash says so (redirecting would turn a POST into a GET)."""
+    message = "No such API endpoint."
+    with_slash = f"{request.path}/"
+    if not request.path.endswith("/") and resolves_to_an_endpoint(with_slash):
+        message += f" Did you mean {with_slash} (every endpoint ends with a slash)?"
+    return JsonResponse(error_body("not_found", message), status=404)
 
 
 class FileRenderer(renderers.BaseRenderer):

@@ -73,6 +73,14 @@ def test_uploads_have_their_own_tighter_budget(settings, api_alice, alice, ecg_c
 def test_unknown_urls_and_methods_answer_the_error_body(api_alice):
     assert_error(api_alice.get(f"{API}/nothing/here"), 404, "not_found")
     assert_error(api_alice.get(f"{API}/recordings/abc/"), 404, "not_found")
+    no_slash = assert_error(api_alice.post(f"{API}/recordings"), 404, "not_found")
+    assert no_slash["message"].endswith(
+        f"Did you mean {API}/recordings/ (every endpoint ends with a slash)?"
+    )
+    assert (
+        "Did you mean"
+        not in assert_error(api_alice.get(f"{API}/nothing"), 404, "not_found")["message"]
+    )
     assert_error(api_alice.put(f"{API}/recordings/"), 405, "method_not_allowed")
     bad_json = api_alice.post(f"{API}/webhooks/", "{nope", content_type="application/json")
     assert_error(bad_json, 400, "parse_error")
