@@ -1,11 +1,13 @@
 /*
  * Live progress: every element with data-status-url polls that status.json until the analysis is
- * done, updating its <progress>, percentage and status badge; the page reloads once when one
- * finishes, so its results (timeline, report links) appear.
+ * done, updating its <progress>, percentage and status badge (in a polite live region); when one
+ * finishes, that is announced and the page reloads a moment later, so its results (timeline,
+ * report links) appear.
  */
 (function () {
   "use strict";
   const PERIOD_MS = 1500;
+  const RELOAD_MS = 1000; // time for a screen reader to say that the analysis finished
   const rows = Array.from(document.querySelectorAll("[data-status-url]"));
   if (!rows.length) return;
 
@@ -29,7 +31,10 @@
         const data = await response.json();
         show(row, data);
         if (data.done) {
-          window.location.reload();
+          const percent = row.querySelector(".percent");
+          const outcome = data.status === "succeeded" ? "finished" : data.status;
+          if (percent) percent.textContent = `Analysis ${outcome}, reloading…`;
+          setTimeout(() => window.location.reload(), RELOAD_MS);
           return;
         }
       }

@@ -1,4 +1,5 @@
-/* Recording page: mounts the timeline and makes the event list jump the strip to an event. */
+/* Recording page: mounts the timeline and makes the event list jump the strip to an event (click,
+ * or Enter or Space on a focused row). */
 (function () {
   "use strict";
   const box = document.getElementById("timeline");
@@ -21,6 +22,10 @@
       box.scrollIntoView({ behavior: "smooth", block: "start" });
     };
     row.addEventListener("click", jump);
-    row.addEventListener("keydown", (e) => { if (e.key === "Enter") jump(); });
+    row.addEventListener("keydown", (e) => {
+      if (e.target !== row || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault(); // Space would scroll the page
+      jump();
+    });
   });
 })();

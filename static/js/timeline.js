@@ -7,10 +7,12 @@
  *     leads: ["MLII", "V1"],                     // lead names; the strip shows one at a time
  *     duration: 1805.6,                          // seconds
  *     start: 0, span: 10,                        // optional first strip range (seconds)
+ *     eventNames: {pvc: "Isolated PVC", ...},    // optional: event type -> name on the strip
  *     onEvent: (event) => {},                    // optional: called when an event band is clicked
  *   });
  *   tl.jumpTo(startS, endS);   // show a range in the strip (an event, a click on the overview)
  *   tl.zoom(factor);           // > 1 zooms in, < 1 zooms out, around the strip's centre
+ *   tl.pan(fraction);          // moves the strip by that many windows (< 0 earlier, > 0 later)
  *   tl.setLead(index);
  *   tl.events;                 // the analysis's events, once loaded
  *   tl.ready;                  // a Promise, resolved once the overview and the first strip are drawn
@@ -21,9 +23,12 @@
  * coloured by severity; a click anywhere jumps the strip there.
  * Strip: min/max envelope of the filtered signal fetched for the visible range only, at about one
  * point per pixel (envelope.json), so 24-hour recordings stay smooth; beats (beats.json, ranges up
- * to BEATS_MAX_S) marked and coloured by AAMI class; anomaly events shaded. Wheel/pinch zooms, drag
- * pans. The element gets data-state="loading|ready|error" and data-start/data-end (the strip
- * range) so pages and tests can follow it.
+ * to BEATS_MAX_S) marked and coloured by AAMI class, with the class letter above every beat that
+ * is not N; anomaly events shaded and named. Wheel/pinch zooms, drag pans; the ◀ ▶ + − buttons,
+ * and ← → + − while the strip has focus, do the same from the keyboard. The strip's accessible
+ * name says what it shows (range, lead, beats by class, events), and follows the view. The
+ * element gets data-state="loading|ready|error", data-start/data-end (the strip range) and
+ * data-beat-letters (letters drawn) so pages and tests can follow it.
  *
  * Needs Chart.js, hammer.js, chartjs-plugin-zoom and chartjs-plugin-annotation (static/vendor/).
  */
@@ -33,6 +38,8 @@
   const BEAT_COLOURS = { N: "#6b7b8c", S: "#1565c0", V: "#c62828", F: "#ef6c00", Q: "#8e24aa" };
   const SEVERITY_COLOURS = { 1: "rgba(255, 193, 7, 0.30)", 2: "rgba(245, 124, 0, 0.35)", 3: "rgba(198, 40, 40, 0.40)" };
   const SEVERITY_NAMES = { 1: "minor", 2: "moderate", 3: "major" };
+  const BEAT_NAMES = { N: "normal", S: "supraventricular", V: "ventricular", F: "fusion", Q: "unclassifiable" };
+  const STRIP_ALPHA = 0.18; // event bands on the strip, lighter than on the overview; the legend shows these
   const BEATS_MAX_S = 300;
   const OVERVIEW_MAX_EVENTS = 400;
   const STRIP_MAX_EVENTS = 150;
@@ -40,6 +47,10 @@
   const LABELS_MAX_S = 40; // event names on the strip up to this span
   const LABEL_ROWS = 3;
   const BAND_MIN_S = 30; // on the overview, episodes longer than this are a band along the top
+
+  function stripColour(rgba) {
+    return rgba.replace(/[\d.]+\)$/, `${STRIP_ALPHA})`);
+  }
 
   function el(tag, attrs, parent) {
     const node = document.createElement(tag);
@@ -103,26 +114,29 @@
     element.textContent = "";
 
     const bar = el("div", { class: "timeline-bar" }, element);
-    const label = el("span", { class: "timeline-range" }, bar);
+    const label = el("span", { class: "timeline-range", "aria-live": "polite" }, bar);
     const controls = el("span", { class: "timeline-controls" }, bar);
     const leadSelect = el("select", { "aria-label": "Lead", class: "timeline-lead" }, controls);
-    (opts.leads.length ? opts.leads : ["lead 1"]).forEach((name, i) => el("option", { value: i, text: name }, leadSelect));
+    const leadNames = opts.leads.length ? opts.leads : ["lead 1"];
+    leadNames.forEach((name, i) => el("option", { value: i, text: name }, leadSelect));
+    const panLeft = el("button", { type: "button", class: "timeline-pan-left", title: "Pan left (earlier) by half a window", "aria-label": "Pan left", text: "◀" }, controls);
+    const panRight = el("button", { type: "button", class: "timeline-pan-right", title: "Pan right (later) by half a window", "aria-label": "Pan right", text: "▶" }, controls);
     const zoomIn = el("button", { type: "button", class: "timeline-zoom-in", title: "Zoom in", "aria-label": "Zoom in", text: "+" }, controls);
     const zoomOut = el("button", { type: "button", class: "timeline-zoom-out", title: "Zoom out", "aria-label": "Zoom out", text: "−" }, controls);
     const whole = el("button", { type: "button", class: "timeline-whole", title: "Show 5 minutes", "aria-label": "Show 5 minutes", text: "5 min" }, controls);
     const overviewBox = el("div", { class: "timeline-overview" }, element);
     const overviewCanvas = el("canvas", { "aria-label": "Heart rate and anomaly score over the whole recording", role: "img" }, overviewBox);
     const stripBox = el("div", { class: "timeline-strip" }, element);
-    const stripCanvas = el("canvas", { "aria-label": "ECG strip", role: "img" }, stripBox);
+    const stripCanvas = el("canvas", { "aria-label": "ECG strip", role: "img", tabindex: 0, title: "ECG strip: ← → pan, + − zoom", "aria-keyshortcuts": "ArrowLeft ArrowRight + -" }, stripBox);
     const legend = el("div", { class: "timeline-legend" }, element);
     Object.entries(BEAT_COLOURS).forEach(([cls, colour]) => {
       const item = el("span", {}, legend);
       el("i", { style: `background:${colour}` }, item);
-      item.appendChild(document.createTextNode(` ${cls} beats`));
+      item.appendChild(document.createTextNode(` ${cls} ${BEAT_NAMES[cls]}`));
     });
     Object.entries(SEVERITY_COLOURS).forEach(([sev, colour]) => {
       const item = el("span", {}, legend);
-      el("i", { style: `background:${colour}` }, item);
+      el("i", { style: `background:${stripColour(colour)}` }, item);
       item.appendChild(document.createTextNode(` ${SEVERITY_NAMES[sev]} event`));
     });
     const message = el("p", { class: "timeline-message", role: "status" }, element);
@@ -202,9 +216,29 @@
     }
 
     /* ---- strip ---- */
+    // The class letter above each beat that is not N, in the beat's colour (as the PDF strips have).
+    const beatLetters = {
+      id: "beatLetters",
+      afterDatasetsDraw(chart) {
+        const index = chart.data.datasets.findIndex((d) => d.letters);
+        if (index < 0) return;
+        const set = chart.data.datasets[index], area = chart.chartArea, ctx = chart.ctx;
+        ctx.save();
+        ctx.font = `bold ${set.data.length > 80 ? 10 : 11}px system-ui, sans-serif`;
+        ctx.textAlign = "center";
+        ctx.textBaseline = "bottom";
+        chart.getDatasetMeta(index).data.forEach((point, i) => {
+          if (!set.letters[i] || point.x < area.left || point.x > area.right) return;
+          ctx.fillStyle = set.pointBackgroundColor[i];
+          ctx.fillText(set.letters[i], point.x, point.y - 5);
+        });
+        ctx.restore();
+      },
+    };
     const strip = new Chart(stripCanvas, {
       type: "line",
       data: { datasets: [] },
+      plugins: [beatLetters],
       options: {
         animation: false,
         maintainAspectRatio: false,
@@ -289,22 +323,23 @@
 
     // Event names above the strip, in up to LABEL_ROWS rows so that neighbours never overlap;
     // a name with no room left is not drawn (its shaded box still is).
-    function eventLabels(events) {
+    function eventLabels(events, rows) {
       const secondsPerPx = (state.end - state.start) / Math.max(300, stripCanvas.clientWidth);
       const rowEnds = [];
       const labels = {};
       const centre = (e) => (e.start_s + Math.max(e.end_s, e.start_s + 0.3)) / 2;
       [...events].sort((a, b) => centre(a) - centre(b)).forEach((event) => {
-        const half = (typeName(event).length * 3.3 + 8) * secondsPerPx; // 11 px font
+        const half = (eventName(event).length * 3.3 + 8) * secondsPerPx; // 11 px font
         let row = rowEnds.findIndex((end) => end <= centre(event) - half);
         if (row < 0 && rowEnds.length < LABEL_ROWS) row = rowEnds.length;
         if (row < 0) return;
         rowEnds[row] = centre(event) + half;
         labels[`l${event.id}`] = {
           type: "label", xValue: centre(event), yValue: (ctx) => ctx.chart.scales.y.max,
-          yAdjust: 10 + 14 * row, content: typeName(event), font: { size: 11 }, color: "#1d2733",
+          yAdjust: 10 + 14 * row, content: eventName(event), font: { size: 11 }, color: "#1d2733",
         };
       });
+      rows.used = rowEnds.length;
       return labels;
     }
 
@@ -325,8 +360,9 @@
       if (!same) {
         datasets.push({ label: "min", data: low, borderColor: "#1d2733", borderWidth: 1, pointRadius: 0, fill: "-1", backgroundColor: "rgba(29, 39, 51, 0.35)" });
       }
+      let letters = 0, highest = hi.length ? Math.max(...hi) : 1;
       if (state.beats) {
-        const b = state.beats, marks = [], colours = [];
+        const b = state.beats, marks = [], colours = [], names = [];
         b.time_s.forEach((t, i) => {
           // Mark the beat just above the highest point within 80 ms of it (its R wave).
           const k0 = Math.max(0, Math.floor((t - 0.08 - x0) / dt));
@@ -336,27 +372,65 @@
           const cls = b.classes[b.class[i]];
           marks.push({ x: t, y: (Number.isFinite(top) ? top : 0) + 0.15 });
           colours.push(BEAT_COLOURS[cls] || "#000");
+          names.push(cls === "N" ? "" : cls);
+          if (cls !== "N" && t >= state.start && t <= state.end) letters++;
         });
-        datasets.push({ type: "scatter", label: "beats", data: marks, pointRadius: marks.length > 80 ? 2.5 : 4, pointBackgroundColor: colours, pointBorderWidth: 0, showLine: false });
+        datasets.push({ type: "scatter", label: "beats", data: marks, letters: names, pointRadius: marks.length > 80 ? 2.5 : 4, pointBackgroundColor: colours, pointBorderWidth: 0, showLine: false });
+        marks.forEach((m) => { highest = Math.max(highest, m.y); });
       }
       strip.data.datasets = datasets;
       const boxes = {};
       const visible = api.events.filter((e) => e.end_s >= state.start - 1 && e.start_s <= state.end + 1);
       const shown = mostSevere(visible, STRIP_MAX_EVENTS);
       shown.forEach((event) => {
-        const colour = event.type === "anomaly" ? "rgba(179, 38, 30, 0.18)" : SEVERITY_COLOURS[event.severity].replace(/0\.\d+\)$/, "0.18)");
+        const colour = stripColour(event.type === "anomaly" ? "rgba(179, 38, 30, 1)" : SEVERITY_COLOURS[event.severity]);
         boxes[`e${event.id}`] = eventBox(event, "y", colour, opts.onEvent);
       });
-      if (state.end - state.start <= LABELS_MAX_S) Object.assign(boxes, eventLabels(shown));
+      const rows = { used: 0 };
+      if (state.end - state.start <= LABELS_MAX_S) Object.assign(boxes, eventLabels(shown, rows));
+      // Room above the highest beat mark for its letter and the event names, so none overlap.
+      const room = (letters ? 18 : 0) + (rows.used ? 20 + 14 * rows.used : 0);
+      const lowest = lo.length ? Math.min(...lo) : -1;
+      const plot = strip.chartArea ? strip.chartArea.bottom - strip.chartArea.top : 200;
+      strip.options.scales.y.suggestedMax = room ? highest + ((highest - lowest) * room) / Math.max(60, plot - room) : undefined;
       strip.options.plugins.annotation.annotations = boxes;
       strip.options.scales.x.min = state.start;
       strip.options.scales.x.max = state.end;
       strip.update("none");
       element.dataset.stripEvents = String(visible.length);
+      element.dataset.beatLetters = String(letters);
+      describeStrip(shown);
+    }
+
+    /* The strip's accessible name: what a sighted reader sees in it. */
+    function describeStrip(events) {
+      const start = state.start, end = state.end, digits = digitsFor(end - start);
+      const parts = [`ECG strip, lead ${leadNames[state.lead] || state.lead + 1}, ${fmtTime(start, digits)} to ${fmtTime(end, digits)}`];
+      if (state.beats) {
+        const counts = {};
+        state.beats.time_s.forEach((t, i) => {
+          const cls = state.beats.classes[state.beats.class[i]];
+          if (t >= start && t <= end) counts[cls] = (counts[cls] || 0) + 1;
+        });
+        const n = Object.values(counts).reduce((a, b) => a + b, 0);
+        const byClass = Object.keys(BEAT_NAMES).filter((c) => counts[c]).map((c) => `${counts[c]} ${BEAT_NAMES[c]}`);
+        parts.push(`${n} beat${n === 1 ? "" : "s"}${n ? ` (${byClass.join(", ")})` : ""}`);
+      } else {
+        parts.push("beats not shown at this zoom");
+      }
+      const inView = events.filter((e) => e.end_s >= start && e.start_s <= end).sort((a, b) => a.start_s - b.start_s);
+      const named = inView.slice(0, 5).map((e) => `${eventName(e)} at ${fmtTime(e.start_s, 1)}`);
+      if (inView.length > 5) named.push(`${inView.length - 5} more`);
+      parts.push(inView.length ? `${inView.length} event${inView.length === 1 ? "" : "s"}: ${named.join("; ")}` : "no events");
+      stripCanvas.setAttribute("aria-label", parts.join(". ") + ".");
     }
 
     function typeName(event) {
       return (opts.eventNames && opts.eventNames[event.type]) || event.type.replace(/_/g, " ");
+    }
+
+    function eventName(event) {
+      return `${typeName(event)} (${SEVERITY_NAMES[event.severity] || "event"})`;
     }
 
     api.jumpTo = function (start, end) {
@@ -368,6 +442,10 @@
       const centre = (state.start + state.end) / 2;
       const span = (state.end - state.start) / factor;
       setRange(centre - span / 2, centre + span / 2, true);
+    };
+    api.pan = function (fraction) {
+      const shift = (state.end - state.start) * fraction;
+      setRange(state.start + shift, state.end + shift, true);
     };
     api.setLead = function (index) {
       state.lead = Math.max(0, Math.min(Number(index) || 0, (state.envelope ? state.envelope.min.length : 1) - 1));
@@ -381,6 +459,17 @@
       element.textContent = "";
     };
 
+    panLeft.addEventListener("click", () => api.pan(-0.5));
+    panRight.addEventListener("click", () => api.pan(0.5));
+    stripCanvas.addEventListener("keydown", (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "ArrowLeft") api.pan(-0.5);
+      else if (e.key === "ArrowRight") api.pan(0.5);
+      else if (e.key === "+" || e.key === "=") api.zoom(2);
+      else if (e.key === "-") api.zoom(0.5);
+      else return;
+      e.preventDefault();
+    });
     zoomIn.addEventListener("click", () => api.zoom(2));
     zoomOut.addEventListener("click", () => api.zoom(0.5));
     whole.addEventListener("click", () => {

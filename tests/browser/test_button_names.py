@@ -1,5 +1,5 @@
-"""Every button says what it does to a screen reader: the timeline's "+" and "−" are named "Zoom in"
-and "Zoom out", not by their glyphs. Uses the browser/flagged_case fixtures of
+"""Every button says what it does to a screen reader: the timeline's "+", "−", "◀" and "▶" are named
+"Zoom in", "Zoom out", "Pan left" and "Pan right", not by their glyphs. Uses the browser/flagged_case fixtures of
 tests/browser/conftest.py."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def assert_named(page, url):
 
     page.goto(url)
     page.wait_for_selector("[data-state=ready]")
-    for name in ("Zoom in", "Zoom out", "Show 5 minutes"):
+    for name in ("Zoom in", "Zoom out", "Pan left", "Pan right", "Show 5 minutes"):
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
     assert page.evaluate(UNNAMED) == []
 
@@ -38,6 +38,9 @@ def test_timeline_and_page_buttons_have_names(flagged_case, live_server, browser
     box = page.locator("#timeline")
     span = float(box.get_attribute("data-end")) - float(box.get_attribute("data-start"))
     assert span == pytest.approx(5.0)  # the first 10 s, halved around its centre
+    page.get_by_role("button", name="Pan right", exact=True).click()
+    page.wait_for_selector("#timeline[data-state=ready]")
+    assert float(box.get_attribute("data-start")) == pytest.approx(2.5 + 2.5)  # half a window on
 
     rita = make_reviewer("rita", password=PASSWORD)
     assert review.claim(case.pk, rita)

@@ -1,5 +1,6 @@
 """At a phone's width (375 px) no page is wider than the screen: wide tables scroll inside their own
-box and page headings wrap. Uses the browser/flagged_case fixtures of tests/browser/conftest.py."""
+box, page headings wrap and the questionnaire's time fields shrink; the report's strips, shrunk to
+the screen, open at full size. Uses the browser/flagged_case fixtures of tests/browser/conftest.py."""
 
 from __future__ import annotations
 
@@ -46,6 +47,17 @@ def test_pages_fit_a_375px_screen(flagged_case, live_server, browser, artifacts)
     # The recording's heading wraps instead of squeezing its title beside the buttons.
     title = page.locator("main h1").bounding_box()
     assert title["width"] > WIDTH / 2, title
+    assert_fits(
+        page,
+        base + reverse("questionnaire", args=[analysis.recording_id]),
+        artifacts,
+        "questionnaire",
+    )
+    assert_fits(page, base + reverse("analysis_report", args=[analysis.pk]), artifacts, "report")
+    for strip in page.locator("section.finding img.strip").all():
+        link = strip.locator("xpath=..")
+        assert link.evaluate("a => a.tagName") == "A"
+        assert link.get_attribute("href") == strip.get_attribute("src")
     assert not errors, errors
     context.close()
 

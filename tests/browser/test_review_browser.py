@@ -1,9 +1,12 @@
-"""A reviewer works a case in a real browser: queue, claim, relabel with the keyboard, close;
-then the owner's report shows the review. Uses the browser/page/flagged_case fixtures of
+"""A reviewer works a case in a real browser: queue, claim, relabel with the keyboard (keys act on
+the focused event row only, and each saved decision is announced), close; then the owner's report
+shows the review. Uses the browser/page/flagged_case fixtures of
 tests/browser/conftest.py.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -35,20 +38,44 @@ def test_reviewer_relabels_with_the_keyboard_and_the_owner_sees_it(
     expect(timeline).to_have_attribute("data-state", "ready")
     events = page.locator("#review-events")
     expect(events).to_have_attribute("data-current", str(first.pk))
-    page.keyboard.press("n")  # relabel the current event's beats as normal
+    # The first event is selected, but loading the page neither moves the focus nor scrolls.
+    assert page.evaluate("[document.activeElement === document.body, window.scrollY]") == [True, 0]
+    # The strip names events as the list does ("Isolated PVC", not "pvc").
+    strip = timeline.locator(".timeline-strip canvas")
+    expect(strip).to_have_attribute("aria-label", re.compile(re.escape(first.get_type_display())))
     row = page.locator(f"#event-{first.pk}")
+    # A key pressed while a button has focus is not a decision, and ↓ stays the page's.
+    page.locator("#close-case").focus()
+    page.keyboard.press("x")
+    page.keyboard.press("c")
+    page.locator("body").click(position={"x": 2, "y": 2})  # the page, not a row
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    expect(row).to_have_attribute("data-decision", "")
+    expect(events).to_have_attribute("data-current", str(first.pk))
+    row.focus()  # the intended use: keys act on the focused event row
+    page.keyboard.press("n")  # relabel the current event's beats as normal
     expect(row).to_have_attribute("data-decision", "relabel")
     expect(row.locator("td.decision")).to_contain_text("class N")
+    announcer = page.locator("#review-announcer")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    expect(announcer).to_have_text(
+        f"Event 1 ({first.get_type_display()} at {row.locator('td').nth(1).inner_text()}):"
+        " relabelled as class N"
+    )
     # The decision moved the selection (and the strip) on to the next event.
     expect(events).to_have_attribute("data-current", str(second.pk))
+    expect(page.locator(f"#event-{second.pk}")).to_be_focused()
     page.keyboard.press("c")
     expect(page.locator(f"#event-{second.pk}")).to_have_attribute("data-decision", "confirm")
+    expect(announcer).to_have_text(re.compile(r"^Event 2 \(.+\): confirmed$"))
     page.keyboard.press("t")  # relabel the event type: the row's type menu, then Enter
     menu = page.locator(f"#event-{third.pk} select[name=new_type]")
     expect(menu).to_be_focused()
     menu.select_option("s_run")
     page.keyboard.press("Enter")
     expect(page.locator(f"#event-{third.pk} td.decision")).to_contain_text("relabel → s_run")
+    expect(announcer).to_have_text(re.compile(r"^Event 3 .*: relabelled as Supraventricular run$"))
     expect(timeline).to_have_attribute("data-state", "ready")  # the strip followed the keys
     page.screenshot(path=artifacts / "review-case.png", full_page=True)
 

@@ -47,7 +47,10 @@ def test_running_analysis_polls_its_status_instead_of_refreshing(alice_client, e
     for url in (reverse("recording_detail", args=[recording.pk]), reverse("dashboard")):
         html = alice_client.get(url).content.decode()
         assert f'data-status-url="{reverse("analysis_status", args=[analysis.pk])}"' in html
-        assert '<progress max="100" value="40">' in html
+        # The progress has a name, and its cell is a polite live region (progress.js says when
+        # the analysis finishes).
+        assert '<progress max="100" value="40" aria-label="Analysis progress">' in html
+        assert '<td class="status-cell" aria-live="polite">' in html
         assert 'http-equiv="refresh"' not in html
         assert "js/progress.js" in html
     status = alice_client.get(reverse("analysis_status", args=[analysis.pk])).json()
