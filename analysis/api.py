@@ -228,7 +228,7 @@ def windows(request: Request, pk: int) -> Response:
 )
 @api_view(["GET", "POST"])
 def webhooks(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return page_of(request, request.user.webhooks.all(), WebhookSerializer)
     if problem := too_many(request.user):
         raise BadRequest(problem, code="too_many_webhooks")
@@ -396,7 +396,7 @@ def review_case_detail(request: Request, pk: int) -> Response:
 
 @extend_schema(
     operation_id="review_cases_claim",
-    summary="Claim a pending case (409 if someone else did first)",
+    summary="Claim a pending case (409 if someone else did first, or it is closed)",
     request=None,
     responses=responses({200: ReviewCaseSerializer}, 409),
 )
@@ -405,10 +405,8 @@ def review_case_detail(request: Request, pk: int) -> Response:
 def review_claim(request: Request, pk: int) -> Response:
     won = review.claim(review_case(pk).pk, request.user)
     case = review_case(pk)
-    if not won and case.claimed_by_id != request.user.pk:
-        who = f", claimed by {review.claimer(case)}" if case.claimed_by else ""
-        message = f"This case is already {case.get_status_display()}{who}."
-        raise Conflict(message, code="review_conflict")
+    if not won and not review.claimed_by_user(case, request.user):
+        raise Conflict(review.why_not_claimable(case), code="review_conflict")
     return Response(ReviewCaseSerializer(case).data)
 
 

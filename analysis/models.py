@@ -15,7 +15,9 @@ from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE, URGENT_TYPES
 from recordings.models import Recording
 
 INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
-ALREADY_RUNNING = "An analysis of this recording is already running."
+ALREADY_RUNNING = (
+    "An analysis of this recording is already running or queued; wait for it to finish."
+)
 
 
 class AlreadyRunning(Exception):

@@ -27,10 +27,16 @@ from analysis.report import Report, hms, strip_range
 
 BEAT_COLOURS = {"N": "#6b7b8c", "S": "#1565c0", "V": "#c62828", "F": "#ef6c00", "Q": "#8e24aa"}
 SEVERITY_COLOURS = {1: "#ffc107", 2: "#f57c00", 3: "#c62828"}
+PRINT_DPI = 200  # the PDF's strips: 170 mm wide, sharp on paper
 
 
 def strip_png(
-    analysis: Analysis, start_s: float, end_s: float, event: Event | None = None, lead: int = 0
+    analysis: Analysis,
+    start_s: float,
+    end_s: float,
+    event: Event | None = None,
+    lead: int = 0,
+    dpi: int = 110,
 ) -> bytes:
     """A PNG of the filtered ECG between two times: one lead, beats marked, the event shaded."""
     duration = analysis.recording.duration_s
@@ -40,7 +46,7 @@ def strip_png(
     lead = min(lead, len(env["min"]) - 1)
     lo, hi = env["min"][lead], env["max"][lead]
     times = [env["start_s"] + (i + 0.5) * env["bin_s"] for i in range(len(lo))]
-    fig = Figure(figsize=(8, 1.9), dpi=110)
+    fig = Figure(figsize=(8, 1.9), dpi=dpi)
     ax = fig.add_axes((0.07, 0.22, 0.88, 0.7))  # room for the last time label on the right
     if event is not None:
         ax.axvspan(
@@ -75,7 +81,8 @@ def strip_png(
     ax.grid(which="both", color="#f3b8b8", lw=0.4)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: hms(x)))
-    ax.set_xlabel("time into the recording (h:mm:ss)", fontsize=7)
+    # Said on the strip: its grid looks like ECG paper, but the strip is not drawn to 25 mm/s.
+    ax.set_xlabel("time into the recording (h:mm:ss); grid 0.2 s × 0.5 mV", fontsize=7)
     label = f"{env['leads'][lead]} (mV)" if env["leads"] else "mV"
     ax.set_ylabel(label, fontsize=7, parse_math=False)  # a lead name is the uploader's text
     ax.tick_params(labelsize=7)
@@ -84,9 +91,9 @@ def strip_png(
     return buffer.getvalue()
 
 
-def event_strip_png(analysis: Analysis, event: Event) -> bytes:
+def event_strip_png(analysis: Analysis, event: Event, dpi: int = 110) -> bytes:
     start, end = strip_range(event)
-    return strip_png(analysis, start, end, event=event)
+    return strip_png(analysis, start, end, event=event, dpi=dpi)
 
 
 def report_pdf(report: Report) -> bytes:
@@ -151,7 +158,11 @@ def report_pdf(report: Report) -> bytes:
                 ),
                 small,
             ),
-            Image(io.BytesIO(event_strip_png(analysis, example)), width=170 * mm, height=40 * mm),
+            Image(
+                io.BytesIO(event_strip_png(analysis, example, dpi=PRINT_DPI)),
+                width=170 * mm,
+                height=40 * mm,
+            ),
         ]
         story.append(KeepTogether(block))
 
@@ -210,5 +221,14 @@ def report_pdf(report: Report) -> bytes:
         topMargin=18 * mm,
         bottomMargin=18 * mm,
     )
-    doc.build(story)
+    footer = f"Beatline report: {recording.name} · analysis {analysis.pk}"
+
+    def number_page(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(20 * mm, 10 * mm, footer[:120])
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=number_page, onLaterPages=number_page)
     return buffer.getvalue()

@@ -173,6 +173,18 @@ def locked(case_id: int) -> ReviewCase:
     )
 
 
+def claimed_by_user(case: ReviewCase, user) -> bool:
+    """The case is in review by ``user`` (claiming it again changes nothing)."""
+    return case.status == Status.IN_REVIEW and case.claimed_by_id == user.pk
+
+
+def why_not_claimable(case: ReviewCase) -> str:
+    if case.status == Status.CLOSED:
+        by = f" by {claimer(case)}" if case.claimed_by else ""
+        return f"This case is already closed (reviewed{by})."
+    return f"This case is already in review, claimed by {claimer(case)}."
+
+
 def claimer(case: ReviewCase) -> str:
     """Who claimed the case, named as the queue and the case page name them."""
     return case.claimed_by.get_username() if case.claimed_by else "another reviewer"

@@ -122,11 +122,10 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     if review.claim(case.pk, request.user):
         messages.success(request, f"You are reviewing {case.analysis.recording.name}.")
-    elif case.claimed_by_id == request.user.pk:
+    elif review.claimed_by_user(case, request.user):
         messages.info(request, "You have already claimed this case.")
     else:
-        who = case.claimed_by.get_username() if case.claimed_by else "someone else"
-        messages.error(request, f"This case is already {case.get_status_display()} ({who}).")
+        messages.error(request, review.why_not_claimable(case))
         return redirect("review_queue")
     return redirect("review_case", pk=case.pk)
 

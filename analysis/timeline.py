@@ -28,10 +28,11 @@ def parse_span(params, duration_s: float) -> tuple[float, float]:
         raise RangeError("start and end must be numbers of seconds") from exc
     if not (np.isfinite(start) and np.isfinite(end)):
         raise RangeError("start and end must be finite")
-    start, end = max(0.0, start), min(duration_s, end)
+    if start >= duration_s or end <= 0:
+        raise RangeError(f"the range is outside the recording, which lasts {duration_s:.1f} s")
     if end <= start:
-        raise RangeError(f"empty range: the recording lasts {duration_s:.1f} s")
-    return start, end
+        raise RangeError(f"end ({end:g} s) must be after start ({start:g} s)")
+    return max(0.0, start), min(duration_s, end)
 
 
 def parse_range(params, duration_s: float) -> tuple[float, float, int]:

@@ -4,8 +4,9 @@ Each (webhook, analysis, event) gets one ``WebhookDelivery``, the visible log. `
 once and records the outcome; on failure it answers the back-off before the next try, which the
 Celery task in analysis/tasks.py schedules as a countdown, until WEBHOOK_MAX_ATTEMPTS.
 
-The receiver checks ``X-Beatline-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw body keyed
-with the webhook's secret, and may reject old ``X-Beatline-Timestamp`` values.
+The receiver checks ``X-Beatline-Signature: sha256=<hex>``, the HMAC-SHA256 of
+``<X-Beatline-Timestamp>.<raw body>`` keyed with the webhook's secret; the timestamp is signed, so
+a receiver that rejects old ones cannot be sent a recorded delivery again.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ log = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    message = timestamp.encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def payload(analysis: Analysis, event: str) -> dict:
@@ -193,13 +195,14 @@ def attempt(delivery_id: int) -> float | None:
         return None
     hook = delivery.webhook
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Beatline-Webhook/1",
         "X-Beatline-Event": delivery.event,
         "X-Beatline-Delivery": str(delivery.pk),
-        "X-Beatline-Timestamp": str(int(time.time())),
-        "X-Beatline-Signature": sign(hook.secret, body),
+        "X-Beatline-Timestamp": timestamp,
+        "X-Beatline-Signature": sign(hook.secret, timestamp, body),
     }
     code, error = None, None
     try:

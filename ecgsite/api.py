@@ -251,7 +251,14 @@ ErrorSerializer = inline_serializer(
         "error": inline_serializer(
             "ErrorDetail",
             {
-                "code": serializers.CharField(),
+                "code": serializers.CharField(
+                    help_text="stable and machine-readable, e.g. `invalid`, `parse_error`, "
+                    "`upload_rejected`, `bad_range`, `too_many_webhooks`, `not_authenticated`, "
+                    "`authentication_failed`, `permission_denied`, `not_found`, "
+                    "`method_not_allowed`, `not_acceptable`, `unsupported_media_type`, "
+                    "`not_ready`, `analysis_running`, `beat_table`, `not_a_beat_table`, "
+                    "`review_conflict`, `throttled`"
+                ),
                 "message": serializers.CharField(),
                 "details": serializers.JSONField(allow_null=True),
             },
@@ -264,16 +271,21 @@ ERROR_MEANINGS = {
     401: "No or invalid credentials.",
     403: "Not allowed (e.g. a session request without its CSRF token).",
     404: "No such object among yours.",
-    409: "The analysis has not succeeded yet.",
+    409: "Conflict, `error.code` says which: `not_ready` (the analysis has not succeeded yet), "
+    "`analysis_running` (one is queued or running), `beat_table` / `not_a_beat_table` (not for "
+    "this kind of upload), `review_conflict` (the case's state does not allow it).",
     429: "Throttled: `error.details.wait_s` says how long to wait.",
 }
 
 
 def responses(ok: dict, *codes: int) -> dict:
-    """``ok`` (status -> serializer) plus the error responses every view can give, and ``codes``."""
+    """``ok`` (status -> serializer) plus the error responses every view can give, and ``codes``;
+    errors are always JSON, whatever the view's success renders (a PDF, a file)."""
     errors = {401, 403, 404, 429, *codes}
     return ok | {
-        code: OpenApiResponse(ErrorSerializer, description=ERROR_MEANINGS.get(code, ""))
+        (code, "application/json"): OpenApiResponse(
+            ErrorSerializer, description=ERROR_MEANINGS.get(code, "")
+        )
         for code in sorted(errors)
     }
 

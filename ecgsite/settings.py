@@ -137,7 +137,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
-WHITENOISE_AUTOREFRESH = DEBUG  # serve straight from static/ in development, no collectstatic
+WHITENOISE_AUTOREFRESH = DEBUG  # development: files re-read as they change
+# Static files are found where they live too, so a server started without `collectstatic` (say
+# runserver with DEBUG off) still has its CSS, scripts and API docs.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -87,10 +87,12 @@ def filtered(request: Request) -> QuerySet[Recording]:
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser])
 def recordings(request: Request) -> Response:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         paginator = Pagination()
         page = paginator.paginate_queryset(filtered(request), request)
-        return paginator.get_paginated_response(RecordingSerializer(page, many=True).data)
+        return paginator.get_paginated_response(
+            RecordingSerializer(page, many=True, context={"request": request}).data
+        )
     throttle(request, UploadRateThrottle)
     upload = UploadSerializer(data=request.data)
     upload.is_valid(raise_exception=True)
@@ -104,7 +106,9 @@ def recordings(request: Request) -> Response:
     except UploadError as exc:
         raise BadRequest(str(exc), code="upload_rejected") from exc
     return Response(
-        RecordingSerializer(own_recording(request, recording.pk)).data,
+        RecordingSerializer(
+            own_recording(request, recording.pk), context={"request": request}
+        ).data,
         status=status.HTTP_201_CREATED,
     )
 
@@ -127,7 +131,7 @@ def recording(request: Request, pk: int) -> Response:
     if request.method == "DELETE":
         rec.delete_with_files()
         return Response(status=status.HTTP_204_NO_CONTENT)
-    return Response(RecordingSerializer(rec).data)
+    return Response(RecordingSerializer(rec, context={"request": request}).data)
 
 
 @extend_schema(

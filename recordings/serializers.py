@@ -17,14 +17,17 @@ from recordings.models import (
 
 
 class RecordingFileSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="download the original file")
+    url = serializers.SerializerMethodField(help_text="absolute URL of the original file")
 
     class Meta:
         model = RecordingFile
         fields = ["name", "size", "url"]
 
     def get_url(self, obj: RecordingFile) -> str:
-        return reverse("api_recording_file", args=[obj.recording_id, obj.name])
+        """Absolute, as the pages' ``next``/``previous`` links are (relative without a request)."""
+        path = reverse("api_recording_file", args=[obj.recording_id, obj.name])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class RecordingSerializer(serializers.ModelSerializer):

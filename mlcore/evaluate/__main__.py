@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "ecg5000": ("mlcore.evaluate.ecg5000", "classifier / autoencoder on ECG5000"),
     "crossval": ("mlcore.evaluate.crossval", "the rhythm rule on nested cross-validation output"),
     "vf": ("mlcore.evaluate.vf", "ventricular flutter/fibrillation spans on a WFDB database"),
+    "af": ("mlcore.evaluate.af", "the platform's atrial fibrillation findings on a WFDB database"),
 }
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.datasets import lead_order, model_input
+from mlcore.evaluate.episodes import overlap_s, reference_episodes, rhythm_notes, rhythms_in
 from mlcore.evaluate.rpeaks import database_arguments, each_record, record_paths
 from mlcore.spans import merge_spans
 from mlcore.ventricular import vf_spans
@@ -43,46 +44,6 @@ class RecordResult:
     fp_rhythms: list[str]
 
 
-def rhythm_notes(record_path: Path) -> tuple[np.ndarray, list[str]]:
-    """Times (s) and labels of the rhythm aux notes, e.g. ``(N``, ``(VFL``."""
-    import wfdb
-
-    ann = wfdb.rdann(str(record_path), "atr")
-    fs = float(ann.fs or 360.0)
-    times, labels = [], []
-    for sample, note in zip(ann.sample, ann.aux_note, strict=True):
-        note = note.strip("\x00 ")
-        if note.startswith("("):
-            times.append(sample / fs)
-            labels.append(note)
-    return np.asarray(times, dtype=np.float64), labels
-
-
-def reference_episodes(times: np.ndarray, labels: list[str], duration_s: float) -> np.ndarray:
-    """(k, 2) seconds of the VF/VFL rhythm episodes."""
-    ends = np.append(times[1:], duration_s)
-    keep = np.isin(labels, VF_RHYTHMS) if labels else np.zeros(0, dtype=bool)
-    return np.stack([times[keep], ends[keep]], axis=1) if keep.any() else np.zeros((0, 2))
-
-
-def overlap_s(a: np.ndarray, b: np.ndarray) -> float:
-    """Total overlap of two sets of disjoint [start, stop) intervals."""
-    if not len(a) or not len(b):
-        return 0.0
-    lo = np.maximum(a[:, None, 0], b[None, :, 0])
-    hi = np.minimum(a[:, None, 1], b[None, :, 1])
-    return float(np.clip(hi - lo, 0.0, None).sum())
-
-
-def rhythms_in(times: np.ndarray, labels: list[str], start: float, stop: float) -> list[str]:
-    """The rhythm labels in effect anywhere in [start, stop)."""
-    if not labels:
-        return []
-    first = max(0, int(np.searchsorted(times, start, side="right")) - 1)
-    last = int(np.searchsorted(times, stop, side="left"))
-    return sorted(set(labels[first:last]) or {labels[first]})
-
-
 def evaluate_record(record_path: Path) -> RecordResult:
     from mlcore.readers import read_record
 
@@ -91,7 +52,7 @@ def evaluate_record(record_path: Path) -> RecordResult:
     lead = x[lead_order(signal.lead_names, x.shape[0])[0]]
     duration = lead.shape[0] / fs
     times, labels = rhythm_notes(record_path)
-    ref = reference_episodes(times, labels, duration)
+    ref = reference_episodes(times, labels, duration, VF_RHYTHMS)
     t0 = time.perf_counter()
     spans = vf_spans(lead, fs)
     seconds = time.perf_counter() - t0

@@ -26,6 +26,14 @@ def test_events_and_envelope_refuse_the_same_bad_ranges(api_alice, alices_object
     assert events["message"] == envelope["message"]
 
 
+def test_range_messages_say_what_is_wrong(api_alice, alices_objects):
+    url = f"{API}/analyses/{alices_objects.analysis.pk}/events/"
+    reversed_ = assert_error(api_alice.get(url, {"start": 30, "end": 20}), 400, "bad_range")
+    assert reversed_["message"] == "end (20 s) must be after start (30 s)"
+    outside = assert_error(api_alice.get(url, {"start": 500}), 400, "bad_range")
+    assert outside["message"].startswith("the range is outside the recording, which lasts")
+
+
 def test_events_ranges_still_filter(api_alice, alices_objects):
     analysis = alices_objects.analysis
     Event.objects.filter(analysis=analysis).delete()

@@ -19,3 +19,18 @@ def test_head_follows_the_same_rules_as_get(api_alice, api_bob, alices_objects):
     assert_error(api_alice.put(analysis), 405, "method_not_allowed")  # only GET and HEAD
     schema = api_alice.get(f"{API}/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert all("head" not in operations for operations in schema["paths"].values())
+
+
+def test_head_on_a_list_never_runs_its_create(settings, api_alice, alice):
+    """recordings/ and webhooks/ take GET and POST: HEAD is the list's GET, not an upload."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "100/min", "user": "100/min", "upload": "1/min"},
+    }
+    for url in (f"{API}/recordings/", f"{API}/webhooks/"):
+        head = api_alice.head(url)
+        assert head.status_code == 200 and head["Content-Type"] == "application/json"
+        assert head.content == b""
+    upload = api_alice.post(f"{API}/recordings/", {"files": []}, format="multipart")
+    assert upload.status_code == 400  # the budget's one upload is still there
+    assert not alice.webhooks.exists()

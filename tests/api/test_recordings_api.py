@@ -34,6 +34,7 @@ def test_wfdb_upload_creates_recording_and_queues_analysis(api_alice, alice, mit
     download = api_alice.get(f"{API}/recordings/{body['id']}/files/119.dat")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == (tmp_path / "119.dat").read_bytes()
+    assert body["files"][0]["url"].startswith(f"http://testserver{API}/recordings/")  # absolute
     assert api_alice.get(body["files"][0]["url"]).status_code == 200
 
 

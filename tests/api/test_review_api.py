@@ -69,6 +69,11 @@ def test_claim_decide_close(case, api_alice, django_capture_on_commit_callbacks)
     assert closed.json()["status"] == "closed" and closed.json()["conclusion"] == "A real pause."
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.org"]
     assert_error(carol.post(f"{url}/release/"), 409, "review_conflict")
+    assert_error(carol.post(f"{url}/claim/"), 409, "review_conflict")  # closed, even for carol
+    assert (
+        carol.post(f"{url}/claim/").json()["error"]["message"]
+        == "This case is already closed (reviewed by carol)."
+    )
     actions = list(AuditEntry.objects.filter(case=case).values_list("action", flat=True))
     assert actions == ["claim", "decide", "close"]
     owner_view = api_alice.get(f"{API}/analyses/{case.analysis_id}/").json()["review"]

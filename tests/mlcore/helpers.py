@@ -8,7 +8,8 @@ import wfdb
 
 
 def write_slice(mitdb: Path, folder: Path, record: str, seconds: float) -> wfdb.Annotation:
-    """The first ``seconds`` of a MIT-BIH record with its beat annotations, written to ``folder``."""
+    """The first ``seconds`` of a MIT-BIH record with its beat and rhythm annotations, written to
+    ``folder``."""
     n = int(seconds * 360)
     rec = wfdb.rdrecord(str(mitdb / record), sampto=n)
     ann = wfdb.rdann(str(mitdb / record), "atr", sampto=n)
@@ -21,5 +22,5 @@ def write_slice(mitdb: Path, folder: Path, record: str, seconds: float) -> wfdb.
         fmt=["16"] * rec.n_sig,
         write_dir=str(folder),
     )
-    wfdb.wrann(record, "atr", ann.sample, ann.symbol, write_dir=str(folder))
+    wfdb.wrann(record, "atr", ann.sample, ann.symbol, aux_note=ann.aux_note, write_dir=str(folder))
     return ann

@@ -109,10 +109,10 @@ def test_normal_record_100_is_not_flagged(mitdb):
 
 
 def test_evaluation_reads_the_reference_episodes_of_207(mitdb):
-    from mlcore.evaluate.vf import overlap_s, reference_episodes, rhythm_notes
+    from mlcore.evaluate.episodes import overlap_s, reference_episodes, rhythm_notes
 
     times, labels = rhythm_notes(mitdb / "207")
-    ref = reference_episodes(times, labels, 1805.6)
+    ref = reference_episodes(times, labels, 1805.6, ("(VFL", "(VF"))
     assert ref.shape == (6, 2)
     assert ref[0].round(1).tolist() == [40.8, 51.1] and ref[-1].round(1).tolist() == [
         1540.9,

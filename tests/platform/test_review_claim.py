@@ -24,7 +24,7 @@ def test_a_claimed_case_cannot_be_claimed_twice(alice):
         "review_case", args=[case.pk]
     )
     response = sam_client.post(reverse("review_claim", args=[case.pk]), follow=True)
-    assert "already in review (rita)" in response.text
+    assert "already in review, claimed by rita" in response.text
 
     case.refresh_from_db()
     assert (case.status, case.claimed_by) == ("in_review", rita)
