@@ -110,11 +110,15 @@ MODEL_LEADS = ("MLII", "ML2", "II")
 
 
 def model_lead(lead_names: Sequence[str]) -> int:
-    """Index of the lead the beat models read first: MLII or lead II by name, else the first lead."""
+    """Index of the lead the beat models read first: MLII or lead II by name, else a lead named
+    just ECG or EKG (``ECG``, ``ECG1``: its lead is unknown, but it is an ECG), else the first."""
     plain = [_plain_lead_name(name) for name in lead_names]
     for wanted in MODEL_LEADS:
         if wanted in plain:
             return plain.index(wanted)
+    for i, name in enumerate(lead_names):
+        if re.fullmatch(r"(ECG|EKG)\d*", re.sub(r"[^A-Z0-9]", "", str(name).upper())):
+            return i
     return 0
 
 

@@ -6,6 +6,7 @@ created once mlcore has read the signal, so a bad upload stores nothing and lose
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 import unicodedata
@@ -30,6 +31,8 @@ IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
 MAX_NAME_BYTES = 255  # the longest file name most filesystems store, in UTF-8 bytes
 # wfdb finds a record's header and annotations by the record name and these lowercase suffixes
 LOWERCASE_SUFFIXES = {".hea", ".atr"}
+WFDB_COMPANIONS = {".dat", ".atr"}  # parts of a WFDB record that are useless without its .hea
+FS_TOLERANCE = 0.01  # a given sampling rate within 1% of the file's own is the same rate
 
 
 class UploadError(Exception):
@@ -97,12 +100,24 @@ def check_shortened(paths: list[Path], originals: dict[str, str]) -> None:
 
 def signal_facts(main: Path, fs: float | None) -> dict:
     signal = read_record(main, fs=fs)
+    check_given_rate(main, signal.fs, fs)
     return {
         "sampling_rate": signal.fs,
         "lead_names": list(signal.lead_names),
         "n_samples": signal.n_samples,
         "duration_s": signal.duration_s,
     }
+
+
+def check_given_rate(main: Path, file_fs: float, given: float | None) -> None:
+    """A WFDB or EDF file, or a CSV with a time column, carries its own sampling rate, which the
+    reader uses; a different rate given with the upload is a mistake in one of them."""
+    if given is None or math.isclose(file_fs, given, rel_tol=FS_TOLERANCE):
+        return
+    raise SignalError(
+        f"{main.name} says its sampling rate is {file_fs:g} Hz, but you gave {given:g} Hz. "
+        "Leave the sampling rate empty to use the file's rate, or correct the file."
+    )
 
 
 def table_facts(main: Path) -> dict:
@@ -147,7 +162,34 @@ def stage(
     if duplicates:
         raise UploadError(f"The same file name was uploaded twice: {', '.join(duplicates)}.")
     check_shortened(paths, originals)
+    return match_header_names(paths, originals)
+
+
+def match_header_names(paths: list[Path], originals: dict[str, str]) -> list[Path]:
+    """Rename an uploaded 100.DAT to the 100.dat its header names (wfdb opens the exact name), as
+    ``staged_name`` lowercases .HEA: only when a single uploaded file matches without case."""
+    for header in [p for p in paths if p.suffix == ".hea"]:
+        for name in signal_file_names(header):
+            if any(p.name == name for p in paths):
+                continue
+            matches = [p for p in paths if p.name.lower() == name.lower()]
+            if len(matches) != 1:
+                continue
+            old = matches[0]
+            new = old.rename(old.with_name(name))
+            originals[new.name] = originals.get(old.name, old.name)
+            paths = [new if p == old else p for p in paths]
     return paths
+
+
+def signal_file_names(header: Path) -> list[str]:
+    """The signal files a single-segment WFDB header names (the first word of its signal lines)."""
+    lines = [x.strip() for x in header.read_text(encoding="latin-1").splitlines()]
+    lines = [x for x in lines if x and not x.startswith("#")]
+    if not lines or "/" in lines[0].split()[0]:  # none, or a multi-segment master header
+        return []
+    names = {x.split()[0] for x in lines[1:]}
+    return sorted(n for n in names if n != "~" and "/" not in n and "\\" not in n)
 
 
 def extract_zip(
@@ -168,6 +210,12 @@ def extract_zip(
         ]
         if not members:
             raise UploadError(f"{upload.name} contains no files.")
+        if len(members) > settings.DATA_UPLOAD_MAX_NUMBER_FILES:  # each one is stored
+            raise UploadError(
+                f"{upload.name} holds {len(members)} files; a recording has at most "
+                f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} (a WFDB record's header, signal and "
+                "annotation files, or one CSV, EDF or .npy file)."
+            )
         if sum(m.file_size for m in members) > limit:
             raise UploadError(f"{upload.name} unpacks to more than the {limit // 2**20} MB limit.")
         paths = []
@@ -203,6 +251,10 @@ def main_file(paths: list[Path]) -> Path:
     if headers:
         return headers[0]
     records = [p for p in paths if p.suffix.lower() in RECORD_SUFFIXES | {".tsv"}]
+    companions = sorted(p for p in paths if p.suffix.lower() in WFDB_COMPANIONS)
+    if not records and companions:
+        # a .dat or .atr without its header: the reader says which header is missing
+        return next((p for p in companions if p.suffix.lower() == ".dat"), companions[0])
     if not records:
         names = ", ".join(p.name for p in paths)
         raise UploadError(

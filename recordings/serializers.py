@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from recordings.models import (
@@ -30,11 +31,15 @@ class RecordingFileSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+STATUS_CHOICES = ["uploaded", "queued", "running", "succeeded", "failed"]
+
+
 class RecordingSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField(
         help_text="the latest analysis's status, or uploaded before any analysis"
     )
     latest_analysis = serializers.SerializerMethodField(help_text="id of the latest analysis")
+    lead_names = serializers.ListField(child=serializers.CharField(), read_only=True)
     files = RecordingFileSerializer(many=True, read_only=True)
 
     class Meta:
@@ -60,6 +65,7 @@ class RecordingSerializer(serializers.ModelSerializer):
         analyses = list(obj.analyses.all())  # prefetched by the views; newest first
         return analyses[0] if analyses else None
 
+    @extend_schema_field(serializers.ChoiceField(choices=STATUS_CHOICES))
     def get_status(self, obj: Recording) -> str:
         latest = self.latest(obj)
         return latest.status if latest else "uploaded"
@@ -85,9 +91,6 @@ class UploadSerializer(serializers.Serializer):
         max_value=100_000,
         help_text="Hz; needed for CSV or .npy files without a time column",
     )
-
-
-STATUS_CHOICES = ["uploaded", "queued", "running", "succeeded", "failed"]
 
 
 class RecordingFilter(serializers.Serializer):

@@ -17,6 +17,7 @@ from mlcore.errors import (
     UnsupportedFormatError,
 )
 from mlcore.readers import ucr_io
+from mlcore.readers.channels import Millivolts
 from mlcore.readers.detect import detect_format
 from mlcore.readers.records import BeatTable, Chunk, RecordInfo
 from mlcore.readers.source import Source, reason
@@ -105,6 +106,11 @@ def iter_chunks(
 
 
 def _open(path: Path, fs: float | None) -> Source:
+    """The record's ECG channels, read in mV where their unit is a voltage."""
+    return Millivolts(_open_format(path, fs))
+
+
+def _open_format(path: Path, fs: float | None) -> Source:
     fmt = detect_format(path)
     if fmt == "wfdb":
         from mlcore.readers.wfdb_io import WfdbSource

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.errors import CorruptRecordError, InvalidSignalError, MissingSamplingRateError
+from mlcore.readers.channels import ecg_channels
 from mlcore.readers.records import RecordInfo
 from mlcore.readers.source import is_number, signal_at
 from mlcore.readers.validate import MAX_FS, MIN_FS, check_fs, check_shape
@@ -25,6 +26,7 @@ from mlcore.signal import ECGSignal
 LINES_PER_BLOCK = 1 << 16
 SNIFF_LINES = 50
 DEFAULT_UNIT = "mV"
+MAX_LEADS = 64  # as for .npy: more columns are not the leads of one recording
 
 _UNIT_WORDS = {
     "s": 1.0,
@@ -47,6 +49,10 @@ _INDEX_RE = re.compile(
     r"^(index|idx|sample|samples|sample ?#|sample[ _]?(no|nr|number|index)|n|#)$"
 )
 _UNIT_IN_NAME = re.compile(r"^(.*?)\s*[\(\[]([^\)\]]*)[\)\]]\s*$")
+# a line of nothing but spaces and delimiters (Excel's trailing ";;" rows): no data, skipped
+_BLANK_ROW = re.compile(r"^[ \t,;\r\f\v]+$", re.MULTILINE)
+# a whole number, or two around one comma ("0,512"), maybe quoted
+_COMMA_NUMBER = re.compile(r"^([\"']?)([+-]?\d+)(?:,(\d+))?\1$")
 
 
 @dataclass
@@ -96,7 +102,8 @@ class CsvSource:
         if layout.time_col is not None and layout.n_rows < 2:
             raise InvalidSignalError(f"{path.name} has {layout.n_rows} data rows; too short.")
         if layout.time_col is not None:
-            fs_value = check_fs(fs_from_time, source=f"{path.name} (from its time column)")
+            how = "" if layout.time_scale else ", read as seconds"
+            fs_value = check_fs(fs_from_time, source=f"{path.name} (from its time column{how})")
         elif fs is None:
             raise MissingSamplingRateError(
                 f"{path.name} has no time column, so its sampling rate is unknown: please give "
@@ -160,8 +167,9 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _is_data_line(text: str) -> bool:
+    """Not blank, not a ``#`` comment, not a row of empty fields only (``;;``)."""
     s = text.strip()
-    return bool(s) and not s.startswith("#")
+    return bool(s.strip(" \t,;")) and not s.startswith("#")
 
 
 def _split(text: str, delimiter: str | None, trailing: bool = False) -> list[str]:
@@ -169,7 +177,11 @@ def _split(text: str, delimiter: str | None, trailing: bool = False) -> list[str
     text = text.strip()
     if trailing and delimiter is not None and text.endswith(delimiter):
         text = text[: -len(delimiter)]
-    return [p.strip().strip("'\"").strip() for p in text.split(delimiter)]
+    return [_cell(p) for p in text.split(delimiter)]
+
+
+def _cell(text: str) -> str:
+    return text.strip().strip("'\"").strip()
 
 
 def _sniff(path: Path) -> _Layout:
@@ -186,7 +198,10 @@ def _sniff(path: Path) -> _Layout:
                 break
     if not head:
         raise InvalidSignalError(f"{path.name} contains no samples.")
-    delimiter, decimal_comma = _delimiter([t for _, _, t in head[-max(1, len(head) // 2) :]])
+    if _comma_decimals([t for _, _, t in head], path.name):
+        delimiter, decimal_comma = None, True  # one lead, "0,512": the comma is no separator
+    else:
+        delimiter, decimal_comma = _delimiter([t for _, _, t in head[-max(1, len(head) // 2) :]])
     trailing = delimiter is not None and all(t.strip().endswith(delimiter) for _, _, t in head)
     # a header is a first line with any text; a units row under it has no number at all
     numeric = [
@@ -205,6 +220,9 @@ def _sniff(path: Path) -> _Layout:
     unit_row = _split(head[1][2], delimiter, trailing) if n_text_rows == 2 else None
     first = head[n_text_rows]
     n_cols = len(_split(first[2], delimiter, trailing))
+    if delimiter is None and n_cols == 1:  # one column: its name may hold spaces, "ECG (µV)"
+        header = None if header is None else [_cell(head[0][2])]
+        unit_row = None if unit_row is None else [_cell(head[1][2])]
     if header is not None and len(header) != n_cols:
         raise CorruptRecordError(
             f"The header of {path.name} names {len(header)} columns but line {first[0]} has "
@@ -219,6 +237,16 @@ def _sniff(path: Path) -> _Layout:
         time_guessed = time_col is not None
     drop = set(index_cols) | ({time_col} if time_col is not None else set())
     lead_cols = [c for c in range(n_cols) if c not in drop]
+    if len(lead_cols) > MAX_LEADS:
+        raise InvalidSignalError(
+            f"{path.name} has {n_cols} columns, too many to be the leads of one recording (at "
+            f"most {MAX_LEADS}); it looks like a table of beats, one beat per row. Beatline reads "
+            "beat tables in the UCR layout: one beat per row, its class label (a whole number) "
+            "first, then the beat's samples; no header line; the values separated by tabs, in a "
+            ".tsv file."
+        )
+    keep = ecg_channels([names[c] for c in lead_cols], [units[c] for c in lead_cols], path.name)
+    lead_cols = [lead_cols[i] for i in keep]
     # data starts right after the text rows (or at the first data line)
     data_offset, first_line = first[1], first[0]
     return _Layout(
@@ -234,6 +262,40 @@ def _sniff(path: Path) -> _Layout:
         names=names,
         all_units=units,
         time_guessed=time_guessed,
+    )
+
+
+def _comma_decimals(lines: list[str], name: str) -> bool:
+    """Whether lines such as ``0,512`` are one lead written with decimal commas.
+
+    Asked when a comma is the only separator and every data line is a whole number or two
+    around one comma. A header (and units row) without a comma names one column: decimal
+    commas. Without a header, an integer part "-0" or decimals with a leading zero ("0,05")
+    can only be decimal commas, and a first number that increases on every line is a time or
+    sample column beside one lead; anything else could be either, and is refused.
+    """
+    rows = [_COMMA_NUMBER.match(line.strip()) for line in lines]
+    n_text = next((i for i, m in enumerate(rows) if m), len(rows))
+    data = rows[n_text:]
+    if n_text > 2 or not data or not all(data) or not any(m[3] for m in data):
+        return False
+    if any(";" in line or "\t" in line for line in lines):
+        return False
+    if n_text:
+        return not any("," in line for line in lines[:n_text])
+    pairs = [m for m in data if m[3]]
+    if any(m[2] in ("-0", "+0") for m in pairs) or any(
+        len(m[3]) > 1 and m[3][0] == "0" for m in pairs
+    ):
+        return True
+    firsts = [int(m[2]) for m in data]
+    if all(b > a for a, b in itertools.pairwise(firsts)):
+        return False
+    raise CorruptRecordError(
+        f"{name} has two whole numbers on each line, separated by a comma (e.g. "
+        f"{lines[0].strip()[:40]!r}): they could be two leads, or one lead written with a "
+        "decimal comma. Add a header line naming the columns (e.g. 'I,II' for two leads, or "
+        "'ECG' for one), or save the numbers with decimal points."
     )
 
 
@@ -292,7 +354,7 @@ def _increasing_first_column(head, delimiter, decimal_comma):
 
 def _parse(block: list[bytes], lay: _Layout, line_no: int, path: Path) -> np.ndarray:
     """Parse raw lines (blank and # lines skipped) into a (rows, n_cols) float64 array."""
-    text = _decode(b"".join(block), path.name)
+    text = _BLANK_ROW.sub("", _decode(b"".join(block), path.name))
     if lay.decimal_comma:
         text = text.replace(",", ".")
     try:
@@ -375,13 +437,28 @@ def _scan(path: Path, lay: _Layout) -> float | None:
     lay.n_rows = rows
     if lay.time_col is None or rows < 2:
         return None
-    span = float(t_prev - t_first)
-    scales = [lay.time_scale] if lay.time_scale else [1.0, 1e-3, 1e-6]
-    for scale in scales:
-        fs = (rows - 1) / (span * scale)
-        if MIN_FS <= fs <= MAX_FS or len(scales) == 1:
-            return _round_fs(fs)
-    return (rows - 1) / span
+    per_unit = (rows - 1) / float(t_prev - t_first)  # samples per unit of the time column
+    if lay.time_scale:
+        return _round_fs(per_unit / lay.time_scale)
+    return _round_fs(per_unit / _guess_time_scale(per_unit))
+
+
+def _guess_time_scale(per_unit: float) -> float:
+    """Seconds per unit of a time column that does not name its unit: seconds, or ms or µs
+    where seconds cannot be meant.
+
+    A step of 0.1 could be 10 Hz in seconds or 10 kHz in ms: it is taken as seconds (and the
+    rate refused as 10 Hz). Only a step of at least one unit (at most one sample per unit, which
+    no ECG has in seconds) moves on to the next smaller unit: 0, 1, 2, ... or 0, 3, 6, ... are
+    milliseconds.
+    """
+    for scale in (1.0, 1e-3, 1e-6):
+        rate = per_unit / scale
+        if MIN_FS <= rate <= MAX_FS:
+            return scale
+        if rate > 1.001:  # a step of less than one unit
+            break
+    return 1.0  # the rate in seconds, for check_fs to refuse
 
 
 def _check_steps(diffs: np.ndarray, dt_ref: float | None, row0: int, path: Path) -> None:

@@ -11,13 +11,16 @@ import numpy as np
 import pyedflib
 
 from mlcore.errors import CorruptRecordError, InvalidSignalError
+from mlcore.readers.channels import ecg_channels
 from mlcore.readers.records import RecordInfo
 from mlcore.readers.source import BLOCK, signal_at
 from mlcore.readers.validate import check_fs, check_shape
 from mlcore.signal import Annotations, ECGSignal
 
+# an ECG word or lead name, not inside a longer word; digits and "_" may follow (ECG1, ECG_II)
 _ECG_LABEL = re.compile(
-    r"\b(ecg|ekg|lead|mlii|ml\d|v[1-6]|i{1,3}|avr|avl|avf|d[1-3]|cm\d|cc\d)\b", re.IGNORECASE
+    r"(?<![a-z])(ecg|ekg|lead|mlii|ml\d|v[1-6]|i{1,3}|avr|avl|avf|d[1-3]|cm\d|cc\d)(?![a-z])",
+    re.IGNORECASE,
 )
 
 
@@ -53,7 +56,9 @@ class EdfSource:
             labels = [label.strip() for label in f.getSignalLabels()]
             rates = [float(r) for r in f.getSampleFrequencies()]
             lengths = [int(n) for n in f.getNSamples()]
-            channels = _pick_channels(path, labels, rates)
+            all_units = [f.getPhysicalDimension(c).strip() or "mV" for c in range(len(labels))]
+            channels = _pick_channels(path, labels, rates, all_units)
+            _check_digital_range(path, f, labels, channels)
             fs = check_fs(rates[channels[0]], source=path.name)
             n_samples = lengths[channels[0]]
             if any(lengths[c] != n_samples for c in channels):
@@ -62,7 +67,7 @@ class EdfSource:
                     + ", ".join(f"{labels[c]} {lengths[c]}" for c in channels)
                 )
             check_shape(len(channels), n_samples, fs, source=path.name)
-            units = tuple(f.getPhysicalDimension(c).strip() or "mV" for c in channels)
+            units = tuple(all_units[c] for c in channels)
             start_time = _start_time(f)
             self.annotations = _annotations(f, fs, n_samples)
         self.channels = channels
@@ -100,12 +105,18 @@ def _is_discontinuous(path: Path) -> bool:
     return head[192:197] in (b"EDF+D", b"BDF+D")
 
 
-def _pick_channels(path: Path, labels: list[str], rates: list[float]) -> list[int]:
-    """ECG-looking channels if any are labelled so, else all; they must share one rate."""
+def _pick_channels(
+    path: Path, labels: list[str], rates: list[float], units: list[str]
+) -> list[int]:
+    """The channels labelled as ECG (``_ECG_LABEL``) or, if none is, those with plain labels
+    (``CH1``, ``Channel 2``: many Holters write no more); either way ``ecg_channels`` drops the
+    other signals (EEG, EOG, EMG, SpO2, ... of a sleep study). They must share one rate."""
     if not labels:
         raise InvalidSignalError(f"{path.name} contains no signals.")
-    channels = [i for i, label in enumerate(labels) if _ECG_LABEL.search(label)]
-    channels = channels or list(range(len(labels)))
+    labelled = [i for i, label in enumerate(labels) if _ECG_LABEL.search(label)]
+    candidates = labelled or list(range(len(labels)))
+    kept = ecg_channels([labels[i] for i in candidates], [units[i] for i in candidates], path.name)
+    channels = [candidates[i] for i in kept]
     if len({rates[c] for c in channels}) > 1:
         raise InvalidSignalError(
             f"The ECG channels of {path.name} have different sampling rates ("
@@ -113,6 +124,18 @@ def _pick_channels(path: Path, labels: list[str], rates: list[float]) -> list[in
             + "), so their leads have different lengths; export them at one rate."
         )
     return channels
+
+
+def _check_digital_range(path: Path, f, labels: list[str], channels: list[int]) -> None:
+    """Physical values are scaled from the digital range; without one they would be raw counts."""
+    for c in channels:
+        lo, hi = f.getDigitalMinimum(c), f.getDigitalMaximum(c)
+        if hi <= lo:
+            raise CorruptRecordError(
+                f"The header of {path.name} gives channel {labels[c] or c + 1} a digital maximum "
+                f"({hi}) that is not above its digital minimum ({lo}), so its values cannot be "
+                "converted to millivolts; the file is damaged or was exported wrongly."
+            )
 
 
 def _start_time(f) -> datetime | None:

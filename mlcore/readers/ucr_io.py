@@ -27,8 +27,14 @@ def read_ucr(path: str | Path) -> BeatTable:
         raise InvalidSignalError(f"{path.name} is empty.")
     if b"\x00" in data:
         raise CorruptRecordError(f"{path.name} is not a text file (it contains binary data).")
-    text = data.decode("utf-8-sig", errors="replace")
-    delimiter = _delimiter(next(filter(_is_row, text.splitlines()), ""))
+    # only the rows, each without a trailing delimiter: np.loadtxt reads a line of spaces or a
+    # row ending with a tab as a row with an empty value
+    text = "\n".join(
+        _trimmed(line)
+        for line in data.decode("utf-8-sig", errors="replace").splitlines()
+        if _is_row(line)
+    )
+    delimiter = _delimiter(text.partition("\n")[0])
     try:
         with warnings.catch_warnings():  # "input contained no data": reported below
             warnings.simplefilter("ignore", UserWarning)
@@ -63,7 +69,7 @@ def read_ucr(path: str | Path) -> BeatTable:
 
 def _explain(text: str, name: str, error: str) -> SignalError:
     """Say which row of a table np.loadtxt refused is wrong, and how."""
-    fields = _cells(line.strip() for line in text.splitlines())
+    fields = _cells(text.splitlines())
     usual = Counter(len(f) for f in fields).most_common(1)[0][0]
     for number, values in enumerate(fields, start=1):
         if len(values) != usual:
@@ -96,19 +102,28 @@ def read_ucr_row(path: str | Path, row: int) -> np.ndarray:
         for line in filter(_is_row, fh):
             seen += 1
             if seen == row:
+                line = _trimmed(line)
                 return np.array(line.split(_delimiter(line))[1:], dtype=np.float32)
     raise InvalidSignalError(f"{Path(path).name} has {seen} rows, not {row}.")
 
 
 def _is_row(line: str) -> bool:
-    """A data row: not blank and not a ``#`` comment (the lines np.loadtxt skips)."""
+    """A data row: not blank, not a ``#`` comment, not only delimiters (Excel's ",,," rows)."""
     stripped = line.strip()
-    return bool(stripped) and stripped[0] != "#"
+    return bool(stripped.strip(",")) and stripped[0] != "#"
+
+
+def _trimmed(line: str) -> str:
+    """A row without surrounding spaces and without a delimiter at its end."""
+    line = line.strip()
+    delimiter = _delimiter(line)
+    return line[: -len(delimiter)] if delimiter and line.endswith(delimiter) else line
 
 
 def _cells(lines) -> list[list[str]]:
     """The values of each data row (``_is_row``) of ``lines``, as text."""
-    return [[v.strip() for v in line.split(_delimiter(line))] for line in lines if _is_row(line)]
+    rows = (_trimmed(line) for line in lines if _is_row(line))
+    return [[v.strip() for v in row.split(_delimiter(row))] for row in rows]
 
 
 def _delimiter(line: str) -> str | None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import wfdb
 
-from mlcore.errors import CorruptRecordError
+from mlcore.errors import CorruptRecordError, InvalidSignalError
+from mlcore.readers.channels import ecg_channels
 from mlcore.readers.records import RecordInfo
 from mlcore.readers.source import BLOCK, reason, signal_at
 from mlcore.readers.validate import check_fs, check_shape
@@ -42,6 +43,10 @@ class WfdbSource:
         else:
             _check_dat_files(path, header)
             lead_names, units = _names_units(header)
+        # only the ECG channels: Fantasia's RESP, ECG, BP or MIMIC's ABP, PLETH are not leads
+        self.channels = ecg_channels(list(lead_names), list(units), path.name)
+        lead_names = tuple(lead_names[c] for c in self.channels)
+        units = tuple(units[c] for c in self.channels)
         fs = check_fs(header.fs, source=path.name)
         n_samples = int(header.sig_len or 0)
         check_shape(len(lead_names), n_samples, fs, source=path.name)
@@ -67,7 +72,9 @@ class WfdbSource:
 
     def _read_block(self, a: int, b: int) -> np.ndarray:
         try:
-            rec = wfdb.rdrecord(self.record_name, sampfrom=a, sampto=b, return_res=32)
+            rec = wfdb.rdrecord(
+                self.record_name, sampfrom=a, sampto=b, channels=self.channels, return_res=32
+            )
         except Exception as exc:  # wfdb raises many types on bad bytes
             raise CorruptRecordError(
                 f"The signal data of {self.path.name} cannot be decoded at samples {a}-{b}; "
@@ -142,7 +149,8 @@ def _check_dat_files(path: Path, header) -> None:
         )
     files: dict[str, list[int]] = {}
     for i, name in enumerate(header.file_name):
-        files.setdefault(name, []).append(i)
+        if name != "~":  # a signal without a file (a layout header's, or a null signal)
+            files.setdefault(name, []).append(i)
     for name, sigs in files.items():
         dat = _plain_file(path, name, "signal file")
         if not dat.is_file():
@@ -180,7 +188,8 @@ def _check_segments(path: Path, header) -> tuple[tuple[str, ...], tuple[str, ...
     total = 0
     for seg_name, seg_len in zip(header.seg_name, header.seg_len, strict=False):
         if seg_name == "~":
-            total += int(seg_len)
+            if int(seg_len):
+                _refuse_gap(path, header, total, int(seg_len))
             continue
         seg_path = _plain_file(path, seg_name + ".hea", "segment header")
         if not seg_path.is_file():
@@ -191,11 +200,11 @@ def _check_segments(path: Path, header) -> tuple[tuple[str, ...], tuple[str, ...
         seg = _read_header(seg_path)
         if isinstance(seg, wfdb.MultiRecord):
             raise CorruptRecordError(f"Segment {seg_name} of {path.name} is itself multi-segment.")
-        _check_dat_files(seg_path, seg)
         seg_names, seg_units = _names_units(seg)
-        if int(seg_len) == 0:  # layout segment of a variable-layout record
+        if int(seg_len) == 0:  # layout segment of a variable-layout record: no signal files
             names, units = list(seg_names), list(seg_units)
             continue
+        _check_dat_files(seg_path, seg)
         if seg.sig_len is not None and int(seg.sig_len) != int(seg_len):
             raise CorruptRecordError(
                 f"{path.name} declares {seg_len} samples for segment {seg_name}, but its header "
@@ -211,6 +220,16 @@ def _check_segments(path: Path, header) -> tuple[tuple[str, ...], tuple[str, ...
     if not names:
         raise CorruptRecordError(f"{path.name} has no segment with signals.")
     return tuple(names), tuple(units)
+
+
+def _refuse_gap(path: Path, header, start: int, length: int) -> None:
+    """A ``~`` segment is a stretch without signal: the analysis needs a continuous recording."""
+    fs = float(header.fs or 250)
+    raise InvalidSignalError(
+        f"{path.name} has a gap without signal of {length} samples ({length / fs:.1f} s) "
+        f"starting at {start / fs:.1f} s (a '~' segment); recordings with gaps are not "
+        "supported. Upload the part before or after the gap as a record of its own."
+    )
 
 
 def _read_annotations(path: Path, n_samples: int) -> Annotations | None:

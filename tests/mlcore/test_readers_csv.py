@@ -48,7 +48,8 @@ def test_header_names_leads_and_units(tmp_path):
     path = _write(tmp_path / "a.csv", list(x), header="MLII (mV),V5 [uV]")
     sig = read_record(path, fs=FS)
     assert sig.lead_names == ("MLII", "V5")
-    assert sig.units == ("mV", "uV")
+    assert sig.units == ("mV", "mV")  # read in mV: the analysis assumes mV
+    np.testing.assert_allclose(sig.samples, x * [[1], [1e-3]], atol=1e-6)
 
 
 @pytest.mark.parametrize(

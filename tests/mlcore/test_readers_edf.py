@@ -30,9 +30,9 @@ def test_edf_round_trips_with_labels_units_and_start_time(tmp_path):
     sig = read_record(path)
     assert sig.fs == 256
     assert sig.lead_names == ("ECG I", "ECG II")
-    assert sig.units == ("mV", "uV")
+    assert sig.units == ("mV", "mV")  # the uV channel is read in mV
     assert sig.start_time is not None
-    np.testing.assert_allclose(sig.samples, x, atol=STEP * 1.01)
+    np.testing.assert_allclose(sig.samples, x * [[1], [1e-3]], atol=STEP * 1.01)
     assert describe(path).n_samples == x.shape[1]
 
 
@@ -88,4 +88,22 @@ def test_flat_edf_lead_is_rejected(tmp_path):
     path = tmp_path / "a.edf"
     pyedflib.highlevel.write_edf(str(path), x, [_header("ECG I"), _header("ECG II")])
     with pytest.raises(InvalidSignalError, match="ECG II is flat"):
+        read_record(path)
+
+
+def test_digital_maximum_not_above_minimum_is_refused_by_channel(tmp_path):
+    path = tmp_path / "a.edf"
+    pyedflib.highlevel.write_edf(
+        str(path),
+        _signals(),
+        [_header("ECG I"), _header("ECG II")],
+        file_type=pyedflib.FILETYPE_EDF,
+    )
+    data = bytearray(path.read_bytes())
+    n = int(data[252:256])
+    digital_min = 256 + n * (16 + 80 + 8 + 8 + 8)  # label, transducer, dimension, physical range
+    digital_max = digital_min + n * 8
+    data[digital_max + 8 : digital_max + 16] = data[digital_min + 8 : digital_min + 16]  # ECG II
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptRecordError, match=r"channel ECG II a digital maximum \(-32768\)"):
         read_record(path)

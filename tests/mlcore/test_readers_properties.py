@@ -94,7 +94,7 @@ def test_edf_round_trip(rec, plus):
     lo = -hi
     headers = [
         pyedflib.highlevel.make_signal_header(
-            f"ECG {i}", sample_frequency=fs, physical_min=lo, physical_max=hi
+            f"ECG {i}", dimension="mV", sample_frequency=fs, physical_min=lo, physical_max=hi
         )
         for i in range(len(x))
     ]
