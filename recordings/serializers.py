@@ -25,7 +25,7 @@ class RecordingFileSerializer(serializers.ModelSerializer):
         fields = ["name", "size", "url"]
 
     def get_url(self, obj: RecordingFile) -> str:
-        """Absolute, as the pages' ``next``/``previous`` links are (relative without a request)."""
+        """Absolute, as a list's ``next``/``previous`` links are (relative without a request)."""
         path = reverse("api_recording_file", args=[obj.recording_id, obj.name])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path

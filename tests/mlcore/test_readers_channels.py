@@ -9,13 +9,7 @@ import wfdb
 from mlcore.datasets import model_lead
 from mlcore.errors import InvalidSignalError
 from mlcore.readers import describe, read_record, read_span
-
-
-def ecg(n: int, fs: float, seed: int = 0) -> np.ndarray:
-    t = np.arange(n) / fs
-    beats = np.arange(0.3, n / fs, 0.8)
-    spikes = np.exp(-(((t[:, None] - beats[None, :]) / 0.012) ** 2)).sum(axis=1)
-    return spikes + 0.02 * np.random.default_rng(seed).standard_normal(n)
+from tests.mlcore.helpers import synthetic_ecg
 
 
 def write_fantasia(folder, names=("RESP", "ECG", "BP"), units=("mV", "mV", "mmHg")):
@@ -24,7 +18,7 @@ def write_fantasia(folder, names=("RESP", "ECG", "BP"), units=("mV", "mV", "mmHg
     t = np.arange(n) / 250
     signals = {
         "RESP": np.sin(2 * np.pi * 0.25 * t),
-        "ECG": ecg(n, 250),
+        "ECG": synthetic_ecg(n / 250, 250),
         "BP": 90 + 30 * np.sin(2 * np.pi * 1.2 * t),
     }
     x = np.column_stack([signals.get(name, signals["ECG"]) for name in names])
@@ -61,7 +55,7 @@ def test_wfdb_without_an_ecg_channel_is_refused_listing_its_channels(tmp_path):
 
 def test_csv_columns_of_other_signals_are_not_leads(tmp_path):
     fs = 250
-    x = ecg(2500, fs)
+    x = synthetic_ecg(2500 / fs, fs)
     rows = [f"{i / fs:.4f},{v:.5f},{75 + i % 3},{97},{0.1 * (i % 50):.2f}" for i, v in enumerate(x)]
     path = tmp_path / "a.csv"
     path.write_text("time,ECG,HR,SpO2,Resp\n" + "\n".join(rows) + "\n")
@@ -79,7 +73,7 @@ def test_csv_of_heart_rate_only_is_refused(tmp_path):
 
 def edf(path, channels: list[tuple[str, float]], dimension: str = "mV"):
     """An EDF file of 10 s with channels (label, sampling rate)."""
-    signals = [ecg(int(10 * fs), fs, seed=i) for i, (_, fs) in enumerate(channels)]
+    signals = [synthetic_ecg(10, fs, seed=i) for i, (_, fs) in enumerate(channels)]
     headers = [
         pyedflib.highlevel.make_signal_header(
             label, dimension=dimension, sample_frequency=fs, physical_min=-5, physical_max=5

@@ -6,16 +6,9 @@ import pytest
 
 from mlcore.errors import CorruptRecordError
 from mlcore.readers import read_record
+from tests.mlcore.helpers import synthetic_ecg
 
 FS = 360.0
-
-
-def ecg(seconds: float = 10.0) -> np.ndarray:
-    """A synthetic 360 Hz beat train in mV: narrow R waves at 75 bpm on a little noise."""
-    t = np.arange(int(seconds * FS)) / FS
-    beats = np.arange(0.3, seconds, 0.8)
-    spikes = np.exp(-(((t[:, None] - beats[None, :]) / 0.012) ** 2)).sum(axis=1)
-    return spikes - 0.1 + 0.02 * np.random.default_rng(0).standard_normal(t.size)
 
 
 def comma_lines(x: np.ndarray) -> list[str]:
@@ -23,7 +16,7 @@ def comma_lines(x: np.ndarray) -> list[str]:
 
 
 def test_one_column_with_decimal_commas_is_one_lead(tmp_path):
-    x = ecg()
+    x = synthetic_ecg()
     path = tmp_path / "a.csv"
     path.write_text("\n".join(comma_lines(x)))
     sig = read_record(path, fs=FS)
@@ -33,7 +26,7 @@ def test_one_column_with_decimal_commas_is_one_lead(tmp_path):
 
 @pytest.mark.parametrize("header", ["ECG", "ECG\nmV", '"MLII"'])
 def test_a_header_naming_one_column_means_decimal_commas(tmp_path, header):
-    x = np.abs(ecg()) + 0.5  # no "-0," or "0,0..." that would tell without the header
+    x = np.abs(synthetic_ecg()) + 0.5  # no "-0," or "0,0..." that would tell without the header
     path = tmp_path / "a.csv"
     path.write_text(header + "\n" + "\n".join(comma_lines(x)) + "\n")
     sig = read_record(path, fs=FS)

@@ -8,16 +8,9 @@ import wfdb
 
 from mlcore.errors import InvalidSignalError
 from mlcore.readers import describe, iter_chunks, read_record, read_span
+from tests.mlcore.helpers import synthetic_ecg
 
 FS = 360.0
-
-
-def ecg(seconds: float = 10.0) -> np.ndarray:
-    """A synthetic 360 Hz beat train in mV."""
-    t = np.arange(int(seconds * FS)) / FS
-    beats = np.arange(0.3, seconds, 0.8)
-    spikes = np.exp(-(((t[:, None] - beats[None, :]) / 0.012) ** 2)).sum(axis=1)
-    return spikes - 0.1 + 0.02 * np.random.default_rng(0).standard_normal(t.size)
 
 
 def csv_text(header: str, columns: list[np.ndarray], units_row: str | None = None) -> str:
@@ -31,7 +24,7 @@ def csv_text(header: str, columns: list[np.ndarray], units_row: str | None = Non
     [("uV", 1e3), ("µV", 1e3), ("μV", 1e3), ("V", 1e-3), ("nV", 1e6), ("mV", 1.0), ("MV", 1.0)],
 )
 def test_csv_units_row_is_applied(tmp_path, unit, per_mv):
-    x = ecg()
+    x = synthetic_ecg()
     t = np.arange(x.size) / FS
     path = tmp_path / "a.csv"
     path.write_text(csv_text("time,MLII", [t, x * per_mv], units_row=f"s,{unit}"))
@@ -43,7 +36,7 @@ def test_csv_units_row_is_applied(tmp_path, unit, per_mv):
 
 @pytest.mark.parametrize("name", ["ECG (µV)", "ECG (μV)", "ECG [uV]"])
 def test_csv_unit_in_the_column_name_is_applied(tmp_path, name):
-    x = ecg()
+    x = synthetic_ecg()
     path = tmp_path / "a.csv"
     path.write_text(csv_text(name, [x * 1000]), encoding="utf-8")
     sig = read_record(path, fs=FS)
@@ -52,7 +45,7 @@ def test_csv_unit_in_the_column_name_is_applied(tmp_path, name):
 
 
 def test_latin1_micro_sign_is_applied(tmp_path):
-    x = ecg()
+    x = synthetic_ecg()
     path = tmp_path / "a.csv"
     path.write_bytes(csv_text("I,II (µV)", [x, x * 1000]).encode("latin-1"))
     sig = read_record(path, fs=FS)
@@ -60,7 +53,7 @@ def test_latin1_micro_sign_is_applied(tmp_path):
 
 
 def test_wfdb_microvolts_are_read_in_mv_whole_in_chunks_and_spans(tmp_path):
-    x = ecg()
+    x = synthetic_ecg()
     wfdb.wrsamp(
         "r",
         fs=FS,
@@ -87,7 +80,7 @@ def test_wfdb_microvolts_are_read_in_mv_whole_in_chunks_and_spans(tmp_path):
     ("suffix", "file_type"), [(".edf", pyedflib.FILETYPE_EDF), (".bdf", pyedflib.FILETYPE_BDF)]
 )
 def test_edf_and_bdf_microvolts_are_read_in_mv(tmp_path, suffix, file_type):
-    x = ecg(8)[: 8 * 256]  # one 256 Hz second per data record
+    x = synthetic_ecg(8)[: 8 * 256]  # one 256 Hz second per data record
     header = pyedflib.highlevel.make_signal_header(
         "ECG II", dimension="uV", sample_frequency=256, physical_min=-5000, physical_max=5000
     )
@@ -101,7 +94,7 @@ def test_edf_and_bdf_microvolts_are_read_in_mv(tmp_path, suffix, file_type):
 
 
 def test_raw_counts_without_units_are_left_as_they_are(tmp_path):
-    counts = (ecg() * 200).round() + 1024
+    counts = (synthetic_ecg() * 200).round() + 1024
     path = tmp_path / "a.csv"
     path.write_text(csv_text("I", [counts]))
     np.testing.assert_array_equal(read_record(path, fs=FS).samples[0], counts)
@@ -109,7 +102,7 @@ def test_raw_counts_without_units_are_left_as_they_are(tmp_path):
 
 @pytest.mark.parametrize("unit", ["mmHg", "%", "bpm", "NU"])
 def test_a_lead_in_another_unit_is_not_ecg(tmp_path, unit):
-    x = ecg()
+    x = synthetic_ecg()
     path = tmp_path / "a.csv"
     path.write_text(csv_text("I,II", [x, x * 50 + 80], units_row=f"mV,{unit}"))
     sig = read_record(path, fs=FS)

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.platform.helpers import make_csv, upload_file
+from tests.platform.review_helpers import make_reviewer
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +49,19 @@ def alice_client(alice) -> Client:
 def bob_client(bob) -> Client:
     client = Client()
     client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def rita(db) -> User:
+    """A member of the Reviewers group."""
+    return make_reviewer("rita")
+
+
+@pytest.fixture
+def rita_client(rita) -> Client:
+    client = Client()
+    client.force_login(rita)
     return client
 
 

@@ -1,14 +1,13 @@
 """Text a user controls (lead names, notes, searches, file names) never breaks a page: no 500."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from analysis import review
 from analysis.models import Analysis, ReviewCase
 from tests.api.helpers import API, token_client
 from tests.platform.helpers import analysed_upload, wfdb_slice
-from tests.platform.review_helpers import make_case, make_reviewer
+from tests.platform.review_helpers import make_case
 
 
 @pytest.fixture
@@ -27,14 +26,12 @@ def test_a_lead_name_with_dollar_signs_is_drawn_as_text(alice_client, analysis):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
 
 
-def test_nul_characters_in_review_text_and_file_names(alice, alice_client):
+def test_nul_characters_in_review_text_and_file_names(alice, alice_client, rita, rita_client):
     """PostgreSQL cannot store or even search for NUL: they are dropped from free text, and a
     file name with one is simply not found."""
-    rita = make_reviewer("rita")
     case = make_case(alice, [("pvc", 10.0, 10.0, 1)])
     assert review.claim(case.pk, rita)
-    client = Client()
-    client.force_login(rita)
+    client = rita_client
     assert client.get(reverse("review_queue"), {"q": "hol\x00ter"}).status_code == 200
     event = case.analysis.events.get()
     decide = reverse("review_decide", args=[case.pk, event.pk])

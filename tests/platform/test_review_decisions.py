@@ -20,18 +20,6 @@ def case(alice):
     return make_case(alice, EVENTS)
 
 
-@pytest.fixture
-def rita(db):
-    return make_reviewer("rita")
-
-
-@pytest.fixture
-def rita_client(rita):
-    client = Client()
-    client.force_login(rita)
-    return client
-
-
 def decide(client, case, event, **data):
     return client.post(
         reverse("review_decide", args=[case.pk, event.pk]), data, HTTP_ACCEPT="application/json"

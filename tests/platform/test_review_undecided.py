@@ -3,19 +3,13 @@ with events left undecided needs the reviewer's confirmation and tells the owner
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 
 from analysis import review
 from analysis.models import Analysis, EventReview
-from tests.platform.review_helpers import make_case, make_reviewer
+from tests.platform.review_helpers import make_case
 
 EVENTS = [("pvc", 10.0, 10.0, 1), ("v_run", 20.0, 22.0, 3), ("pause", 30.0, 33.0, 3)]
-
-
-@pytest.fixture
-def rita(db):
-    return make_reviewer("rita")
 
 
 @pytest.fixture
@@ -23,13 +17,6 @@ def claimed(alice, rita):
     case = make_case(alice, EVENTS)
     assert review.claim(case.pk, rita)
     return case
-
-
-@pytest.fixture
-def rita_client(rita):
-    client = Client()
-    client.force_login(rita)
-    return client
 
 
 def decision_menu(page: str, event_pk: int) -> str:

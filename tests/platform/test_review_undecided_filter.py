@@ -6,14 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis import review
-from tests.platform.review_helpers import make_case, make_reviewer
+from tests.platform.review_helpers import make_case
 
 EVENTS = [("pvc", float(t), float(t), 1) for t in range(10, 130, 10)] + [("pause", 200.0, 203.0, 3)]
-
-
-@pytest.fixture
-def rita(db):
-    return make_reviewer("rita")
 
 
 @pytest.fixture
@@ -21,13 +16,6 @@ def case(alice, rita):
     case = make_case(alice, EVENTS)
     assert review.claim(case.pk, rita)
     return case
-
-
-@pytest.fixture
-def rita_client(rita):
-    client = Client()
-    client.force_login(rita)
-    return client
 
 
 def listed_ids(client, case, query: str) -> list[int]:
