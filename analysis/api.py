@@ -376,7 +376,7 @@ def review_cases(request: Request) -> Response:
     cases = review.queue(
         status=params.get("status"),
         min_severity=params.get("min_severity"),
-        event_type=params.get("type"),
+        event_types=sorted(params.get("type", ())),
         claimed_by=request.user if params.get("mine") else None,
         search=params.get("q", ""),
     )

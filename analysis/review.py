@@ -10,6 +10,7 @@ refuses it, migration 0005). A re-run that succeeds supersedes the earlier runs'
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -91,7 +92,7 @@ def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
 def queue(
     status: str | None = None,
     min_severity: int | None = None,
-    event_type: str | None = None,
+    event_types: Collection[str] = (),
     claimed_by=None,
     search: str = "",
 ) -> QuerySet[ReviewCase]:
@@ -111,8 +112,8 @@ def queue(
         cases = cases.filter(status=status)
     if min_severity:
         cases = cases.filter(max_severity__gte=min_severity)
-    if event_type:
-        cases = cases.filter(analysis__events__type=event_type).distinct()
+    if event_types:  # an event of any of them
+        cases = cases.filter(analysis__events__type__in=event_types).distinct()
     if claimed_by is not None:
         cases = cases.filter(claimed_by=claimed_by)
     if search:
@@ -381,6 +382,7 @@ def case_events(case: ReviewCase, events: QuerySet[Event] | None = None) -> list
                 "description": event.description,
                 "decision": d.decision if d else "",
                 "new_type": d.new_type if d else "",
+                "new_type_label": d.get_new_type_display() if d and d.new_type else "",
                 "new_class": d.new_class if d else "",
                 "note": d.note if d else "",
                 "reviewer": d.reviewer.get_username() if d else "",

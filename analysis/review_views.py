@@ -65,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = review.queue(
         status=status,
         min_severity=min_severity,
-        event_type=event_type,
+        event_types=[event_type] if event_type else [],
         claimed_by=request.user if mine else None,
         search=search,
     )

@@ -326,6 +326,7 @@ class CaseEventSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
     decision = serializers.CharField(allow_blank=True, help_text='"": not decided yet')
     new_type = serializers.CharField(allow_blank=True)
+    new_type_label = serializers.CharField(allow_blank=True, help_text="the new type's name")
     new_class = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
     reviewer = serializers.CharField(allow_blank=True)
@@ -350,7 +351,11 @@ class ReviewQueueFilter(serializers.Serializer):
         help_text="default: the open cases (pending and in review)",
     )
     min_severity = serializers.ChoiceField(choices=[1, 2, 3], required=False)
-    type = serializers.ChoiceField(choices=list(EVENT_TYPES), required=False)
+    type = serializers.MultipleChoiceField(
+        choices=list(EVENT_TYPES),
+        required=False,
+        help_text="cases with an event of this type; repeat for several types (any of them)",
+    )
     mine = serializers.BooleanField(required=False, help_text="only the cases you claimed")
     q = serializers.CharField(required=False, max_length=100, help_text="recording or owner")
 

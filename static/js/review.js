@@ -102,7 +102,7 @@
       tag.textContent = data.decision;
       cell.appendChild(tag);
       let text = "";
-      if (data.new_type) text += ` → ${data.new_type}`;
+      if (data.new_type) text += ` → ${data.new_type_label || data.new_type}`;
       if (data.new_class) text += ` → class ${data.new_class}`;
       cell.appendChild(document.createTextNode(text + " "));
       const who = document.createElement("small");

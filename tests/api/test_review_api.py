@@ -8,6 +8,7 @@ from django.core import mail
 
 from analysis.models import AuditEntry, Event, ReviewCase
 from analysis.review import REVIEWERS_GROUP
+from mlcore.findings import EVENT_TYPES
 from tests.api.helpers import API, assert_error, token_client
 
 
@@ -110,3 +111,13 @@ def test_non_reviewers_get_403_everywhere(case, api_alice, api_bob):
             assert_error(getattr(client, method)(path), 403, "permission_denied")
     assert ReviewCase.objects.get().status == "pending"
     assert not AuditEntry.objects.exists()
+
+
+def test_the_queue_filters_by_several_types(case):
+    carol = reviewer("carol")
+    queue = f"{API}/review/cases/"
+    present = set(case.analysis.events.values_list("type", flat=True))
+    absent = sorted(set(EVENT_TYPES) - present)[:2]
+    assert carol.get(queue, {"type": [*absent, "pause"]}).json()["count"] == 1  # it has a pause
+    assert carol.get(queue, {"type": absent}).json()["count"] == 0
+    assert_error(carol.get(queue, {"type": ["pause", "flutter"]}), 400, "invalid")

@@ -74,7 +74,9 @@ def test_reviewer_relabels_with_the_keyboard_and_the_owner_sees_it(
     expect(menu).to_be_focused()
     menu.select_option("s_run")
     page.keyboard.press("Enter")
-    expect(page.locator(f"#event-{third.pk} td.decision")).to_contain_text("relabel → s_run")
+    expect(page.locator(f"#event-{third.pk} td.decision")).to_contain_text(
+        "relabel → Supraventricular run"
+    )
     expect(announcer).to_have_text(re.compile(r"^Event 3 .*: relabelled as Supraventricular run$"))
     expect(timeline).to_have_attribute("data-state", "ready")  # the strip followed the keys
     page.screenshot(path=artifacts / "review-case.png", full_page=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from analysis import review
 from analysis.models import Analysis, AuditEntry, EventReview
+from mlcore.findings import EVENT_TYPES
 from tests.platform.review_helpers import make_case, make_reviewer
 
 EVENTS = [("pvc", 10.0, 10.0, 1), ("v_run", 20.0, 22.0, 3), ("pause", 30.0, 33.0, 3)]
@@ -49,6 +50,7 @@ def test_every_decision_writes_an_audit_row(case, rita, rita_client):
 
     page = rita_client.get(reverse("review_case", args=[case.pk])).text
     assert "aberrant SVT" in page and "→ class S" in page  # the audit trail and the decision
+    assert f"→ {EVENT_TYPES['pac']}" in page  # the new type by its name, not its key
 
 
 @pytest.mark.parametrize(

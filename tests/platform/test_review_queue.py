@@ -53,7 +53,9 @@ def test_queue_orders_by_most_severe_event_then_oldest(alice, bob):
     assert list(review.queue())[:2] == [flutter, major_old]  # a possible VF case first
     flutter.delete()
     assert list(review.queue(min_severity=3)) == [major_old, major_new]
-    assert list(review.queue(event_type="pvc")) == [major_old, moderate_old, minor]
+    assert list(review.queue(event_types=["pvc"])) == [major_old, moderate_old, minor]
+    either = review.queue(event_types=["v_run", "v_couplet"])  # an event of any of them
+    assert list(either) == [major_new, moderate_old]
     assert list(review.queue(search="bob")) == [major_new, minor]
 
     rita = make_reviewer("rita")
