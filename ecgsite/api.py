@@ -309,6 +309,23 @@ PAGE_PARAMETERS = [
 ]
 
 
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before the next request.",
+    }
+}
+
+
+def add_retry_after(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: every 429 answer declares its ``Retry-After`` header."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if throttled := operation.get("responses", {}).get("429"):
+                throttled["headers"] = RETRY_AFTER
+    return result
+
+
 def add_page_parameters(result: dict, generator, request, public) -> dict:
     """drf-spectacular hook: every list answered a page at a time (its 200 is a ``Paginated...``
     schema) documents ``page`` and ``page_size``, which function views cannot declare for it."""

@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ecgsite.api.add_page_parameters",
+        "ecgsite.api.add_retry_after",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "analysis.models.Analysis.Status",

@@ -99,6 +99,7 @@ def test_schema_and_docs_pages(client):
     envelope = spec["paths"]["/api/v1/analyses/{id}/envelope/"]["get"]
     assert {p["name"] for p in envelope["parameters"]} >= {"id", "start", "end", "points"}
     assert {"200", "400", "401", "404", "409", "429"} <= set(envelope["responses"])
+    assert envelope["responses"]["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
     assert {"tokenAuth", "cookieAuth"} <= set(spec["components"]["securitySchemes"])
     as_json = client.get(f"{API}/schema.json")  # for tools that cannot send an Accept header
     assert as_json.status_code == 200 and as_json.json()["paths"].keys() == spec["paths"].keys()
