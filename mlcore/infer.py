@@ -140,9 +140,12 @@ def benchmark(folders: list[str], n_beats: int = 100_000, threads: int = 2) -> d
 
     torch.set_num_threads(threads)
     timings = {}
+    inputs: dict[int, BeatSet] = {}  # by window length: read once, whatever the number of models
     for folder in folders:
         model = load_artefact(folder)
-        beats = _benchmark_beats(model.length, n_beats)
+        if model.length not in inputs:
+            inputs[model.length] = _benchmark_beats(model.length, n_beats)
+        beats = inputs[model.length]
         run = anomaly_scores if model.name == "ae" else classify_beats
         run(model, beats.subset(np.arange(256)))  # warm-up
         started = time.perf_counter()

@@ -24,8 +24,15 @@ import numpy as np
 
 from mlcore.analyse import Span, analyse_span, stitch
 from mlcore.datasets import DS1, DS2
-from mlcore.evaluate.episodes import overlap_s, reference_episodes, rhythm_notes, rhythms_in
-from mlcore.evaluate.rpeaks import database_arguments, each_record, record_paths
+from mlcore.evaluate.episodes import (
+    episode_arguments,
+    overlap_s,
+    percent,
+    reference_episodes,
+    rhythm_notes,
+    rhythms_in,
+)
+from mlcore.evaluate.rpeaks import each_record, record_paths
 from mlcore.findings import find_events
 from mlcore.rhythm import AF_MIN_S
 from mlcore.spans import merge_spans
@@ -102,15 +109,8 @@ def totals(results: list[RecordResult]) -> dict[str, dict[str, float]]:
     }
 
 
-def percent(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.1f}" if whole else "-"
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    database_arguments(parser)
-    parser.add_argument(
-        "--all", action="store_true", help="print every record (default: those with AF or findings)"
-    )
+    episode_arguments(parser, "those with AF or findings")
 
 
 def run(args: argparse.Namespace) -> int:

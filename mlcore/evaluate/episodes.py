@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
+
+from mlcore.evaluate.rpeaks import database_arguments
 
 
 def rhythm_notes(record_path: Path) -> tuple[np.ndarray, list[str]]:
@@ -49,3 +52,16 @@ def rhythms_in(times: np.ndarray, labels: list[str], start: float, stop: float) 
     first = max(0, int(np.searchsorted(times, start, side="right")) - 1)
     last = int(np.searchsorted(times, stop, side="left"))
     return sorted(set(labels[first:last]) or {labels[first]})
+
+
+def percent(part: float, whole: float) -> str:
+    """``part`` as a percentage of ``whole`` to one decimal, "-" when there is no whole."""
+    return f"{100 * part / whole:.1f}" if whole else "-"
+
+
+def episode_arguments(parser: argparse.ArgumentParser, printed: str) -> None:
+    """``database_arguments`` and ``--all``: every record printed, not only ``printed``."""
+    database_arguments(parser)
+    parser.add_argument(
+        "--all", action="store_true", help=f"print every record (default: {printed})"
+    )

@@ -20,8 +20,15 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.datasets import lead_order, model_input
-from mlcore.evaluate.episodes import overlap_s, reference_episodes, rhythm_notes, rhythms_in
-from mlcore.evaluate.rpeaks import database_arguments, each_record, record_paths
+from mlcore.evaluate.episodes import (
+    episode_arguments,
+    overlap_s,
+    percent,
+    reference_episodes,
+    rhythm_notes,
+    rhythms_in,
+)
+from mlcore.evaluate.rpeaks import each_record, record_paths
 from mlcore.spans import merge_spans
 from mlcore.ventricular import vf_spans
 
@@ -80,10 +87,7 @@ def evaluate_record(record_path: Path) -> RecordResult:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    database_arguments(parser)
-    parser.add_argument(
-        "--all", action="store_true", help="print every record (default: those with VF or flags)"
-    )
+    episode_arguments(parser, "those with VF or flags")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     for r in each_record(paths, evaluate_record, failed):
         results.append(r)
         if args.all or args.records or r.reference_s or r.fp_s:
-            pct = f"{100 * r.found_s / r.reference_s:.1f}" if r.reference_s else "-"
+            pct = percent(r.found_s, r.reference_s)
             print(
                 f"{r.record:>8} {r.reference_s:>7.1f} {r.found_s:>8.1f} {pct:>8} {r.fp_s:>6.1f} "
                 f"{r.fp_far_s:>7.1f} {r.episodes_found:>4}/{r.episodes:<4}  "
@@ -121,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         )
     }
     seconds = sum(r.seconds for r in results)
-    pct = f"{100 * total['found_s'] / total['reference_s']:.1f}" if total["reference_s"] else "-"
+    pct = percent(total["found_s"], total["reference_s"])
     print(
         f"{'total':>8} {total['reference_s']:>7.1f} {total['found_s']:>8.1f} {pct:>8} "
         f"{total['fp_s']:>6.1f} {total['fp_far_s']:>7.1f} "

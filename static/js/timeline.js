@@ -323,7 +323,7 @@
 
     // Event names above the strip, in up to LABEL_ROWS rows so that neighbours never overlap;
     // a name with no room left is not drawn (its shaded box still is).
-    function eventLabels(events, rows) {
+    function eventLabels(events) {
       const secondsPerPx = (state.end - state.start) / Math.max(300, stripCanvas.clientWidth);
       const rowEnds = [];
       const labels = {};
@@ -339,8 +339,7 @@
           yAdjust: 10 + 14 * row, content: eventName(event), font: { size: 11 }, color: "#1d2733",
         };
       });
-      rows.used = rowEnds.length;
-      return labels;
+      return { labels, rows: rowEnds.length };
     }
 
     function drawStrip() {
@@ -360,7 +359,7 @@
       if (!same) {
         datasets.push({ label: "min", data: low, borderColor: "#1d2733", borderWidth: 1, pointRadius: 0, fill: "-1", backgroundColor: "rgba(29, 39, 51, 0.35)" });
       }
-      let letters = 0, highest = hi.length ? Math.max(...hi) : 1;
+      let highest = hi.length ? Math.max(...hi) : 1;
       if (state.beats) {
         const b = state.beats, marks = [], colours = [], names = [];
         b.time_s.forEach((t, i) => {
@@ -373,7 +372,6 @@
           marks.push({ x: t, y: (Number.isFinite(top) ? top : 0) + 0.15 });
           colours.push(BEAT_COLOURS[cls] || "#000");
           names.push(cls === "N" ? "" : cls);
-          if (cls !== "N" && t >= state.start && t <= state.end) letters++;
         });
         datasets.push({ type: "scatter", label: "beats", data: marks, letters: names, pointRadius: marks.length > 80 ? 2.5 : 4, pointBackgroundColor: colours, pointBorderWidth: 0, showLine: false });
         marks.forEach((m) => { highest = Math.max(highest, m.y); });
@@ -386,10 +384,12 @@
         const colour = stripColour(event.type === "anomaly" ? "rgba(179, 38, 30, 1)" : SEVERITY_COLOURS[event.severity]);
         boxes[`e${event.id}`] = eventBox(event, "y", colour, opts.onEvent);
       });
-      const rows = { used: 0 };
-      if (state.end - state.start <= LABELS_MAX_S) Object.assign(boxes, eventLabels(shown, rows));
+      const named = state.end - state.start <= LABELS_MAX_S ? eventLabels(shown) : { labels: {}, rows: 0 };
+      Object.assign(boxes, named.labels);
+      const counts = beatsInView();
+      const letters = Object.entries(counts).reduce((n, [cls, k]) => n + (cls === "N" ? 0 : k), 0);
       // Room above the highest beat mark for its letter and the event names, so none overlap.
-      const room = (letters ? 18 : 0) + (rows.used ? 20 + 14 * rows.used : 0);
+      const room = (letters ? 18 : 0) + (named.rows ? 20 + 14 * named.rows : 0);
       const lowest = lo.length ? Math.min(...lo) : -1;
       const plot = strip.chartArea ? strip.chartArea.bottom - strip.chartArea.top : 200;
       strip.options.scales.y.suggestedMax = room ? highest + ((highest - lowest) * room) / Math.max(60, plot - room) : undefined;
@@ -399,19 +399,25 @@
       strip.update("none");
       element.dataset.stripEvents = String(visible.length);
       element.dataset.beatLetters = String(letters);
-      describeStrip(shown);
+      describeStrip(shown, counts);
+    }
+
+    /* Beats in the strip's range by AAMI class ({} when beats are not loaded at this zoom). */
+    function beatsInView() {
+      const counts = {};
+      if (!state.beats) return counts;
+      state.beats.time_s.forEach((t, i) => {
+        const cls = state.beats.classes[state.beats.class[i]];
+        if (t >= state.start && t <= state.end) counts[cls] = (counts[cls] || 0) + 1;
+      });
+      return counts;
     }
 
     /* The strip's accessible name: what a sighted reader sees in it. */
-    function describeStrip(events) {
+    function describeStrip(events, counts) {
       const start = state.start, end = state.end, digits = digitsFor(end - start);
       const parts = [`ECG strip, lead ${leadNames[state.lead] || state.lead + 1}, ${fmtTime(start, digits)} to ${fmtTime(end, digits)}`];
       if (state.beats) {
-        const counts = {};
-        state.beats.time_s.forEach((t, i) => {
-          const cls = state.beats.classes[state.beats.class[i]];
-          if (t >= start && t <= end) counts[cls] = (counts[cls] || 0) + 1;
-        });
         const n = Object.values(counts).reduce((a, b) => a + b, 0);
         const byClass = Object.keys(BEAT_NAMES).filter((c) => counts[c]).map((c) => `${counts[c]} ${BEAT_NAMES[c]}`);
         parts.push(`${n} beat${n === 1 ? "" : "s"}${n ? ` (${byClass.join(", ")})` : ""}`);
