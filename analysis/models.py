@@ -70,6 +70,12 @@ class Analysis(models.Model):
         return self.events.filter(type__in=URGENT_TYPES).exists()
 
     @property
+    def lead_names(self) -> list[str]:
+        """The leads this analysis read, as its timeline shows them (the recording's own names
+        for analyses stored before they were recorded here)."""
+        return (self.artefacts or {}).get("leads", self.recording.lead_names)
+
+    @property
     def storage_prefix(self) -> str:
         return f"analyses/{self.recording.owner_id}/{self.recording.uid}/{self.pk}"
 

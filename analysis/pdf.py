@@ -110,7 +110,7 @@ def report_pdf(report: Report) -> bytes:
 
     story.append(Paragraph(f"Beatline report: {escape(recording.name)}", styles["Title"]))
     para(
-        f"Recording of {report.duration} ({', '.join(recording.lead_names)}), "
+        f"Recording of {report.duration} ({', '.join(analysis.lead_names)}), "
         f"analysis {analysis.pk} finished {analysis.finished:%Y-%m-%d %H:%M} UTC."
     )
     story.append(Spacer(1, 3 * mm))

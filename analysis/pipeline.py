@@ -68,6 +68,11 @@ def start(analysis_id: int) -> list[int]:
         log.exception("cannot load the models for analysis %s", analysis_id)
         analysis.fail(INTERNAL_ERROR)
         return []
+    try:
+        analysis.recording.refresh_facts()
+    except SignalError as exc:
+        analysis.fail(str(exc))
+        return []
     plan = chunk_plan(analysis)
     analysis.mark_running(len(plan), model_versions(models))
     stored = set(analysis.chunks.values_list("index", flat=True))
@@ -281,6 +286,7 @@ def write_artefacts(analysis: Analysis, track, chunks: list[Chunk], display, fol
         "results": results,
         "envelope": levels,
         "envelope_fs": chunks[0].fs,
+        "leads": analysis.recording.lead_names,
         "envelope_scale_uv": 1,
         "n_samples": int(display.shape[0]),
     }

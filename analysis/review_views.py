@@ -111,7 +111,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "aami_classes": AAMI_CLASSES,
             "decisions": EventReview.Decision.values,
             "audit": case.audit.select_related("actor"),
-            "leads_json": json.dumps(case.analysis.recording.lead_names),
+            "leads_json": json.dumps(case.analysis.lead_names),
         },
     )
 

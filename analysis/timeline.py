@@ -67,7 +67,7 @@ def envelope(analysis: Analysis, start_s: float, end_s: float, points: int) -> d
         "level": level,
         "bin_s": size / fs,
         "start_s": (first // bin_size(level)) * bin_size(level) / fs,
-        "leads": analysis.recording.lead_names,
+        "leads": analysis.lead_names,
         "min": np.round(rows[:, :, 0].T * scale, 3).tolist(),
         "max": np.round(rows[:, :, 1].T * scale, 3).tolist(),
     }

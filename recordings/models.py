@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.http import FileResponse
 from django.urls import reverse
 
+from mlcore.readers import describe
+
 
 class Recording(models.Model):
     class Format(models.TextChoices):
@@ -69,6 +71,27 @@ class Recording(models.Model):
         """The latest analysis's status, or "uploaded" before any analysis exists."""
         latest = self.latest_analysis
         return latest.status if latest else "uploaded"
+
+    def refresh_facts(self) -> None:
+        """Re-read the file's header as today's reader reads it, before an analysis.
+
+        Readers change (units, which channels are ECG), so a recording uploaded earlier can read
+        as other leads now; the analysis, its timeline and its report must name the leads it read.
+        Raises ``SignalError`` (a message for the user) if the file no longer reads.
+        """
+        with self.local_path() as path:
+            info = describe(path, fs=self.sampling_rate)
+        facts = {
+            "sampling_rate": info.fs,
+            "lead_names": list(info.lead_names),
+            "n_samples": info.n_samples,
+            "duration_s": info.duration_s,
+        }
+        changed = {name: value for name, value in facts.items() if getattr(self, name) != value}
+        if changed:
+            Recording.objects.filter(pk=self.pk).update(**changed)
+            for name, value in changed.items():
+                setattr(self, name, value)
 
     def delete_with_files(self) -> None:
         """Delete the recording, its analyses and every file stored for them: the originals, the
