@@ -14,6 +14,8 @@ from mlcore.datasets import ECG5000_CLASSES
 from mlcore.findings import EVENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
+EVENT_TYPE_CHOICES = list(EVENT_TYPES.items())  # one enum (EventTypeEnum) in the schema
+
 
 class AnalysisStatusSerializer(serializers.ModelSerializer):
     done = serializers.BooleanField(read_only=True, help_text="succeeded or failed")
@@ -245,9 +247,9 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.Serializer):
-    type = serializers.CharField()
+    type = serializers.ChoiceField(choices=EVENT_TYPE_CHOICES)
     label = serializers.CharField()
-    severity = serializers.IntegerField()
+    severity = serializers.ChoiceField(choices=Event.Severity.choices)
     severity_word = serializers.CharField()
     count = serializers.IntegerField()
     total_s = serializers.FloatField()
@@ -315,19 +317,25 @@ class CaseEventSerializer(serializers.Serializer):
     """An event of a case with the current decision on it (``analysis.review.case_events``)."""
 
     id = serializers.IntegerField()
-    type = serializers.CharField()
+    type = serializers.ChoiceField(choices=EVENT_TYPE_CHOICES)
     type_label = serializers.CharField()
     start_s = serializers.FloatField()
     end_s = serializers.FloatField()
     lead = serializers.CharField(allow_blank=True)
-    severity = serializers.IntegerField()
+    severity = serializers.ChoiceField(choices=Event.Severity.choices)
     score = serializers.FloatField()
     beats = serializers.IntegerField()
     description = serializers.CharField(allow_blank=True)
-    decision = serializers.CharField(allow_blank=True, help_text='"": not decided yet')
-    new_type = serializers.CharField(allow_blank=True)
+    decision = serializers.ChoiceField(
+        choices=EventReview.Decision.choices, allow_blank=True, help_text='"": not decided yet'
+    )
+    new_type = serializers.ChoiceField(
+        choices=EVENT_TYPE_CHOICES, allow_blank=True, help_text='relabel only; "" otherwise'
+    )
     new_type_label = serializers.CharField(allow_blank=True, help_text="the new type's name")
-    new_class = serializers.CharField(allow_blank=True)
+    new_class = serializers.ChoiceField(
+        choices=AAMI_CLASSES, allow_blank=True, help_text='relabel only; "" otherwise'
+    )
     note = serializers.CharField(allow_blank=True)
     reviewer = serializers.CharField(allow_blank=True)
 
@@ -361,9 +369,9 @@ class ReviewQueueFilter(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=EventReview.Decision.values)
+    decision = serializers.ChoiceField(choices=EventReview.Decision.choices)
     new_type = serializers.ChoiceField(
-        choices=list(EVENT_TYPES), required=False, allow_blank=True, help_text="relabel only"
+        choices=EVENT_TYPE_CHOICES, required=False, allow_blank=True, help_text="relabel only"
     )
     new_class = serializers.ChoiceField(
         choices=list(AAMI_CLASSES), required=False, allow_blank=True, help_text="relabel only"

@@ -248,6 +248,9 @@ SPECTACULAR_SETTINGS = {
         "RecordingStatusEnum": "recordings.serializers.STATUS_CHOICES",
         "DeliveryStatusEnum": "analysis.models.WebhookDelivery.Status",
         "ReviewStatusEnum": "analysis.models.ReviewCase.Status",
+        "EventTypeEnum": "analysis.serializers.EVENT_TYPE_CHOICES",
+        "DecisionEnum": "analysis.models.EventReview.Decision",
+        "AamiClassEnum": "mlcore.segment.AAMI_CLASSES",
     },
 }
 WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", 5))
