@@ -41,9 +41,10 @@ from analysis.serializers import (
     TableRowSerializer,
     WebhookDeliverySerializer,
     WebhookSerializer,
+    WebhookWithSecretSerializer,
     WindowsSerializer,
 )
-from analysis.webhooks import too_many
+from analysis.webhooks import rotate_secret, too_many
 from ecgsite.api import (
     BadRequest,
     NotReady,
@@ -222,9 +223,10 @@ def windows(request: Request, pk: int) -> Response:
 @extend_schema(
     methods=["POST"],
     operation_id="webhooks_create",
-    summary="Register a URL to be POSTed when an analysis succeeds or fails",
+    summary="Register a URL to be POSTed when an analysis succeeds or fails; the answer holds "
+    "its secret, shown only this once (a second webhook with the same URL is a 400)",
     request=WebhookSerializer,
-    responses=responses({201: WebhookSerializer}, 400, 415),
+    responses=responses({201: WebhookWithSecretSerializer}, 400, 415),
 )
 @api_view(["GET", "POST"])
 def webhooks(request: Request) -> Response:
@@ -232,10 +234,10 @@ def webhooks(request: Request) -> Response:
         return page_of(request, request.user.webhooks.all(), WebhookSerializer)
     if problem := too_many(request.user):
         raise BadRequest(problem, code="too_many_webhooks")
-    created = WebhookSerializer(data=request.data)
+    created = WebhookSerializer(data=request.data, context={"request": request})
     created.is_valid(raise_exception=True)
-    created.save(owner=request.user)
-    return Response(created.data, status=status.HTTP_201_CREATED)
+    hook = created.save(owner=request.user)
+    return Response(WebhookWithSecretSerializer(hook).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -269,6 +271,20 @@ def webhook(request: Request, pk: int) -> Response:
         changed.save()
         return Response(changed.data)
     return Response(WebhookSerializer(hook).data)
+
+
+@extend_schema(
+    operation_id="webhooks_rotate_secret",
+    summary="Replace the webhook's secret: the answer holds the new one, shown only this once; "
+    "deliveries are signed with it from now on, retries included",
+    request=None,
+    responses=responses({200: WebhookWithSecretSerializer}),
+)
+@api_view(["POST"])
+def webhook_secret(request: Request, pk: int) -> Response:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    rotate_secret(hook)
+    return Response(WebhookWithSecretSerializer(hook).data)
 
 
 @extend_schema(

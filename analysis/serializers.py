@@ -211,19 +211,40 @@ class WindowsSerializer(serializers.Serializer):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
-    secret = serializers.CharField(
-        read_only=True, help_text="HMAC-SHA256 key of the X-Beatline-Signature header"
+    """A webhook as listed and shown: its secret only as a hint (``WebhookWithSecretSerializer``
+    answers the secret itself, once, when it is made)."""
+
+    secret_hint = serializers.SerializerMethodField(
+        help_text="the secret's last 4 characters, to tell which secret a receiver holds"
     )
 
     class Meta:
         model = Webhook
-        fields = ["id", "url", "active", "secret", "created"]
-        read_only_fields = ["id", "secret", "created"]
+        fields = ["id", "url", "active", "secret_hint", "created"]
+        read_only_fields = ["id", "created"]
+
+    def get_secret_hint(self, hook: Webhook) -> str:
+        return hook.secret[-4:]
 
     def validate_url(self, url: str) -> str:
         if problem := webhooks.url_problem(url):
             raise serializers.ValidationError(problem)
+        owner = self.instance.owner_id if self.instance else self.context["request"].user.pk
+        if problem := webhooks.duplicate(owner, url, getattr(self.instance, "pk", None)):
+            raise serializers.ValidationError(problem)
         return url
+
+
+class WebhookWithSecretSerializer(WebhookSerializer):
+    """The answer of a create or a secret rotation: the only time the secret is shown."""
+
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="HMAC-SHA256 key of the X-Beatline-Signature header; shown only this once",
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):

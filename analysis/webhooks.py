@@ -28,7 +28,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.models import Analysis, Webhook, WebhookDelivery
+from analysis.models import Analysis, Webhook, WebhookDelivery, new_webhook_secret
 
 log = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
@@ -137,6 +137,26 @@ def too_many(user) -> str | None:
     if Webhook.objects.filter(owner=user).count() >= MAX_PER_USER:
         return f"You have {MAX_PER_USER} webhooks already, the most an account can have."
     return None
+
+
+DUPLICATE = "You have a webhook with this URL already."
+
+
+def duplicate(owner_id: int, url: str, pk: int | None = None) -> str | None:
+    """Why ``url`` cannot be (changed to) a webhook of this user's, other than ``pk``, or None.
+    Checked, not constrained: two requests at the same moment can still make two, and webhooks
+    that were duplicates before this check keep delivering until their owner removes one."""
+    if Webhook.objects.filter(owner_id=owner_id, url=url).exclude(pk=pk).exists():
+        return DUPLICATE
+    return None
+
+
+def rotate_secret(hook: Webhook) -> str:
+    """A new secret for ``hook``, in force at once: every attempt from now on, retries of earlier
+    deliveries included, is signed with it."""
+    hook.secret = new_webhook_secret()
+    hook.save(update_fields=["secret"])
+    return hook.secret
 
 
 def checked_address(host: str) -> str:

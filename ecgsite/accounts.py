@@ -90,6 +90,8 @@ class WebhookForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         if problem := webhooks.url_problem(url):
             raise forms.ValidationError(problem)
+        if problem := webhooks.duplicate(self.instance.owner_id, url, self.instance.pk):
+            raise forms.ValidationError(problem)
         return url
 
 
@@ -134,14 +136,15 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def webhook_add(request: HttpRequest) -> HttpResponse:
-    form = WebhookForm(request.POST)
+    form = WebhookForm(request.POST, instance=Webhook(owner=request.user))
     if problem := webhooks.too_many(request.user):
         form.add_error(None, problem)
     if not form.is_valid():
         return render_account(request, form, status=400)
-    form.instance.owner = request.user
-    form.save()
-    messages.success(request, f"Added the webhook {form.instance.url}.")
+    hook = form.save()
+    messages.success(
+        request, f"Added the webhook {hook.url}. Its secret, shown only this once: {hook.secret}"
+    )
     return redirect("account")
 
 
@@ -154,10 +157,28 @@ def webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
+@login_required
+@require_POST
+def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    secret = webhooks.rotate_secret(hook)
+    messages.success(
+        request,
+        f"The new secret of {hook.url}, shown only this once: {secret} "
+        "(deliveries are signed with it from now on; the old one no longer verifies).",
+    )
+    return redirect("account")
+
+
 account_urls = [
     path("", account, name="account"),
     path("token/create", token_create, name="account_token_create"),
     path("token/revoke", token_revoke, name="account_token_revoke"),
     path("webhooks/add", webhook_add, name="account_webhook_add"),
     path("webhooks/<int:pk>/remove", webhook_remove, name="account_webhook_remove"),
+    path(
+        "webhooks/<int:pk>/rotate-secret",
+        webhook_rotate_secret,
+        name="account_webhook_rotate_secret",
+    ),
 ]

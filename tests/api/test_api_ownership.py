@@ -59,7 +59,9 @@ def test_other_users_token_gets_404_everywhere(api_bob, api_alice, alices_object
                 absent.content.replace(missing.encode(), url.encode()),
             ), (method, url)
     assert snapshot() == before
-    for url in object_urls(alices_objects):  # alice still reaches every one of them
+    for url in object_urls(alices_objects):  # alice still reaches every one she can read
+        if "GET" not in resolve(url).func.cls().allowed_methods:
+            continue  # an action (POST only), e.g. a webhook's new secret
         expected = 409 if "/rows/" in url else 200  # her analysis is of a recording, not a table
         assert api_alice.get(url).status_code == expected, url
 

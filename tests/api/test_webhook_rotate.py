@@ -1,0 +1,73 @@
+"""Rotating a webhook's secret: a new one, shown once, signs every delivery from then on."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.test import Client
+from django.urls import reverse
+
+from analysis import webhooks
+from analysis.models import Webhook
+from tests.api.helpers import API, assert_error
+from tests.api.test_webhooks import finished, receiver  # noqa: F401 (fixtures)
+
+
+def test_the_api_rotates_and_answers_the_new_secret_once(api_alice, alice):
+    hook = Webhook.objects.create(owner=alice, url="https://hooks.example.org/r")
+    old = hook.secret
+    rotated = api_alice.post(f"{API}/webhooks/{hook.pk}/secret/")
+    assert rotated.status_code == 200, rotated.content
+    hook.refresh_from_db()
+    assert hook.secret != old and len(hook.secret) == 64
+    body = rotated.json()
+    assert (body["id"], body["secret"], body["secret_hint"]) == (
+        hook.pk,
+        hook.secret,
+        hook.secret[-4:],
+    )
+    assert hook.secret not in api_alice.get(f"{API}/webhooks/{hook.pk}/").text
+    assert api_alice.get(f"{API}/webhooks/{hook.pk}/secret/").status_code == 405  # POST only
+
+
+def test_only_the_owner_can_rotate(api_bob, bob_client, alice):
+    hook = Webhook.objects.create(owner=alice, url="https://hooks.example.org/r")
+    assert_error(api_bob.post(f"{API}/webhooks/{hook.pk}/secret/"), 404, "not_found")
+    assert_error(api_bob.post(f"{API}/webhooks/999999/secret/"), 404, "not_found")
+    page = reverse("account_webhook_rotate_secret", args=[hook.pk])
+    assert bob_client.post(page).status_code == 404
+    assert Webhook.objects.get(pk=hook.pk).secret == hook.secret
+
+
+def test_the_page_button_rotates_and_shows_the_new_secret_once(alice_client, alice):
+    hook = Webhook.objects.create(owner=alice, url="https://hooks.example.org/r")
+    page = reverse("account_webhook_rotate_secret", args=[hook.pk])
+    assert f'action="{page}"' in alice_client.get(reverse("account")).text  # the button's form
+    assert alice_client.get(page).status_code == 405  # a POST only, never a link
+    shown = alice_client.post(page, follow=True)
+    new = Webhook.objects.get(pk=hook.pk).secret
+    assert new != hook.secret and new in shown.text and hook.secret not in shown.text
+    assert new not in alice_client.get(reverse("account")).text
+
+
+def test_the_page_button_needs_the_csrf_token(alice):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    hook = Webhook.objects.create(owner=alice, url="https://hooks.example.org/r")
+    refused = browser.post(reverse("account_webhook_rotate_secret", args=[hook.pk]))
+    assert refused.status_code == 403
+    assert Webhook.objects.get(pk=hook.pk).secret == hook.secret
+
+
+def test_a_retry_after_rotating_is_signed_with_the_new_secret(alice, finished, receiver):  # noqa: F811
+    hook = Webhook.objects.create(owner=alice, url=receiver.url)
+    (delivery,) = webhooks.queue_deliveries(finished)
+    receiver.codes = [500]
+    assert webhooks.attempt(delivery.pk) is not None  # fails: retried later
+    new = webhooks.rotate_secret(hook)
+    assert webhooks.attempt(delivery.pk) is None
+    headers, body = receiver.received[1]
+    signed = headers["X-Beatline-Timestamp"].encode() + b"." + body
+    expected = "sha256=" + hmac.new(new.encode(), signed, hashlib.sha256).hexdigest()
+    assert headers["X-Beatline-Signature"] == expected
