@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlcore.datasets import lead_order, model_input
-from mlcore.findings import BeatTrack
+from mlcore.findings import PAUSE_S, BeatTrack
 from mlcore.infer import DefaultModels, anomaly_scores, classify_beats
-from mlcore.quality import organised_spans, signal_quality
+from mlcore.quality import hidden_beat_gaps, organised_spans, signal_quality
 from mlcore.rhythm import classify_with_rhythm
 from mlcore.rpeaks import detect_rpeaks, refine_on_lead
 from mlcore.segment import beat_windows
@@ -113,12 +113,14 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     display = np.clip(np.round(x[:, first:last].T * DISPLAY_SCALE), -32768, 32767).astype(np.int16)
     vf = clip_spans(vf_spans(ordered[0], fs) + offset, span.start_s, span.stop_s)
     rhythm = merge_spans(sorted([*map(tuple, vf), *organised_spans(times)]))
+    gaps = clip_spans(offset + hidden_beat_gaps(x, fs, rpeaks, PAUSE_S), span.start_s, span.stop_s)
+    unreadable = merge_spans(sorted(map(tuple, [*unreadable_spans(signal, offset, span), *gaps])))
     return ChunkResult(
         beat_times_s=times[core],
         classes=classes[core],
         confidence=np.take_along_axis(probs, classes[:, None], axis=1)[core, 0].astype(np.float32),
         scores=scores[core].astype(np.float32),
-        unreadable_s=subtract_spans(unreadable_spans(signal, offset, span), rhythm),
+        unreadable_s=subtract_spans(np.array(unreadable).reshape(-1, 2), rhythm),
         display=display,
         fs=fs,
         in_af=in_af[core],

@@ -10,6 +10,10 @@ Each lead of each window gets three flags and a 0..1 score:
 
 A window is readable when at least one lead has a score of at least ``READABLE_SQI``.
 
+``hidden_beat_gaps`` adds, from the beats found, the long R-R gaps with QRS-like activity in them:
+a beat may be hidden there (in noise, or one the detector missed), so such a gap is no evidence of a
+pause, and is unreadable instead.
+
 ``organised_spans`` then takes back, from the beats found, what the noise test gets wrong: a fast,
 regular run of beats is a rhythm (a ventricular tachycardia's wide complexes leave no quiet
 baseline between them, which the contrast test reads as noise), while noise makes irregular
@@ -21,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
 from mlcore.errors import SignalError
 from mlcore.preprocess import as_signal_array, bandpass, check_fs
@@ -32,6 +36,9 @@ FLAT_RATIO = 0.02  # window amplitude below 2 % of the lead's typical window amp
 SATURATED_FRACTION = 0.05  # 5 % of the window's samples on the lead's extreme values
 CONTRAST_GOOD, CONTRAST_BAD = 0.15, 0.45  # envelope floor / peak within a window
 HF_GOOD, HF_BAD = 0.3, 1.0  # power above 40 Hz relative to the 0.5-40 Hz band (std ratio)
+# A gap whose QRS-band activity on some lead reaches the lead's typical beat's may hide a beat.
+HIDDEN_BEAT_RATIO = 1.0
+GAP_MARGIN_S = 0.2  # the ends of a gap belong to the beats around it (their QRS and T waves)
 ORGANISED_MIN_BEATS = 4
 ORGANISED_RR_S = (0.2, 0.6)  # 100-300 bpm
 ORGANISED_MAX_STEP = 0.15  # successive R-R intervals within 15 % of the shorter one
@@ -132,6 +139,41 @@ def signal_quality(x: np.ndarray, fs: float, window_s: float = 5.0) -> QualityRe
         sqi=sqi.astype(np.float32),
         readable=(sqi >= READABLE_SQI).any(axis=0),
     )
+
+
+def qrs_activity(x: np.ndarray, fs: float) -> np.ndarray:
+    """(n_leads, n) mean absolute slope of the 5-20 Hz band over 50 ms: high on QRS complexes
+    (and on noise), low on P and T waves and on a quiet baseline."""
+    q = bandpass(np.atleast_2d(x), fs, 5.0, min(20.0, 0.45 * fs))
+    slope = np.abs(np.diff(q, axis=-1, prepend=q[:, :1]))
+    return uniform_filter1d(slope, size=max(1, round(0.05 * fs)), axis=-1)
+
+
+def hidden_beat_gaps(x: np.ndarray, fs: float, rpeaks: np.ndarray, min_gap_s: float) -> np.ndarray:
+    """(k, 2) seconds (from the start of ``x``) inside the R-R gaps of at least ``min_gap_s``
+    where some lead's QRS activity reaches HIDDEN_BEAT_RATIO times that lead's median activity at
+    the ``rpeaks`` (sorted sample indices). The ends (GAP_MARGIN_S) stay with their beats.
+
+    A true pause is a quiet baseline, with at most P waves; measured on MIT-BIH on 2026-12-02, the
+    pauses found with no reference beat inside had at most half a typical beat's activity, and
+    those hiding noise or missed beats up to four times it (docs/benchmarks.md, "Pauses")."""
+    rpeaks = np.asarray(rpeaks, dtype=np.int64)
+    gaps = np.flatnonzero(np.diff(rpeaks) >= min_gap_s * fs)
+    if not len(gaps):
+        return np.zeros((0, 2))
+    activity = qrs_activity(x, fs)
+    at_beats = maximum_filter1d(activity, size=round(0.1 * fs) + 1, axis=-1)[:, rpeaks]
+    typical = np.median(at_beats, axis=1)
+    margin = round(GAP_MARGIN_S * fs)
+    busy = []
+    for i in gaps:
+        first, last = rpeaks[i] + margin, rpeaks[i + 1] - margin
+        if (
+            last > first
+            and (activity[:, first:last].max(axis=1) >= HIDDEN_BEAT_RATIO * typical).any()
+        ):
+            busy.append((first / fs, last / fs))
+    return np.array(busy, dtype=np.float64).reshape(-1, 2)
 
 
 def organised_spans(times_s: np.ndarray) -> list[tuple[float, float]]:

@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "crossval": ("mlcore.evaluate.crossval", "the rhythm rule on nested cross-validation output"),
     "vf": ("mlcore.evaluate.vf", "ventricular flutter/fibrillation spans on a WFDB database"),
     "af": ("mlcore.evaluate.af", "the platform's atrial fibrillation findings on a WFDB database"),
+    "pauses": ("mlcore.evaluate.pauses", "the platform's pause findings on a WFDB database"),
 }
 
 

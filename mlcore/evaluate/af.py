@@ -33,7 +33,7 @@ from mlcore.evaluate.episodes import (
     rhythms_in,
 )
 from mlcore.evaluate.rpeaks import each_record, record_paths
-from mlcore.findings import find_events
+from mlcore.findings import Finding, find_events
 from mlcore.rhythm import AF_MIN_S
 from mlcore.spans import merge_spans
 
@@ -54,8 +54,9 @@ class RecordResult:
     false_rhythms: list[str]
 
 
-def af_findings(record_path: Path) -> tuple[np.ndarray, float]:
-    """(k, 2) seconds of the record's "af" findings, as the platform makes them, and its length."""
+def platform_events(record_path: Path) -> tuple[list[Finding], float]:
+    """The record's findings as the platform makes them (one span: the whole record), and its
+    length in seconds."""
     from mlcore.infer import load_default_models
     from mlcore.readers import read_record
 
@@ -64,7 +65,12 @@ def af_findings(record_path: Path) -> tuple[np.ndarray, float]:
     models = load_default_models()
     chunk = analyse_span(signal, Span(0, 0.0, duration, 0.0, duration), models)
     stitched = stitch([chunk], float(models.autoencoder.threshold))
-    events = find_events(stitched.track, stitched.unreadable, stitched.vf)
+    return find_events(stitched.track, stitched.unreadable, stitched.vf), duration
+
+
+def af_findings(record_path: Path) -> tuple[np.ndarray, float]:
+    """(k, 2) seconds of the record's "af" findings, as the platform makes them, and its length."""
+    events, duration = platform_events(record_path)
     spans = [(e.start_s, e.end_s) for e in events if e.type == "af"]
     return np.array(spans, dtype=np.float64).reshape(-1, 2), duration
 

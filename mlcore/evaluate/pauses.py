@@ -1,0 +1,117 @@
+"""``python -m mlcore.evaluate pauses``: the platform's pause findings on a WFDB database.
+
+Each record goes through the platform's own path (``analyse_span`` over the whole record, then
+``find_events``), and each "pause" finding (an R-R interval of ``PAUSE_S`` or more) is checked
+against the reference beat annotations: it is false if a reference beat lies inside it (away from
+its two ends), i.e. the heart did beat there. Reference pauses are the intervals of ``PAUSE_S`` or
+more between consecutive reference beats; one is found if a pause finding overlaps it. Reference
+intervals in ventricular flutter or in noise count too, though they are not pauses a clinician
+would call (no beats were annotated there), so read the per-record lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.evaluate.af import split_of
+from mlcore.evaluate.episodes import episode_arguments, overlap_s, percent
+from mlcore.evaluate.rpeaks import each_record, record_paths
+from mlcore.findings import PAUSE_S
+from mlcore.segment import AAMI_MAP
+
+END_S = 0.15  # a reference beat this close to a pause's end is that end's beat
+TOTALS = ("found", "false", "reference", "reference_found")
+
+
+@dataclass
+class RecordResult:
+    record: str
+    found: int  # pause findings
+    false: int  # of those, with a reference beat inside
+    reference: int  # reference R-R intervals of PAUSE_S or more
+    reference_found: int
+    false_pauses: list[list[float]]  # [start, end] of each false finding
+
+
+def pause_findings(record_path: Path) -> np.ndarray:
+    """(k, 2) seconds of the record's "pause" findings, as the platform makes them."""
+    from mlcore.evaluate.af import platform_events
+
+    events, _ = platform_events(record_path)
+    return np.array(
+        [(e.start_s, e.end_s) for e in events if e.type == "pause"], dtype=np.float64
+    ).reshape(-1, 2)
+
+
+def reference_beats_s(record_path: Path) -> np.ndarray:
+    import wfdb
+
+    ann = wfdb.rdann(str(record_path), "atr")
+    fs = float(ann.fs or 360.0)
+    keep = np.isin(ann.symbol, list(AAMI_MAP))
+    return np.sort(ann.sample[keep] / fs)
+
+
+def evaluate_record(record_path: Path) -> RecordResult:
+    found = pause_findings(record_path)
+    beats = reference_beats_s(record_path)
+    inside = [((beats > s + END_S) & (beats < e - END_S)).any() for s, e in found]
+    gaps = np.flatnonzero(np.diff(beats) >= PAUSE_S)
+    reference = np.stack([beats[gaps], beats[gaps + 1]], axis=1) if len(gaps) else np.zeros((0, 2))
+    return RecordResult(
+        record=record_path.name,
+        found=len(found),
+        false=int(sum(inside)),
+        reference=len(reference),
+        reference_found=sum(overlap_s(found, r[None, :]) > 0 for r in reference),
+        false_pauses=found[np.array(inside, dtype=bool)].round(1).tolist(),
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    episode_arguments(parser, "those with pauses found or in the reference")
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = record_paths(args)
+    if paths is None:
+        return 2
+    results, failed = [], []
+    print(
+        f"{'record':>8} {'split':>5} {'found':>6} {'false':>6} {'ref':>5} {'ref found':>10}  false at"
+    )
+    for r in each_record(paths, evaluate_record, failed):
+        results.append(r)
+        if args.all or args.records or r.found or r.reference:
+            at = " ".join(f"{s:.1f}" for s, _ in r.false_pauses)
+            print(
+                f"{r.record:>8} {split_of(r.record):>5} {r.found:>6} {r.false:>6} "
+                f"{r.reference:>5} {r.reference_found:>10}  {at}",
+                flush=True,
+            )
+    if not results:
+        print("error: no record could be evaluated")
+        return 2
+    summary = {}
+    for name in ("all", "DS1", "DS2", "other"):
+        group = [r for r in results if name == "all" or split_of(r.record) == name]
+        if group:
+            summary[name] = {k: sum(getattr(r, k) for r in group) for k in TOTALS}
+    for name, t in summary.items():
+        print(
+            f"{name:>8}: {t['found']} pauses found, {t['false']} with a reference beat inside "
+            f"(+P {percent(t['found'] - t['false'], t['found'])} %); reference pauses "
+            f"{t['reference_found']}/{t['reference']} found (Se "
+            f"{percent(t['reference_found'], t['reference'])} %)"
+        )
+    if failed:
+        print(f"skipped (unreadable): {', '.join(failed)}")
+    if args.json:
+        result = {"records": [asdict(r) for r in results], "totals": summary, "skipped": failed}
+        args.json.write_text(json.dumps(result, indent=2))
+    return 1 if failed else 0
