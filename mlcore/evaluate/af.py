@@ -16,8 +16,7 @@ totals are printed for DS1, DS2 and the rest separately.
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +25,14 @@ from mlcore.analyse import Span, analyse_span, stitch
 from mlcore.datasets import DS1, DS2
 from mlcore.evaluate.episodes import (
     episode_arguments,
+    evaluate_records,
+    finish,
     overlap_s,
     percent,
     reference_episodes,
     rhythm_notes,
     rhythms_in,
 )
-from mlcore.evaluate.rpeaks import each_record, record_paths
 from mlcore.findings import Finding, find_events
 from mlcore.rhythm import AF_MIN_S
 from mlcore.spans import merge_spans
@@ -103,13 +103,13 @@ def split_of(record: str) -> str:
     return "DS1" if record in DS1 else "DS2" if record in DS2 else "other"
 
 
-def totals(results: list[RecordResult]) -> dict[str, dict[str, float]]:
-    """The sums of ``TOTALS`` over each split's records, and over all."""
+def totals(results: list, keys: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """The sums of the results' ``keys`` over each split's records, and over all."""
     groups = {"all": results}
     for split in ("DS1", "DS2", "other"):
         groups[split] = [r for r in results if split_of(r.record) == split]
     return {
-        name: {k: float(sum(getattr(r, k) for r in group)) for k in TOTALS}
+        name: {k: float(sum(getattr(r, k) for r in group)) for k in keys}
         for name, group in groups.items()
         if group
     }
@@ -120,25 +120,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = record_paths(args)
-    if paths is None:
-        return 2
-    results, failed = [], []
     header = f"{'record':>8} {'split':>5} {'ref s':>7} {'found s':>8} {'found %':>8} {'false s':>8}"
-    print(f"{header} {'episodes':>9}  rhythm where false")
-    for r in each_record(paths, evaluate_record, failed):
-        results.append(r)
-        if args.all or args.records or r.reference_s or r.false_s:
-            print(
-                f"{r.record:>8} {split_of(r.record):>5} {r.reference_s:>7.1f} {r.found_s:>8.1f} "
-                f"{percent(r.found_s, r.reference_s):>8} {r.false_s:>8.1f} "
-                f"{r.episodes_found:>4}/{r.episodes:<4}  {' '.join(r.false_rhythms)}",
-                flush=True,
-            )
-    if not results:
-        print("error: no record could be evaluated")
+    evaluated = evaluate_records(
+        args,
+        evaluate_record,
+        f"{header} {'episodes':>9}  rhythm where false",
+        lambda r: (
+            f"{r.record:>8} {split_of(r.record):>5} {r.reference_s:>7.1f} {r.found_s:>8.1f} "
+            f"{percent(r.found_s, r.reference_s):>8} {r.false_s:>8.1f} "
+            f"{r.episodes_found:>4}/{r.episodes:<4}  {' '.join(r.false_rhythms)}"
+        ),
+        lambda r: r.reference_s or r.false_s,
+    )
+    if evaluated is None:
         return 2
-    summary = totals(results)
+    results, failed = evaluated
+    summary = totals(results, TOTALS)
     for name, t in summary.items():
         flagged = t["found_s"] + t["false_s"]
         print(
@@ -148,9 +145,4 @@ def run(args: argparse.Namespace) -> int:
             f"({t['false_s'] / t['hours']:.0f} s per hour), episodes of {AF_MIN_S:.0f} s or more "
             f"{t['episodes_found']:.0f}/{t['episodes']:.0f}"
         )
-    if failed:
-        print(f"skipped (unreadable): {', '.join(failed)}")
-    if args.json:
-        result = {"records": [asdict(r) for r in results], "totals": summary, "skipped": failed}
-        args.json.write_text(json.dumps(result, indent=2))
-    return 1 if failed else 0
+    return finish(args, results, failed, {"totals": summary})

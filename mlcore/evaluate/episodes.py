@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import argparse
+import json
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from mlcore.evaluate.rpeaks import database_arguments
+from mlcore.evaluate.rpeaks import database_arguments, each_record, record_paths
 
 
 def rhythm_notes(record_path: Path) -> tuple[np.ndarray, list[str]]:
@@ -65,3 +68,38 @@ def episode_arguments(parser: argparse.ArgumentParser, printed: str) -> None:
     parser.add_argument(
         "--all", action="store_true", help=f"print every record (default: {printed})"
     )
+
+
+def evaluate_records(
+    args: argparse.Namespace,
+    evaluate: Callable,
+    header: str,
+    line: Callable[[object], str],
+    shown: Callable[[object], bool],
+) -> tuple[list, list[str]] | None:
+    """``evaluate`` each record ``args`` names, printing ``line`` of those ``shown`` (every one
+    with --all or --records) under ``header``. The results and the records that could not be read;
+    None, after saying why, if there was no record or none could be read."""
+    paths = record_paths(args)
+    if paths is None:
+        return None
+    print(header)
+    results, failed = [], []
+    for result in each_record(paths, evaluate, failed):
+        results.append(result)
+        if args.all or args.records or shown(result):
+            print(line(result), flush=True)
+    if not results:
+        print("error: no record could be evaluated")
+        return None
+    return results, failed
+
+
+def finish(args: argparse.Namespace, results: list, failed: list[str], totals: dict) -> int:
+    """Name the skipped records, write the --json file; the exit code (1 if any was skipped)."""
+    if failed:
+        print(f"skipped (unreadable): {', '.join(failed)}")
+    if args.json:
+        body = {"records": [asdict(r) for r in results], **totals, "skipped": failed}
+        args.json.write_text(json.dumps(body, indent=2))
+    return 1 if failed else 0

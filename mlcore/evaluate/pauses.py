@@ -12,15 +12,19 @@ would call (no beats were annotated there), so read the per-record lines.
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from mlcore.evaluate.af import split_of
-from mlcore.evaluate.episodes import episode_arguments, overlap_s, percent
-from mlcore.evaluate.rpeaks import each_record, record_paths
+from mlcore.evaluate.af import split_of, totals
+from mlcore.evaluate.episodes import (
+    episode_arguments,
+    evaluate_records,
+    finish,
+    overlap_s,
+    percent,
+)
 from mlcore.findings import PAUSE_S
 from mlcore.segment import AAMI_MAP
 
@@ -78,40 +82,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = record_paths(args)
-    if paths is None:
-        return 2
-    results, failed = [], []
-    print(
-        f"{'record':>8} {'split':>5} {'found':>6} {'false':>6} {'ref':>5} {'ref found':>10}  false at"
+    evaluated = evaluate_records(
+        args,
+        evaluate_record,
+        f"{'record':>8} {'split':>5} {'found':>6} {'false':>6} {'ref':>5} {'ref found':>10}  false at",
+        lambda r: (
+            f"{r.record:>8} {split_of(r.record):>5} {r.found:>6} {r.false:>6} {r.reference:>5} "
+            f"{r.reference_found:>10}  {' '.join(f'{s:.1f}' for s, _ in r.false_pauses)}"
+        ),
+        lambda r: r.found or r.reference,
     )
-    for r in each_record(paths, evaluate_record, failed):
-        results.append(r)
-        if args.all or args.records or r.found or r.reference:
-            at = " ".join(f"{s:.1f}" for s, _ in r.false_pauses)
-            print(
-                f"{r.record:>8} {split_of(r.record):>5} {r.found:>6} {r.false:>6} "
-                f"{r.reference:>5} {r.reference_found:>10}  {at}",
-                flush=True,
-            )
-    if not results:
-        print("error: no record could be evaluated")
+    if evaluated is None:
         return 2
-    summary = {}
-    for name in ("all", "DS1", "DS2", "other"):
-        group = [r for r in results if name == "all" or split_of(r.record) == name]
-        if group:
-            summary[name] = {k: sum(getattr(r, k) for r in group) for k in TOTALS}
+    results, failed = evaluated
+    summary = totals(results, TOTALS)
     for name, t in summary.items():
         print(
-            f"{name:>8}: {t['found']} pauses found, {t['false']} with a reference beat inside "
-            f"(+P {percent(t['found'] - t['false'], t['found'])} %); reference pauses "
-            f"{t['reference_found']}/{t['reference']} found (Se "
+            f"{name:>8}: {t['found']:.0f} pauses found, {t['false']:.0f} with a reference beat "
+            f"inside (+P {percent(t['found'] - t['false'], t['found'])} %); reference pauses "
+            f"{t['reference_found']:.0f}/{t['reference']:.0f} found (Se "
             f"{percent(t['reference_found'], t['reference'])} %)"
         )
-    if failed:
-        print(f"skipped (unreadable): {', '.join(failed)}")
-    if args.json:
-        result = {"records": [asdict(r) for r in results], "totals": summary, "skipped": failed}
-        args.json.write_text(json.dumps(result, indent=2))
-    return 1 if failed else 0
+    return finish(args, results, failed, {"totals": summary})

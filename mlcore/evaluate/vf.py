@@ -12,9 +12,8 @@ effect at the flagged spans that reach outside an episode.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +21,14 @@ import numpy as np
 from mlcore.datasets import lead_order, model_input
 from mlcore.evaluate.episodes import (
     episode_arguments,
+    evaluate_records,
+    finish,
     overlap_s,
     percent,
     reference_episodes,
     rhythm_notes,
     rhythms_in,
 )
-from mlcore.evaluate.rpeaks import each_record, record_paths
 from mlcore.spans import merge_spans
 from mlcore.ventricular import vf_spans
 
@@ -91,27 +91,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = record_paths(args)
-    if paths is None:
-        return 2
-    results, failed = [], []
-    print(
+    evaluated = evaluate_records(
+        args,
+        evaluate_record,
         f"{'record':>8} {'ref s':>7} {'found s':>8} {'found %':>8} {'FP s':>6} {'FP far':>7} "
-        f"{'episodes':>9}  rhythm at FP"
+        f"{'episodes':>9}  rhythm at FP",
+        lambda r: (
+            f"{r.record:>8} {r.reference_s:>7.1f} {r.found_s:>8.1f} "
+            f"{percent(r.found_s, r.reference_s):>8} {r.fp_s:>6.1f} {r.fp_far_s:>7.1f} "
+            f"{r.episodes_found:>4}/{r.episodes:<4}  {' '.join(r.fp_rhythms)}"
+        ),
+        lambda r: r.reference_s or r.fp_s,
     )
-    for r in each_record(paths, evaluate_record, failed):
-        results.append(r)
-        if args.all or args.records or r.reference_s or r.fp_s:
-            pct = percent(r.found_s, r.reference_s)
-            print(
-                f"{r.record:>8} {r.reference_s:>7.1f} {r.found_s:>8.1f} {pct:>8} {r.fp_s:>6.1f} "
-                f"{r.fp_far_s:>7.1f} {r.episodes_found:>4}/{r.episodes:<4}  "
-                f"{' '.join(r.fp_rhythms)}",
-                flush=True,
-            )
-    if not results:
-        print("error: no record could be evaluated")
+    if evaluated is None:
         return 2
+    results, failed = evaluated
     total = {
         k: sum(getattr(r, k) for r in results)
         for k in (
@@ -137,13 +131,6 @@ def run(args: argparse.Namespace) -> int:
         f"{len(with_fp)} ({', '.join(with_fp) or 'none'}), FP per hour: "
         f"{total['fp_s'] / total['hours']:.2f} s, detector: {seconds / total['hours']:.2f} s per hour"
     )
-    if failed:
-        print(f"skipped (unreadable): {', '.join(failed)}")
-    if args.json:
-        result = {
-            "records": [asdict(r) for r in results],
-            "total": total | {"seconds_per_hour": seconds / total["hours"]},
-            "skipped": failed,
-        }
-        args.json.write_text(json.dumps(result, indent=2))
-    return 1 if failed else 0
+    return finish(
+        args, results, failed, {"total": total | {"seconds_per_hour": seconds / total["hours"]}}
+    )
