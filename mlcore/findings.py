@@ -4,6 +4,8 @@ Input is one recording's beat track (R-peak times, AAMI class, anomaly score per
 unreadable spans; output is a list of ``Finding``s and summary figures. Plain rules, stated here:
 
 * isolated PVC / PAC: a single V / S beat between beats of other classes (not part of a pattern below);
+  minor, or moderate when V (S) beats are more than ``PVC_BURDEN_PCT`` (``PAC_BURDEN_PCT``) percent
+  of the recording's beats (outside ventricular flutter/fibrillation);
 * couplet: exactly two consecutive V (or S) beats; run: three or more (ventricular run / SVT run).
   A run is tachycardia (VT, SVT; a ventricular one major) only faster than ``TACHY_BPM``; a slower
   one is an idioventricular rhythm or an atrial run, and one step less severe;
@@ -14,7 +16,9 @@ unreadable spans; output is a list of ``Finding``s and summary figures. Plain ru
   no unreadable span in between: a beat lost in noise is not a pause);
 * bradycardia / tachycardia: the heart rate over ``RATE_BEATS`` beats (``rolling_heart_rate``) below
   ``BRADY_BPM`` / above ``TACHY_BPM`` for at least ``EPISODE_S`` seconds, outside atrial
-  fibrillation (whose event gives its own rates);
+  fibrillation (whose event gives its own rates): the event spans the beats of those windows, from
+  the first to the last interval itself beyond the limit, and its mean rate over that span must
+  be beyond the limit too;
 * anomaly: consecutive readable beats not called V or S (those have the findings above) whose
   autoencoder score is above the model's threshold (gaps of at most ``ANOMALY_GAP_BEATS`` beats
   are bridged), at least ``ANOMALY_MIN_BEATS`` beats;
@@ -49,6 +53,13 @@ ANOMALY_GAP_BEATS = 2
 ANOMALY_MIN_BEATS = 3
 # Pieces of one flutter episode: the detector misses its less regular stretches.
 VF_GAP_S = 30.0
+# A PVC burden above this share of beats is "frequent" / high burden, associated with PVC-induced
+# cardiomyopathy: each isolated PVC of such a recording is moderate, not minor.
+PVC_BURDEN_PCT = 10.0
+# S beats above the same share are far beyond "frequent" PACs (about 30 an hour, under 1 % of
+# beats, already raise the risk of atrial fibrillation), and so many that the classifier's false S
+# calls (about 4 in 10 on MIT-BIH DS2, docs/models.md) cannot make the burden on their own.
+PAC_BURDEN_PCT = 10.0
 # An analysis goes to the review queue with any major finding, or this many moderate ones.
 REVIEW_MODERATE_COUNT = 5
 
@@ -127,10 +138,11 @@ def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Fin
     """Every finding of the recording, sorted by start time; ``vf``: spans of possible ventricular
     flutter/fibrillation."""
     episodes = vf_episodes(vf)
-    readable = ~in_spans(track.times_s, unreadable) & ~in_spans(track.times_s, episodes)
+    beats = ~in_spans(track.times_s, episodes)
+    readable = ~in_spans(track.times_s, unreadable) & beats
     events = [
         *vf_events(episodes),
-        *ectopy_events(track, readable),
+        *ectopy_events(track, readable, beats),
         *af_events(track, readable),
         *pause_events(track, readable, unreadable),
         *rate_events(track, readable),
@@ -163,14 +175,22 @@ def vf_events(episodes: Spans) -> list[Finding]:
     ]
 
 
-def ectopy_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+def ectopy_events(track: BeatTrack, readable: np.ndarray, beats: np.ndarray) -> list[Finding]:
+    """``beats``: the beats counted for the burden (those outside ventricular flutter/fibrillation,
+    as in the summary's ``beats_by_class``)."""
     events: list[Finding] = []
     t = track.times_s
-    for cls, single, couplet, run in (
-        ("V", "pvc", "v_couplet", "v_run"),
-        ("S", "pac", "s_couplet", "s_run"),
+    for cls, single, couplet, run, burden_limit in (
+        ("V", "pvc", "v_couplet", "v_run", PVC_BURDEN_PCT),
+        ("S", "pac", "s_couplet", "s_run", PAC_BURDEN_PCT),
     ):
-        ectopic = (track.classes == AAMI_CLASSES.index(cls)) & readable
+        of_class = track.classes == AAMI_CLASSES.index(cls)
+        burden = 100.0 * (of_class & beats).sum() / max(int(beats.sum()), 1)
+        single_severity, single_text = MINOR, ""
+        if burden > burden_limit:
+            single_severity = MODERATE
+            single_text = f"{cls} beats are {burden:.1f} % of beats (over {burden_limit:.0f} %)"
+        ectopic = of_class & readable
         spans = runs(ectopic)
         singles = [start for start, stop in spans if stop - start == 1]
         in_pattern: set[int] = set()
@@ -195,7 +215,7 @@ def ectopy_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                 continue
             if n < 3:
                 kind, severity, description = (
-                    (single, MINOR, "") if n == 1 else (couplet, MODERATE, "")
+                    (single, single_severity, single_text) if n == 1 else (couplet, MODERATE, "")
                 )
             else:
                 kind, (severity, description) = run, describe_run(cls, n, t[stop - 1] - t[start])
@@ -241,7 +261,8 @@ def af_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
         if end - begin < AF_MIN_S:
             continue
         rate = 60.0 * (stop - start - 1) / (end - begin)
-        highest = rolling_heart_rate(t[start:stop]).max()
+        rolling = rolling_heart_rate(t[start:stop])
+        window = stop - start - rolling.size  # RATE_BEATS, or all intervals if fewer
         events.append(
             Finding(
                 "af",
@@ -251,7 +272,7 @@ def af_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                 round(end - begin, 1),
                 stop - start,
                 description=f"irregular rhythm for {end - begin:.0f} s, mean {rate:.0f} bpm "
-                f"(highest {highest:.0f} bpm over {RATE_BEATS} beats)",
+                f"(highest {rolling.max():.0f} bpm over {window} beats)",
             )
         )
     return events
@@ -275,31 +296,48 @@ def pause_events(track: BeatTrack, readable: np.ndarray, unreadable: Spans) -> l
 
 
 def rolling_heart_rate(times_s: np.ndarray) -> np.ndarray:
-    """Heart rate (bpm) at each R-R interval: beats per minute over the last ``RATE_BEATS``
-    intervals (``mlcore.hrv.rolling_rate``)."""
+    """Heart rate (bpm) over each ``RATE_BEATS`` successive R-R intervals
+    (``mlcore.hrv.rolling_rate``): rate j is over intervals j to j + RATE_BEATS - 1, from beat j
+    to beat j + RATE_BEATS. Real windows only, nothing filled in before the first; with fewer
+    intervals than RATE_BEATS, one rate over all of them. The window length is
+    ``times_s.size - result.size``."""
     rr = np.diff(times_s)
     if rr.size == 0:
         return rr
-    k = min(RATE_BEATS, rr.size)
-    return rolling_rate(np.concatenate([np.full(k - 1, rr[0]), rr]), k)
+    return rolling_rate(rr, min(RATE_BEATS, rr.size))
 
 
 def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
+    """Bradycardia and tachycardia: the beats of the windows whose rate is beyond the limit
+    (overlapping windows joined), less the intervals at either end that are not beyond it
+    themselves (a slow window can start with beats at a normal rate). That span is an episode if
+    it holds a whole window, lasts EPISODE_S and its mean rate is beyond the limit too, so the
+    stated mean agrees with the rule (slow windows made by one long interval are a pause, which
+    has its own finding); its lowest (highest) rate is over the windows within it."""
     t = track.times_s
     hr = rolling_heart_rate(t)
+    if hr.size == 0:
+        return []
+    k = t.size - hr.size  # intervals per window: window j is beats j to j + k
+    rate = 60.0 / np.diff(t)  # of each interval
     usable = readable if track.in_af is None else readable & ~track.in_af
-    ok = usable[:-1] & usable[1:]
+    ok = np.lib.stride_tricks.sliding_window_view(usable, k + 1).all(axis=1)  # all beats usable
     events = []
-    for kind, mask, major in (
-        ("bradycardia", (hr < BRADY_BPM) & ok, lambda v: v < MAJOR_BRADY_BPM),
-        ("tachycardia", (hr > TACHY_BPM) & ok, lambda v: v > MAJOR_TACHY_BPM),
+    for kind, beyond, major in (
+        ("bradycardia", lambda bpm: bpm < BRADY_BPM, lambda v: v < MAJOR_BRADY_BPM),
+        ("tachycardia", lambda bpm: bpm > TACHY_BPM, lambda v: v > MAJOR_TACHY_BPM),
     ):
-        for start, stop in runs(mask):
-            begin, end = t[start], t[stop]
-            if end - begin < EPISODE_S:
+        windows = beyond(hr) & ok
+        in_window = np.convolve(windows, np.ones(k, int))[: rate.size] > 0
+        for start, stop in runs(in_window):  # intervals start to stop - 1
+            own = beyond(rate[start:stop])
+            first, last = start + int(own.argmax()), stop - int(own[::-1].argmax())  # beats
+            begin, end = t[first], t[last]
+            mean = 60.0 * (last - first) / (end - begin)
+            if last - first < k or end - begin < EPISODE_S or not beyond(mean):
                 continue
-            extreme = float(hr[start:stop].min() if kind == "bradycardia" else hr[start:stop].max())
-            mean = 60.0 * (stop - start) / (end - begin)
+            inside = hr[first : last - k + 1]  # the windows within the span
+            extreme = float(inside.min() if kind == "bradycardia" else inside.max())
             lowest = "lowest" if kind == "bradycardia" else "highest"
             events.append(
                 Finding(
@@ -308,9 +346,9 @@ def rate_events(track: BeatTrack, readable: np.ndarray) -> list[Finding]:
                     end,
                     MAJOR if major(extreme) else MODERATE,
                     round(extreme, 1),
-                    stop - start + 1,
+                    last - first + 1,
                     description=f"mean {mean:.0f} bpm for {end - begin:.0f} s ({lowest} "
-                    f"{extreme:.0f} bpm over {RATE_BEATS} beats)",
+                    f"{extreme:.0f} bpm over {k} beats)",
                 )
             )
     return events

@@ -53,8 +53,8 @@ def test_hrv_uses_normal_to_normal_intervals_only():
     # Bigeminy: N at 1000 ms, a PVC 500 ms later, the next N 1500 ms after the PVC.
     rpeaks = np.cumsum([0] + [500, 1500] * 30)
     normal = np.arange(len(rpeaks)) % 2 == 0
-    everything = heart_rate_summary(rpeaks, fs)
-    assert everything.rmssd_ms == pytest.approx(1000.0)  # what counting the PVCs would report
+    everything = heart_rate_summary(rpeaks, fs)  # the PVCs called N: the 20 % rule drops them
+    assert everything.rmssd_ms is None  # not the 1000 ms of counting the PVCs' intervals
     summary = heart_rate_summary(rpeaks, fs, normal=normal)
     assert summary.hr_mean_bpm == pytest.approx(60.0)  # the heart rate still counts every beat
     assert summary.sdnn_ms is None and summary.rmssd_ms is None  # no two successive N beats
