@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import math
 from xml.sax.saxutils import escape
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -23,11 +24,12 @@ from reportlab.platypus import (
 
 from analysis import timeline
 from analysis.models import Analysis, Event
-from analysis.report import Report, hms, strip_range
+from analysis.report import Report, hms, strip_lead, strip_range
 
 BEAT_COLOURS = {"N": "#6b7b8c", "S": "#1565c0", "V": "#c62828", "F": "#ef6c00", "Q": "#8e24aa"}
 SEVERITY_COLOURS = {1: "#ffc107", 2: "#f57c00", 3: "#c62828"}
 PRINT_DPI = 200  # the PDF's strips: 170 mm wide, sharp on paper
+GRID_S, GRID_MV = 0.2, 0.5  # ECG paper's large squares
 
 
 def strip_png(
@@ -35,10 +37,28 @@ def strip_png(
     start_s: float,
     end_s: float,
     event: Event | None = None,
-    lead: int = 0,
+    lead: int | None = None,
     dpi: int = 110,
 ) -> bytes:
-    """A PNG of the filtered ECG between two times: one lead, beats marked, the event shaded."""
+    """A PNG of ``strip_figure``."""
+    fig = strip_figure(analysis, start_s, end_s, event=event, lead=lead, dpi=dpi)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def strip_figure(
+    analysis: Analysis,
+    start_s: float,
+    end_s: float,
+    event: Event | None = None,
+    lead: int | None = None,
+    dpi: int = 110,
+) -> Figure:
+    """The filtered ECG between two times: one lead (by default the one whose beats were
+    classified, ``strip_lead``), beats marked, the event shaded."""
+    if lead is None:
+        lead = strip_lead(analysis)
     duration = analysis.recording.duration_s
     start_s, end_s = max(0.0, start_s), min(duration, end_s)
     env = timeline.envelope(analysis, start_s, end_s, 2000)
@@ -75,20 +95,22 @@ def strip_png(
                 color=BEAT_COLOURS.get(name, "#000"),
             )
     ax.set_xlim(start_s, end_s)
-    ax.set_ylim(min(lo) - 0.2 if lo else -1, top + 0.5)
-    # ECG paper: a light grid every 0.2 s and 0.5 mV.
-    ax.set_xticks([x / 5 for x in range(int(start_s * 5), int(end_s * 5) + 1)], minor=True)
+    bottom = min(lo) - 0.2 if lo else -1
+    ax.set_ylim(bottom, top + 0.5)
+    # ECG paper: a light grid every 0.2 s and 0.5 mV (the minor ticks); labels on whole seconds
+    # and on whole millivolts, few enough to read, so that they fall on grid lines too.
+    ax.xaxis.set_minor_locator(MultipleLocator(GRID_S))
+    ax.yaxis.set_minor_locator(MultipleLocator(GRID_MV))
     ax.grid(which="both", color="#f3b8b8", lw=0.4)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.yaxis.set_major_locator(MultipleLocator(max(1, math.ceil((top + 0.5 - bottom) / 5))))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: hms(x)))
     # Said on the strip: its grid looks like ECG paper, but the strip is not drawn to 25 mm/s.
-    ax.set_xlabel("time into the recording (h:mm:ss); grid 0.2 s × 0.5 mV", fontsize=7)
+    ax.set_xlabel(f"time into the recording (h:mm:ss); grid {GRID_S} s × {GRID_MV} mV", fontsize=7)
     label = f"{env['leads'][lead]} (mV)" if env["leads"] else "mV"
     ax.set_ylabel(label, fontsize=7, parse_math=False)  # a lead name is the uploader's text
     ax.tick_params(labelsize=7)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return fig
 
 
 def event_strip_png(analysis: Analysis, event: Event, dpi: int = 110) -> bytes:
@@ -140,6 +162,10 @@ def report_pdf(report: Report) -> bytes:
         )
     )
     para(f"Ectopic beats: {report.ectopy}. Heart-rate variability: {report.hrv}.")
+    if report.lead_caveat:
+        para(report.lead_caveat)
+    if report.classifier_note:
+        para(report.classifier_note, small)
 
     story.append(Paragraph("Findings, most serious first", styles["Heading2"]))
     if not report.findings:

@@ -6,16 +6,21 @@ render. Wording is for the person who wore the recorder; it is decision support,
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.db.models import Count, F, Max, Sum
 
 from analysis.models import Analysis, Event, ReviewCase
 from analysis.review import decision_counts
+from mlcore.datasets import is_model_lead, is_unnamed_ecg
 from mlcore.findings import CLINICAL_ORDER, EVENT_TYPES, MAJOR, MINOR, MODERATE
 from mlcore.hrv import RATE_BEATS
+from mlcore.paths import DEFAULT_CLASSIFIER, MODELS_DIR
 
 DISCLAIMER = (
     "This report is decision support produced by software, not a diagnosis. Only a doctor who "
@@ -70,6 +75,11 @@ EXPLANATIONS = {
 
 SEVERITY_WORDS = {MINOR: "minor", MODERATE: "moderate", MAJOR: "major"}
 
+# "Check the electrodes" only when this much of the recording was unreadable: a few seconds of
+# movement noise happen in every recording and say nothing about how the electrodes stuck.
+UNREADABLE_ADVICE_FRACTION = 0.05
+UNREADABLE_ADVICE_S = 600.0  # or this long in all, which on a day-long recording is under 1 %
+
 
 def hms(seconds: float | None, tenths: bool = False) -> str:
     """Time into the recording as h:mm:ss (h:mm:ss.s with ``tenths``)."""
@@ -91,10 +101,20 @@ class Finding:
     total_s: float
     explanation: str
     example: Event
+    by_severity: dict[int, int] = field(default_factory=dict)  # events of each severity
 
     @property
     def severity_word(self) -> str:
         return SEVERITY_WORDS[self.severity]
+
+    @property
+    def severities(self) -> str:
+        """E.g. "1 moderate, 154 minor", most severe first; "" when all events have one severity
+        (the finding's own)."""
+        counts = [(sev, n) for sev, n in sorted(self.by_severity.items(), reverse=True) if n]
+        if len(counts) < 2:
+            return ""
+        return ", ".join(f"{n} {SEVERITY_WORDS[sev]}" for sev, n in counts)
 
     @property
     def example_at(self) -> str:
@@ -102,8 +122,11 @@ class Finding:
 
     @property
     def how_often(self) -> str:
-        """E.g. "1 time" or "3 times, 42 s in all" (the total only where it reaches a second)."""
+        """E.g. "1 time", "3 times, 42 s in all" (the total only where it reaches a second) or
+        "155 times (1 moderate, 154 minor)" when the events differ in severity."""
         text = f"{self.count} time{'' if self.count == 1 else 's'}"
+        if self.severities:
+            text += f" ({self.severities})"
         return text + (f", {self.total_s:.0f} s in all" if self.total_s >= 1 else "")
 
 
@@ -195,6 +218,17 @@ class Report:
         return max((f.severity for f in self.findings), default=0)
 
     @property
+    def lead_caveat(self) -> str:
+        """A warning when the beats were not classified on lead II ("" when they were)."""
+        return lead_caveat(self.summary.get("classified_lead") or "")
+
+    @property
+    def strip_lead_name(self) -> str:
+        """The lead the strips show (``strip_lead``)."""
+        names = self.analysis.lead_names
+        return str(names[strip_lead(self.analysis)]) if names else ""
+
+    @property
     def heart_rate(self) -> str:
         s = self.summary
         if s.get("hr_mean_bpm") is None:
@@ -221,11 +255,15 @@ class Report:
         beats, by_class = s.get("beats", 0), s.get("beats_by_class", {})
         if not beats:
             return "no beats found"
-        v, sv = by_class.get("V", 0), by_class.get("S", 0)
+        v, sv, f = by_class.get("V", 0), by_class.get("S", 0), by_class.get("F", 0)
         return (
             f"ventricular (V) {v}, {share(v, beats)} of beats; "
-            f"supraventricular (S) {sv}, {share(sv, beats)}"
+            f"supraventricular (S) {sv}, {share(sv, beats)}; fusion (F) {f}, {share(f, beats)}"
         )
+
+    @property
+    def classifier_note(self) -> str:
+        return classifier_note()
 
     @property
     def hrv(self) -> str:
@@ -249,13 +287,61 @@ class Report:
         return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
+def lead_caveat(lead: str) -> str:
+    """A warning for beats classified on ``lead``, unless it is MLII or lead II (by
+    ``mlcore.datasets.is_model_lead``, as ``model_lead`` picks it); "" for an unknown lead."""
+    if not lead or is_model_lead(lead):
+        return ""
+    start = "The beat classifier was trained on lead II (MIT-BIH MLII); this recording has no lead"
+    if is_unnamed_ecg(lead):  # ``model_lead``'s second choice: it may be lead II or any other
+        return (
+            f"{start} named II, so it classified lead {lead}, whose placement is not given; if it "
+            "is not lead II, its beat classes are less reliable."
+        )
+    return f"{start} II, so it classified lead {lead}, on which its beat classes are less reliable."
+
+
+@lru_cache(maxsize=1)
+def classifier_note() -> str:
+    """How far the default classifier's beat classes can be trusted: its V and S sensitivity and
+    positive predictivity on patients it never saw (its evaluation on MIT-BIH DS2 on the platform's
+    own path, ``eval-ds2-detected.json``); "" if that file is missing."""
+    path = MODELS_DIR / DEFAULT_CLASSIFIER / "eval-ds2-detected.json"
+    if not path.exists():
+        return ""
+    per_class = json.loads(path.read_text())["per_class"]
+    v, s = per_class["V"], per_class["S"]
+    return (
+        "The beat classes come from a classifier trained on 22 patients of the MIT-BIH "
+        f"Arrhythmia Database. On 22 other patients it found {v['se']:.0%} of ventricular beats, "
+        f"and {v['ppv']:.0%} of the beats it called V were; {s['se']:.0%} of supraventricular "
+        f"beats, and {s['ppv']:.0%} of its S calls were. Check ectopic beats on the strips "
+        "before relying on their counts."
+    )
+
+
+def strip_lead(analysis: Analysis) -> int:
+    """Index in ``analysis.lead_names`` of the lead whose beats were classified, shown on the
+    strips (the first lead for analyses that do not say)."""
+    name = (analysis.summary or {}).get("classified_lead")
+    names = list(analysis.lead_names)
+    return names.index(name) if name in names else 0
+
+
 def share(part: int, whole: int) -> str:
     """``part`` of ``whole`` in percent, e.g. "44.2 %"; a few beats in many are "< 0.1 %", not 0."""
     pct = 100 * part / whole
     return "< 0.1 %" if 0 < pct < 0.1 else f"{pct:.1f} %"
 
 
-def finding(kind: str, count: int, severity: int, total_s: float, example: Event) -> Finding:
+def finding(
+    kind: str,
+    count: int,
+    severity: int,
+    total_s: float,
+    example: Event,
+    by_severity: dict[int, int] | None = None,
+) -> Finding:
     return Finding(
         type=kind,
         label=EVENT_TYPES.get(kind, kind),
@@ -264,6 +350,7 @@ def finding(kind: str, count: int, severity: int, total_s: float, example: Event
         total_s=round(total_s, 1),
         explanation=EXPLANATIONS.get(kind, ""),
         example=example,
+        by_severity=dict(by_severity or {}),
     )
 
 
@@ -295,6 +382,7 @@ def rank_findings(events: list[Event]) -> list[Finding]:
                 max(e.severity for e in group),
                 sum(max(e.end_s - e.start_s, 0.0) for e in group),
                 max(group, key=example_key),
+                Counter(e.severity for e in group),
             )
             for kind, group in by_type.items()
         ]
@@ -307,6 +395,9 @@ def findings_of(analysis: Analysis) -> list[Finding]:
     rows = analysis.events.values("type").annotate(
         n=Count("id"), worst=Max("severity"), total=Sum(F("end_s") - F("start_s"))
     )
+    by_severity: dict[str, dict[int, int]] = {}
+    for row in analysis.events.values("type", "severity").annotate(n=Count("id")).order_by():
+        by_severity.setdefault(row["type"], {})[row["severity"]] = row["n"]
     out = []
     for row in rows:
         example = (
@@ -314,7 +405,9 @@ def findings_of(analysis: Analysis) -> list[Finding]:
             .order_by("-severity", "-score", "start_s")
             .first()
         )
-        out.append(finding(row["type"], row["n"], row["worst"], max(row["total"] or 0, 0), example))
+        total = max(row["total"] or 0, 0)
+        kind = row["type"]
+        out.append(finding(kind, row["n"], row["worst"], total, example, by_severity.get(kind)))
     return ranked(out)
 
 
@@ -346,9 +439,14 @@ def in_database(analysis: Analysis) -> Callable[[float, float], list[Event]]:
 
 
 def next_steps(
-    findings: list[Finding], correlations: list[Correlation], questionnaire
+    findings: list[Finding],
+    correlations: list[Correlation],
+    questionnaire,
+    duration_s: float | None = None,
 ) -> list[str]:
-    """Suggested next steps, most urgent first; always ends with sharing the report."""
+    """Suggested next steps, most urgent first; always ends with sharing the report. The
+    electrode advice needs the recording's ``duration_s`` for its share unreadable (without it,
+    only ``UNREADABLE_ADVICE_S`` counts)."""
     steps = []
     kinds = {f.type for f in findings}
     severe = any(f.severity == MAJOR for f in findings if f.type != "unreadable")
@@ -381,7 +479,11 @@ def next_steps(
         steps.append(
             "Noting the time of each symptom during a recording lets it be compared with the ECG."
         )
-    if "unreadable" in kinds:
+    unreadable_s = sum(f.total_s for f in findings if f.type == "unreadable")
+    if unreadable_s > 0 and (
+        unreadable_s >= UNREADABLE_ADVICE_S
+        or (duration_s and unreadable_s >= UNREADABLE_ADVICE_FRACTION * duration_s)
+    ):
         steps.append(
             "Part of the signal was unreadable: check that the electrodes stick well next time."
         )
@@ -404,7 +506,7 @@ def build_report(analysis: Analysis) -> Report:
         analysis=analysis,
         findings=findings,
         correlations=correlations,
-        next_steps=next_steps(findings, correlations, questionnaire),
+        next_steps=next_steps(findings, correlations, questionnaire, analysis.recording.duration_s),
         questionnaire=questionnaire,
         model_versions=analysis.model_versions,
         summary=analysis.summary,

@@ -275,6 +275,9 @@ class FindingSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     total_s = serializers.FloatField()
     explanation = serializers.CharField()
+    severities = serializers.CharField(
+        help_text='events by severity where they differ, e.g. "1 moderate, 154 minor"; "" otherwise'
+    )
     example = EventSerializer(help_text="the event shown as its example")
 
 
@@ -302,6 +305,12 @@ class ReportSerializer(serializers.Serializer):
     model_versions = serializers.JSONField()
     review = ReportReviewSerializer(
         allow_null=True, help_text="the cardiology review; null if the analysis was not flagged"
+    )
+    lead_caveat = serializers.CharField(
+        help_text='why the beat classes are less reliable when no lead II was classified; ""'
+    )
+    classifier_note = serializers.CharField(
+        help_text="the beat classifier's sensitivity and positive predictivity on unseen patients"
     )
     disclaimer = serializers.CharField()
 

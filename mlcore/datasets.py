@@ -117,9 +117,19 @@ def model_lead(lead_names: Sequence[str]) -> int:
         if wanted in plain:
             return plain.index(wanted)
     for i, name in enumerate(lead_names):
-        if re.fullmatch(r"(ECG|EKG)\d*", re.sub(r"[^A-Z0-9]", "", str(name).upper())):
+        if is_unnamed_ecg(name):
             return i
     return 0
+
+
+def is_model_lead(name: str) -> bool:
+    """Whether ``name`` is MLII or lead II, the leads the beat models were trained on."""
+    return _plain_lead_name(name) in MODEL_LEADS
+
+
+def is_unnamed_ecg(name: str) -> bool:
+    """A lead named just ECG or EKG (``ECG``, ``ECG1``): an ECG lead whose placement is not given."""
+    return re.fullmatch(r"(ECG|EKG)\d*", re.sub(r"[^A-Z0-9]", "", str(name).upper())) is not None
 
 
 def lead_order(lead_names: Sequence[str], n_leads: int) -> list[int]:

@@ -15,7 +15,13 @@ import torch
 
 from mlcore.checkpoint import Artefact, load_artefact
 from mlcore.errors import SignalError
-from mlcore.paths import MODELS_DIR
+from mlcore.paths import (
+    DEFAULT_AUTOENCODER,
+    DEFAULT_CLASSIFIER,
+    MODELS_DIR,
+    TABLE_AUTOENCODER,
+    TABLE_CLASSIFIER,
+)
 from mlcore.readers.records import BeatTable
 from mlcore.segment import BeatSet
 from mlcore.tables import (
@@ -26,10 +32,6 @@ from mlcore.tables import (
     table_beatset,
 )
 
-DEFAULT_CLASSIFIER = "cnn-mitdb"
-DEFAULT_AUTOENCODER = "ae-mitdb"
-TABLE_CLASSIFIER = "cnn-ecg5000"  # beat tables (UCR/ECG5000 rows, mlcore.tables)
-TABLE_AUTOENCODER = "ae-ecg5000"
 BATCH = 1024
 
 

@@ -8,6 +8,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The committed artefacts; BEATLINE_MODELS_DIR points a deployment at other trained models.
 MODELS_DIR = Path(os.environ.get("BEATLINE_MODELS_DIR", REPO_ROOT / "models"))
+# The folders under MODELS_DIR the platform runs (``mlcore.infer.load_default_models``, ...).
+DEFAULT_CLASSIFIER = "cnn-mitdb"
+DEFAULT_AUTOENCODER = "ae-mitdb"
+TABLE_CLASSIFIER = "cnn-ecg5000"  # beat tables (UCR/ECG5000 rows, mlcore.tables)
+TABLE_AUTOENCODER = "ae-ecg5000"
 
 
 def data_dir() -> Path:

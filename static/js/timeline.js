@@ -5,6 +5,9 @@
  *     analysisId: 12,
  *     urls: {envelope, beats, windows, events},  // the analysis's JSON endpoints
  *     leads: ["MLII", "V1"],                     // lead names; the strip shows one at a time
+ *     lead: 0,                                   // optional first lead shown (index in leads); by
+ *                                                //   default the one named by the element's
+ *                                                //   data-lead-name (the classified lead), else 0
  *     duration: 1805.6,                          // seconds
  *     start: 0, span: 10,                        // optional first strip range (seconds)
  *     eventNames: {pvc: "Isolated PVC", ...},    // optional: event type -> name on the strip
@@ -27,8 +30,9 @@
  * is not N; anomaly events shaded and named. Wheel/pinch zooms, drag pans; the ◀ ▶ + − buttons,
  * and ← → + − while the strip has focus, do the same from the keyboard. The strip's accessible
  * name says what it shows (range, lead, beats by class, events), and follows the view. The
- * element gets data-state="loading|ready|error", data-start/data-end (the strip range) and
- * data-beat-letters (letters drawn) so pages and tests can follow it.
+ * element gets data-state="loading|ready|error", data-start/data-end (the strip range),
+ * data-beat-letters (letters drawn) and data-lead (the lead drawn, an index in leads) so pages and
+ * tests can follow it.
  *
  * Needs Chart.js, hammer.js, chartjs-plugin-zoom and chartjs-plugin-annotation (static/vendor/).
  */
@@ -108,7 +112,9 @@
   function mount(element, options) {
     const opts = Object.assign({ start: 0, span: 10, leads: [], onEvent: null }, options);
     const duration = Number(opts.duration);
-    const state = { lead: 0, start: 0, end: Math.min(duration, opts.span), seq: 0, timer: null, envelope: null };
+    const leadNames = opts.leads.length ? opts.leads : ["lead 1"];
+    const firstLead = opts.lead != null ? Number(opts.lead) : leadNames.indexOf(element.dataset.leadName);
+    const state = { lead: Math.max(0, Math.min(firstLead || 0, leadNames.length - 1)), start: 0, end: Math.min(duration, opts.span), seq: 0, timer: null, envelope: null };
     element.classList.add("beatline-timeline");
     element.dataset.state = "loading";
     element.textContent = "";
@@ -117,8 +123,8 @@
     const label = el("span", { class: "timeline-range", "aria-live": "polite" }, bar);
     const controls = el("span", { class: "timeline-controls" }, bar);
     const leadSelect = el("select", { "aria-label": "Lead", class: "timeline-lead" }, controls);
-    const leadNames = opts.leads.length ? opts.leads : ["lead 1"];
     leadNames.forEach((name, i) => el("option", { value: i, text: name }, leadSelect));
+    leadSelect.value = String(state.lead);
     const panLeft = el("button", { type: "button", class: "timeline-pan-left", title: "Pan left (earlier) by half a window", "aria-label": "Pan left", text: "◀" }, controls);
     const panRight = el("button", { type: "button", class: "timeline-pan-right", title: "Pan right (later) by half a window", "aria-label": "Pan right", text: "▶" }, controls);
     const zoomIn = el("button", { type: "button", class: "timeline-zoom-in", title: "Zoom in", "aria-label": "Zoom in", text: "+" }, controls);
@@ -399,6 +405,7 @@
       strip.update("none");
       element.dataset.stripEvents = String(visible.length);
       element.dataset.beatLetters = String(letters);
+      element.dataset.lead = String(lead);
       describeStrip(shown, counts);
     }
 

@@ -41,7 +41,7 @@ def test_how_often_counts_in_words():
 def test_ectopic_beats_are_counted_with_their_share_of_all_beats():
     summary = {"beats": 2000, "beats_by_class": {"N": 1000, "S": 12, "V": 959, "F": 29, "Q": 0}}
     assert report(1800, summary).ectopy == (
-        "ventricular (V) 959, 48.0 % of beats; supraventricular (S) 12, 0.6 %"
+        "ventricular (V) 959, 48.0 % of beats; supraventricular (S) 12, 0.6 %; fusion (F) 29, 1.4 %"
     )
     assert report(10, {"beats": 0}).ectopy == "no beats found"
     one_in_many = {"beats": 2271, "beats_by_class": {"V": 1, "S": 0}}
