@@ -7,6 +7,7 @@ own median beat (``BeatSet.template``). Work is batched under ``torch.inference_
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,8 +80,24 @@ def model_inputs(model: Artefact, beats: BeatSet, kind: str | None = None) -> np
 
 
 def _batched(fn, n: int, batch: int) -> list[torch.Tensor]:
-    with torch.inference_mode():
-        return [fn(slice(i, i + batch)) for i in range(0, n, batch)]
+    """``fn`` of each batch of ``batch`` items, in order. With N > 1 torch threads, N batches run
+    side by side on one thread each: these narrow convolutions split badly across threads within
+    one batch, and the results are the same bit for bit (docs/benchmarks.md, "Models")."""
+    slices = [slice(i, i + batch) for i in range(0, n, batch)]
+    threads = torch.get_num_threads()
+
+    def run(part: slice) -> torch.Tensor:
+        with torch.inference_mode():
+            return fn(part)
+
+    if threads == 1 or len(slices) == 1:
+        return [run(part) for part in slices]
+    torch.set_num_threads(1)  # for the batches' threads; the caller's count is put back after
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(run, slices))
+    finally:
+        torch.set_num_threads(threads)
 
 
 def classify_beats(model: Artefact, beats: BeatSet, batch_size: int = BATCH) -> np.ndarray:
