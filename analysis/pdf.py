@@ -32,16 +32,9 @@ PRINT_DPI = 200  # the PDF's strips: 170 mm wide, sharp on paper
 GRID_S, GRID_MV = 0.2, 0.5  # ECG paper's large squares
 
 
-def strip_png(
-    analysis: Analysis,
-    start_s: float,
-    end_s: float,
-    event: Event | None = None,
-    lead: int | None = None,
-    dpi: int = 110,
-) -> bytes:
-    """A PNG of ``strip_figure``."""
-    fig = strip_figure(analysis, start_s, end_s, event=event, lead=lead, dpi=dpi)
+def strip_png(analysis: Analysis, start_s: float, end_s: float, **options) -> bytes:
+    """A PNG of ``strip_figure`` (``options``: its event, lead and dpi)."""
+    fig = strip_figure(analysis, start_s, end_s, **options)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()

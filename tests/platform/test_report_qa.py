@@ -19,7 +19,7 @@ from analysis.report import (
     next_steps,
     rank_findings,
 )
-from tests.platform.helpers import analysed_upload, upload_file
+from tests.platform.helpers import analysed_upload, wfdb_slice
 from tests.platform.review_helpers import make_case
 from tests.platform.test_report_pdf_print import page_texts
 
@@ -33,22 +33,7 @@ def event(kind, start, severity, end=None):
 @pytest.fixture
 def analysis_114(alice_client, mitdb, tmp_path) -> Analysis:
     """20 s of MIT-BIH 114, whose first lead is V5 and second MLII."""
-    import wfdb
-
-    source = wfdb.rdrecord(str(mitdb / "114"), sampto=20 * 360, physical=False)
-    assert source.sig_name == ["V5", "MLII"]
-    wfdb.wrsamp(
-        "114",
-        fs=source.fs,
-        units=source.units,
-        sig_name=source.sig_name,
-        d_signal=source.d_signal,
-        fmt=source.fmt,
-        adc_gain=source.adc_gain,
-        baseline=source.baseline,
-        write_dir=str(tmp_path),
-    )
-    files = [upload_file(tmp_path / f"114.{ext}") for ext in ("hea", "dat")]
+    files = wfdb_slice(mitdb, "114", 20, tmp_path)
     return analysed_upload(alice_client, files)
 
 
