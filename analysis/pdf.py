@@ -89,14 +89,14 @@ def strip_figure(
             )
     ax.set_xlim(start_s, end_s)
     bottom = min(lo) - 0.2 if lo else -1
-    ax.set_ylim(bottom, top + 0.5)
+    ax.set_ylim(bottom, top + 0.8)  # room above the beat dots for their class letters
     # ECG paper: a light grid every 0.2 s and 0.5 mV (the minor ticks); labels on whole seconds
     # and on whole millivolts, few enough to read, so that they fall on grid lines too.
     ax.xaxis.set_minor_locator(MultipleLocator(GRID_S))
     ax.yaxis.set_minor_locator(MultipleLocator(GRID_MV))
     ax.grid(which="both", color="#f3b8b8", lw=0.4)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.yaxis.set_major_locator(MultipleLocator(max(1, math.ceil((top + 0.5 - bottom) / 5))))
+    ax.yaxis.set_major_locator(MultipleLocator(max(1, math.ceil((top + 0.8 - bottom) / 5))))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: hms(x)))
     # Said on the strip: its grid looks like ECG paper, but the strip is not drawn to 25 mm/s.
     ax.set_xlabel(f"time into the recording (h:mm:ss); grid {GRID_S} s × {GRID_MV} mV", fontsize=7)

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Max, Sum
 
 from analysis.models import Analysis, Event, ReviewCase
 from analysis.review import decision_counts
-from mlcore.datasets import is_model_lead, is_unnamed_ecg
+from mlcore.datasets import is_model_lead, placement_unknown
 from mlcore.findings import CLINICAL_ORDER, EVENT_TYPES, MAJOR, MINOR, MODERATE
 from mlcore.hrv import RATE_BEATS
 from mlcore.paths import DEFAULT_CLASSIFIER, MODELS_DIR
@@ -293,10 +293,10 @@ def lead_caveat(lead: str) -> str:
     if not lead or is_model_lead(lead):
         return ""
     start = "The beat classifier was trained on lead II (MIT-BIH MLII); this recording has no lead"
-    if is_unnamed_ecg(lead):  # ``model_lead``'s second choice: it may be lead II or any other
+    if placement_unknown(lead):
         return (
-            f"{start} named II, so it classified lead {lead}, whose placement is not given; if it "
-            "is not lead II, its beat classes are less reliable."
+            f"{start} named II, so it classified the lead named {lead}, whose placement is not "
+            "given; if it is not lead II, its beat classes are less reliable."
         )
     return f"{start} II, so it classified lead {lead}, on which its beat classes are less reliable."
 
@@ -310,13 +310,18 @@ def classifier_note() -> str:
     if not path.exists():
         return ""
     per_class = json.loads(path.read_text())["per_class"]
-    v, s = per_class["V"], per_class["S"]
+    v, s, f = (per_class[c] for c in "VSF")
+
+    def pct(value: float) -> str:
+        return f"{100 * value:.0f} %"
+
     return (
         "The beat classes come from a classifier trained on 22 patients of the MIT-BIH "
-        f"Arrhythmia Database. On 22 other patients it found {v['se']:.0%} of ventricular beats, "
-        f"and {v['ppv']:.0%} of the beats it called V were; {s['se']:.0%} of supraventricular "
-        f"beats, and {s['ppv']:.0%} of its S calls were. Check ectopic beats on the strips "
-        "before relying on their counts."
+        f"Arrhythmia Database. On 22 other patients it found {pct(v['se'])} of ventricular beats, "
+        f"and {pct(v['ppv'])} of the beats it called V were; {pct(s['se'])} of supraventricular "
+        f"beats, and {pct(s['ppv'])} of its S calls were; {pct(f['se'])} of fusion beats, and "
+        f"{pct(f['ppv'])} of its F calls were. Check ectopic beats on the strips before relying "
+        "on their counts."
     )
 
 

@@ -211,8 +211,9 @@ class WindowsSerializer(serializers.Serializer):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
-    """A webhook as listed and shown: its secret only as a hint (``WebhookWithSecretSerializer``
-    answers the secret itself, once, when it is made)."""
+    # Not a docstring: drf-spectacular would publish it as the schema's description.
+    # A webhook as listed and shown: its secret only as a hint; WebhookWithSecretSerializer
+    # answers the secret itself, once, when it is made or replaced.
 
     secret_hint = serializers.SerializerMethodField(
         help_text="the secret's last 4 characters, to tell which secret a receiver holds"
@@ -307,10 +308,12 @@ class ReportSerializer(serializers.Serializer):
         allow_null=True, help_text="the cardiology review; null if the analysis was not flagged"
     )
     lead_caveat = serializers.CharField(
-        help_text='why the beat classes are less reliable when no lead II was classified; ""'
+        help_text="why the beat classes are less reliable when no lead II was classified; "
+        '"" when lead II was'
     )
     classifier_note = serializers.CharField(
-        help_text="the beat classifier's sensitivity and positive predictivity on unseen patients"
+        help_text="the beat classifier's sensitivity and positive predictivity on unseen patients; "
+        '"" if its evaluation is not installed'
     )
     disclaimer = serializers.CharField()
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
@@ -95,6 +96,7 @@ class WebhookForm(forms.ModelForm):
         return url
 
 
+@never_cache  # a secret shown once must not come back from the browser's cache (Back)
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return render_account(request, WebhookForm())

@@ -127,6 +127,12 @@ def is_model_lead(name: str) -> bool:
     return _plain_lead_name(name) in MODEL_LEADS
 
 
+def placement_unknown(name: str) -> bool:
+    """A lead named just ECG or EKG, or by its position as the readers name an unlabelled column
+    or channel (``lead1``): it may be lead II or any other."""
+    return is_unnamed_ecg(name) or re.fullmatch(r"lead\d+", str(name).strip().lower()) is not None
+
+
 def is_unnamed_ecg(name: str) -> bool:
     """A lead named just ECG or EKG (``ECG``, ``ECG1``): an ECG lead whose placement is not given."""
     return re.fullmatch(r"(ECG|EKG)\d*", re.sub(r"[^A-Z0-9]", "", str(name).upper())) is not None
