@@ -108,6 +108,11 @@ class Finding:
         return SEVERITY_WORDS[self.severity]
 
     @property
+    def events_by_severity(self) -> dict[str, int]:
+        """Events of each severity by its word, e.g. {"minor": 154, "moderate": 1}."""
+        return {SEVERITY_WORDS[sev]: n for sev, n in sorted(self.by_severity.items()) if n}
+
+    @property
     def severities(self) -> str:
         """E.g. "1 moderate, 154 minor", most severe first; "" when all events have one severity
         (the finding's own)."""

@@ -279,6 +279,9 @@ class FindingSerializer(serializers.Serializer):
     severities = serializers.CharField(
         help_text='events by severity where they differ, e.g. "1 moderate, 154 minor"; "" otherwise'
     )
+    events_by_severity = serializers.DictField(
+        child=serializers.IntegerField(), help_text='e.g. {"minor": 154, "moderate": 1}'
+    )
     example = EventSerializer(help_text="the event shown as its example")
 
 

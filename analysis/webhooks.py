@@ -146,9 +146,16 @@ def duplicate(owner_id: int, url: str, pk: int | None = None) -> str | None:
     """Why ``url`` cannot be (changed to) a webhook of this user's, other than ``pk``, or None.
     Checked, not constrained: two requests at the same moment can still make two, and webhooks
     that were duplicates before this check keep delivering until their owner removes one."""
-    if Webhook.objects.filter(owner_id=owner_id, url=url).exclude(pk=pk).exists():
+    others = Webhook.objects.filter(owner_id=owner_id).exclude(pk=pk).values_list("url", flat=True)
+    if same_address(url) in {same_address(other) for other in others}:
         return DUPLICATE
     return None
+
+
+def same_address(url: str) -> str:
+    """``url`` with its scheme and host in lowercase: those name the same receiver either way."""
+    parts = urlsplit(url)
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
 
 
 def rotate_secret(hook: Webhook) -> str:

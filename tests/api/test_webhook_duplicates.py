@@ -35,3 +35,13 @@ def test_the_page_refuses_it_with_a_form_error(alice_client, alice):
     page = alice_client.post(reverse("account_webhook_add"), {"url": URL})
     assert page.status_code == 400 and webhooks.DUPLICATE in page.text
     assert Webhook.objects.count() == 1
+
+
+def test_scheme_and_host_are_compared_without_case(api_alice, alice):
+    Webhook.objects.create(owner=alice, url=URL)
+    upper = api_alice.post(
+        f"{API}/webhooks/", {"url": "HTTPS://Hooks.Example.ORG/dup"}, format="json"
+    )
+    assert assert_error(upper, 400, "invalid")["details"] == {"url": [webhooks.DUPLICATE]}
+    other_path = api_alice.post(f"{API}/webhooks/", {"url": URL[:-3] + "DUP"}, format="json")
+    assert other_path.status_code == 201  # a path's case is the receiver's to decide

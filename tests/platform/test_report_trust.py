@@ -30,6 +30,7 @@ def test_page_pdf_and_api_carry_the_note_and_the_fusion_beats(alice, alice_clien
     api = alice_client.get(f"/api/v1/analyses/{analysis.pk}/report/").json()
     assert api["classifier_note"] == classifier_note()
     assert api["lead_caveat"] == "" and api["findings"][0]["severities"] == ""
+    assert api["findings"][0]["events_by_severity"] == {"minor": 1}
 
 
 def test_a_lead_named_by_its_position_has_an_unknown_placement():
