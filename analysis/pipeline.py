@@ -194,7 +194,7 @@ def finalize(analysis_id: int) -> None:
         chunks, display, chunk_seconds = load_chunks(rows, Path(tmp))
         stitched = stitch(chunks, threshold)
         track = stitched.track
-        findings = find_events(track, stitched.unreadable, stitched.vf)
+        findings = find_events(track, stitched.unreadable, stitched.vf, stitched.hidden)
         summary = summarise(track, stitched.unreadable, analysis.recording.duration_s, stitched.vf)
         summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
         summary["anomaly_threshold"] = threshold

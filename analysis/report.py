@@ -69,8 +69,10 @@ EXPLANATIONS = {
     "anomaly": "Beats whose shape differs from the rest of this recording more than normal beats "
     "do. This can be a real change or signal noise; it asks for a look at the strip rather than "
     "saying what it is.",
-    "unreadable": "Parts of the recording were too noisy to read (movement, a loose electrode). "
-    "Nothing can be said about the heart during them.",
+    "unreadable": "Parts of the recording could not be read: too noisy (movement, a loose "
+    "electrode), or a gap between the beats found held activity like a heartbeat's, so beats may "
+    "be hidden there and it is not reported as a pause. Nothing can be said about the heart "
+    "during them.",
 }
 
 SEVERITY_WORDS = {MINOR: "minor", MODERATE: "moderate", MAJOR: "major"}

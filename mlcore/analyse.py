@@ -64,6 +64,8 @@ class ChunkResult:
     fs: float
     in_af: np.ndarray  # bool (n,), beat inside a span judged atrial fibrillation (mlcore.rhythm)
     vf_s: np.ndarray  # float64 (k, 2), possible ventricular flutter/fibrillation inside the core
+    # float64 (k, 2), the parts of unreadable_s that are gaps between beats which may hide beats
+    hidden_s: np.ndarray
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -76,6 +78,7 @@ class ChunkResult:
             "fs": np.array(self.fs),
             "in_af": self.in_af,
             "vf_s": self.vf_s,
+            "hidden_s": self.hidden_s,
         }
 
     @classmethod
@@ -85,6 +88,8 @@ class ChunkResult:
         fields.setdefault("in_af", np.zeros(len(fields["beat_times_s"]), dtype=bool))
         # ... and those stored before the ventricular flutter detector no vf_s.
         fields.setdefault("vf_s", np.zeros((0, 2)))
+        # ... and those stored before gaps that may hide beats were told apart, no hidden_s.
+        fields.setdefault("hidden_s", np.zeros((0, 2)))
         return cls(**fields, fs=float(arrays["fs"]))
 
 
@@ -125,6 +130,7 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
         fs=fs,
         in_af=in_af[core],
         vf_s=vf,
+        hidden_s=subtract_spans(gaps, rhythm),
     )
 
 
@@ -146,6 +152,7 @@ class Stitched:
     track: BeatTrack
     unreadable: list[tuple[float, float]]
     vf: list[tuple[float, float]]
+    hidden: list[tuple[float, float]]  # the unreadable gaps between beats that may hide beats
 
 
 def stitch(chunks: list[ChunkResult], threshold: float) -> Stitched:
@@ -164,4 +171,5 @@ def stitch(chunks: list[ChunkResult], threshold: float) -> Stitched:
         track,
         merge_spans(np.concatenate([c.unreadable_s for c in chunks])),
         merge_spans(np.concatenate([c.vf_s for c in chunks])),
+        merge_spans(np.concatenate([c.hidden_s for c in chunks])),
     )

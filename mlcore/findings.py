@@ -134,9 +134,12 @@ class Finding:
         return asdict(self)
 
 
-def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Finding]:
+def find_events(
+    track: BeatTrack, unreadable: Spans, vf: Spans = (), hidden: Spans = ()
+) -> list[Finding]:
     """Every finding of the recording, sorted by start time; ``vf``: spans of possible ventricular
-    flutter/fibrillation."""
+    flutter/fibrillation; ``hidden``: the unreadable gaps between beats that may hide beats
+    (``mlcore.quality.hidden_beat_gaps``), described as such."""
     episodes = vf_episodes(vf)
     beats = ~in_spans(track.times_s, episodes)
     readable = ~in_spans(track.times_s, unreadable) & beats
@@ -148,7 +151,7 @@ def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Fin
         *rate_events(track, readable),
         *anomaly_events(track, readable),
         *(
-            Finding("unreadable", s, e, MINOR, e - s, 0, description=f"{e - s:.0f} s of noise")
+            Finding("unreadable", s, e, MINOR, e - s, 0, description=unreadable_text(s, e, hidden))
             for s, e in subtract_spans(unreadable, episodes)
         ),
     ]
@@ -158,6 +161,15 @@ def find_events(track: BeatTrack, unreadable: Spans, vf: Spans = ()) -> list[Fin
 def vf_episodes(vf: Spans) -> list[tuple[float, float]]:
     """The sorted ``vf`` spans, pieces less than VF_GAP_S apart joined into one episode."""
     return merge_spans(vf, gap=VF_GAP_S)
+
+
+def unreadable_text(start: float, end: float, hidden: Spans) -> str:
+    """ "12 s of noise", or for a span that is mostly a gap which may hide beats, what it is."""
+    spans = np.asarray(hidden, dtype=np.float64).reshape(-1, 2)
+    covered = np.clip(np.minimum(spans[:, 1], end) - np.maximum(spans[:, 0], start), 0, None).sum()
+    if covered >= 0.5 * (end - start):
+        return f"{end - start:.1f} s between beats with QRS-like activity: beats may be hidden"
+    return f"{end - start:.0f} s of noise"
 
 
 def vf_events(episodes: Spans) -> list[Finding]:

@@ -65,7 +65,7 @@ def platform_events(record_path: Path) -> tuple[list[Finding], float]:
     models = load_default_models()
     chunk = analyse_span(signal, Span(0, 0.0, duration, 0.0, duration), models)
     stitched = stitch([chunk], float(models.autoencoder.threshold))
-    return find_events(stitched.track, stitched.unreadable, stitched.vf), duration
+    return find_events(stitched.track, stitched.unreadable, stitched.vf, stitched.hidden), duration
 
 
 def af_findings(record_path: Path) -> tuple[np.ndarray, float]:

@@ -45,6 +45,7 @@ def chunk(times, classes, unreadable=(), vf=()) -> ChunkResult:
         fs=360.0,
         in_af=np.arange(n) % 2 == 1,
         vf_s=np.asarray(vf, float).reshape(-1, 2),
+        hidden_s=np.zeros((0, 2)),
     )
 
 
@@ -79,6 +80,8 @@ def test_a_chunk_stored_before_the_af_rule_loads_without_af():
     np.testing.assert_array_equal(ChunkResult.from_arrays(arrays).in_af, [False, False])
     del arrays["vf_s"]
     assert ChunkResult.from_arrays(arrays).vf_s.shape == (0, 2)
+    del arrays["hidden_s"]
+    assert ChunkResult.from_arrays(arrays).hidden_s.shape == (0, 2)
 
 
 def test_stitch_carries_the_af_mask():

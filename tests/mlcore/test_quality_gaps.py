@@ -46,7 +46,9 @@ def test_203s_artefact_is_no_longer_a_major_pause(mitdb):
         [analyse_span(signal, Span(0, 0.0, duration, 0.0, duration), models)],
         float(models.autoencoder.threshold),
     )
-    events = find_events(stitched.track, stitched.unreadable, stitched.vf)
+    events = find_events(stitched.track, stitched.unreadable, stitched.vf, stitched.hidden)
     gap = (18.0, 22.0)  # 1488-1492 s of the record
     assert not [e for e in events if e.type == "pause" and e.start_s < gap[1] and e.end_s > gap[0]]
     assert any(s < gap[1] and e > gap[0] for s, e in stitched.unreadable)
+    (hidden,) = [e for e in events if e.type == "unreadable" and e.start_s < gap[1] < e.end_s + 2]
+    assert "beats may be hidden" in hidden.description
