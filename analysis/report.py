@@ -118,10 +118,10 @@ class Finding:
     def severities(self) -> str:
         """E.g. "1 moderate, 154 minor", most severe first; "" when all events have one severity
         (the finding's own)."""
-        counts = [(sev, n) for sev, n in sorted(self.by_severity.items(), reverse=True) if n]
+        counts = self.events_by_severity
         if len(counts) < 2:
             return ""
-        return ", ".join(f"{n} {SEVERITY_WORDS[sev]}" for sev, n in counts)
+        return ", ".join(f"{n} {word}" for word, n in reversed(counts.items()))
 
     @property
     def example_at(self) -> str:

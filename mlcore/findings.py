@@ -38,7 +38,7 @@ import numpy as np
 from mlcore.hrv import RATE_BEATS, heart_rate_summary, rolling_rate
 from mlcore.rhythm import AF_MIN_S
 from mlcore.segment import AAMI_CLASSES
-from mlcore.spans import Spans, in_spans, merge_spans, runs, subtract_spans
+from mlcore.spans import Spans, in_spans, merge_spans, overlap_s, runs, subtract_spans
 
 MINOR, MODERATE, MAJOR = 1, 2, 3
 PAUSE_S = 2.0
@@ -165,8 +165,9 @@ def vf_episodes(vf: Spans) -> list[tuple[float, float]]:
 
 def unreadable_text(start: float, end: float, hidden: Spans) -> str:
     """ "12 s of noise", or for a span that is mostly a gap which may hide beats, what it is."""
-    spans = np.asarray(hidden, dtype=np.float64).reshape(-1, 2)
-    covered = np.clip(np.minimum(spans[:, 1], end) - np.maximum(spans[:, 0], start), 0, None).sum()
+    covered = overlap_s(
+        np.array([[start, end]]), np.asarray(hidden, dtype=np.float64).reshape(-1, 2)
+    )
     if covered >= 0.5 * (end - start):
         return f"{end - start:.1f} s between beats with QRS-like activity: beats may be hidden"
     return f"{end - start:.0f} s of noise"

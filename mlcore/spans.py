@@ -58,3 +58,12 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def overlap_s(a: np.ndarray, b: np.ndarray) -> float:
+    """Total overlap of two sets of disjoint [start, stop) intervals."""
+    if not len(a) or not len(b):
+        return 0.0
+    lo = np.maximum(a[:, None, 0], b[None, :, 0])
+    hi = np.minimum(a[:, None, 1], b[None, :, 1])
+    return float(np.clip(hi - lo, 0.0, None).sum())

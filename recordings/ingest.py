@@ -24,7 +24,7 @@ from django.utils.text import get_valid_filename
 from mlcore.errors import SignalError
 from mlcore.readers import detect_format, read_record, read_ucr
 from mlcore.tables import check_table
-from recordings.models import Recording
+from recordings.models import Recording, signal_facts
 
 RECORD_SUFFIXES = {".hea", ".csv", ".txt", ".edf", ".bdf", ".npy"}
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
@@ -50,7 +50,7 @@ def ingest(owner, name: str, uploads: list[UploadedFile], fs: float | None = Non
         main = main_file(paths)
         try:
             fmt = detect_format(main)
-            facts = table_facts(main) if fmt == Recording.Format.UCR else signal_facts(main, fs)
+            facts = table_facts(main) if fmt == Recording.Format.UCR else upload_facts(main, fs)
         except SignalError as exc:
             raise UploadError(user_message(str(exc), folder, originals)) from exc
         return store(owner, plain_name(name) or main.stem, fmt, main, paths, facts)
@@ -98,15 +98,11 @@ def check_shortened(paths: list[Path], originals: dict[str, str]) -> None:
         )
 
 
-def signal_facts(main: Path, fs: float | None) -> dict:
+def upload_facts(main: Path, fs: float | None) -> dict:
+    """The stored facts of an uploaded signal, read and validated whole."""
     signal = read_record(main, fs=fs)
     check_given_rate(main, signal.fs, fs)
-    return {
-        "sampling_rate": signal.fs,
-        "lead_names": list(signal.lead_names),
-        "n_samples": signal.n_samples,
-        "duration_s": signal.duration_s,
-    }
+    return signal_facts(signal)
 
 
 def check_given_rate(main: Path, file_fs: float, given: float | None) -> None:

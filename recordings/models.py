@@ -16,7 +16,8 @@ from django.db import models, transaction
 from django.http import FileResponse
 from django.urls import reverse
 
-from mlcore.readers import describe
+from mlcore.readers import RecordInfo, describe
+from mlcore.signal import ECGSignal
 
 
 class Recording(models.Model):
@@ -80,13 +81,7 @@ class Recording(models.Model):
         Raises ``SignalError`` (a message for the user) if the file no longer reads.
         """
         with self.local_path() as path:
-            info = describe(path, fs=self.sampling_rate)
-        facts = {
-            "sampling_rate": info.fs,
-            "lead_names": list(info.lead_names),
-            "n_samples": info.n_samples,
-            "duration_s": info.duration_s,
-        }
+            facts = signal_facts(describe(path, fs=self.sampling_rate))
         changed = {name: value for name, value in facts.items() if getattr(self, name) != value}
         if changed:
             Recording.objects.filter(pk=self.pk).update(**changed)
@@ -133,6 +128,16 @@ class Recording(models.Model):
                 with item.file.open("rb") as src, open(Path(tmp) / item.name, "wb") as dst:
                     shutil.copyfileobj(src, dst)
             yield Path(tmp) / self.main_file
+
+
+def signal_facts(read: ECGSignal | RecordInfo) -> dict:
+    """What a Recording stores of a signal, from the reader's ``ECGSignal`` or ``RecordInfo``."""
+    return {
+        "sampling_rate": read.fs,
+        "lead_names": list(read.lead_names),
+        "n_samples": read.n_samples,
+        "duration_s": read.duration_s,
+    }
 
 
 def delete_stored(names: list[str], folders: list[str]) -> None:

@@ -21,21 +21,20 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.analyse import Span, analyse_span, stitch
-from mlcore.datasets import DS1, DS2
 from mlcore.evaluate.episodes import (
     episode_arguments,
     evaluate_records,
     finish,
-    overlap_s,
     percent,
+    platform_events,
     reference_episodes,
     rhythm_notes,
     rhythms_in,
+    split_of,
+    totals,
 )
-from mlcore.findings import Finding, find_events
 from mlcore.rhythm import AF_MIN_S
-from mlcore.spans import merge_spans
+from mlcore.spans import merge_spans, overlap_s
 
 AF_RHYTHMS = ("(AFIB", "(AFL")
 TOTALS = ("reference_s", "found_s", "false_s", "episodes", "episodes_found", "hours")
@@ -52,20 +51,6 @@ class RecordResult:
     episodes_found: int  # of those, overlapped by a finding
     findings: list[list[float]]  # [start, end] of each "af" finding
     false_rhythms: list[str]
-
-
-def platform_events(record_path: Path) -> tuple[list[Finding], float]:
-    """The record's findings as the platform makes them (one span: the whole record), and its
-    length in seconds."""
-    from mlcore.infer import load_default_models
-    from mlcore.readers import read_record
-
-    signal = read_record(record_path.with_suffix(".hea"))
-    duration = signal.n_samples / signal.fs
-    models = load_default_models()
-    chunk = analyse_span(signal, Span(0, 0.0, duration, 0.0, duration), models)
-    stitched = stitch([chunk], float(models.autoencoder.threshold))
-    return find_events(stitched.track, stitched.unreadable, stitched.vf, stitched.hidden), duration
 
 
 def af_findings(record_path: Path) -> tuple[np.ndarray, float]:
@@ -97,22 +82,6 @@ def evaluate_record(record_path: Path) -> RecordResult:
             {r for s in outside for r in rhythms_in(times, labels, *s) if r not in AF_RHYTHMS}
         ),
     )
-
-
-def split_of(record: str) -> str:
-    return "DS1" if record in DS1 else "DS2" if record in DS2 else "other"
-
-
-def totals(results: list, keys: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """The sums of the results' ``keys`` over each split's records, and over all."""
-    groups = {"all": results}
-    for split in ("DS1", "DS2", "other"):
-        groups[split] = [r for r in results if split_of(r.record) == split]
-    return {
-        name: {k: float(sum(getattr(r, k) for r in group)) for k in keys}
-        for name, group in groups.items()
-        if group
-    }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,5 +1,5 @@
-"""Rhythm episodes of a WFDB database's reference annotations, and how detected spans meet them
-(shared by ``evaluate vf`` and ``evaluate af``)."""
+"""Rhythm episodes of a WFDB database's reference annotations, the platform's findings on a record,
+and the per-record loop and totals by split (shared by ``evaluate vf``, ``af`` and ``pauses``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from mlcore.datasets import DS1, DS2
 from mlcore.evaluate.rpeaks import database_arguments, each_record, record_paths
+from mlcore.findings import Finding
 
 
 def rhythm_notes(record_path: Path) -> tuple[np.ndarray, list[str]]:
@@ -37,15 +39,6 @@ def reference_episodes(
     ends = np.append(times[1:], duration_s)
     keep = np.isin(labels, rhythms) if labels else np.zeros(0, dtype=bool)
     return np.stack([times[keep], ends[keep]], axis=1) if keep.any() else np.zeros((0, 2))
-
-
-def overlap_s(a: np.ndarray, b: np.ndarray) -> float:
-    """Total overlap of two sets of disjoint [start, stop) intervals."""
-    if not len(a) or not len(b):
-        return 0.0
-    lo = np.maximum(a[:, None, 0], b[None, :, 0])
-    hi = np.minimum(a[:, None, 1], b[None, :, 1])
-    return float(np.clip(hi - lo, 0.0, None).sum())
 
 
 def rhythms_in(times: np.ndarray, labels: list[str], start: float, stop: float) -> list[str]:
@@ -103,3 +96,35 @@ def finish(args: argparse.Namespace, results: list, failed: list[str], totals: d
         body = {"records": [asdict(r) for r in results], **totals, "skipped": failed}
         args.json.write_text(json.dumps(body, indent=2))
     return 1 if failed else 0
+
+
+def platform_events(record_path: Path) -> tuple[list[Finding], float]:
+    """The record's findings as the platform makes them (one span: the whole record), and its
+    length in seconds. Imports torch, so only the commands that run the models pay for it."""
+    from mlcore.analyse import Span, analyse_span, stitch
+    from mlcore.findings import find_events
+    from mlcore.infer import load_default_models
+    from mlcore.readers import read_record
+
+    signal = read_record(record_path.with_suffix(".hea"))
+    duration = signal.n_samples / signal.fs
+    models = load_default_models()
+    chunk = analyse_span(signal, Span(0, 0.0, duration, 0.0, duration), models)
+    stitched = stitch([chunk], float(models.autoencoder.threshold))
+    return find_events(stitched.track, stitched.unreadable, stitched.vf, stitched.hidden), duration
+
+
+def split_of(record: str) -> str:
+    return "DS1" if record in DS1 else "DS2" if record in DS2 else "other"
+
+
+def totals(results: list, keys: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """The sums of the results' ``keys`` over each split's records, and over all."""
+    groups = {"all": results}
+    for split in ("DS1", "DS2", "other"):
+        groups[split] = [r for r in results if split_of(r.record) == split]
+    return {
+        name: {k: float(sum(getattr(r, k) for r in group)) for k in keys}
+        for name, group in groups.items()
+        if group
+    }

@@ -17,16 +17,18 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.evaluate.af import split_of, totals
 from mlcore.evaluate.episodes import (
     episode_arguments,
     evaluate_records,
     finish,
-    overlap_s,
     percent,
+    platform_events,
+    split_of,
+    totals,
 )
+from mlcore.evaluate.rpeaks import reference_beats
 from mlcore.findings import PAUSE_S
-from mlcore.segment import AAMI_MAP
+from mlcore.spans import overlap_s
 
 END_S = 0.15  # a reference beat this close to a pause's end is that end's beat
 TOTALS = ("found", "false", "reference", "reference_found")
@@ -44,8 +46,6 @@ class RecordResult:
 
 def pause_findings(record_path: Path) -> np.ndarray:
     """(k, 2) seconds of the record's "pause" findings, as the platform makes them."""
-    from mlcore.evaluate.af import platform_events
-
     events, _ = platform_events(record_path)
     return np.array(
         [(e.start_s, e.end_s) for e in events if e.type == "pause"], dtype=np.float64
@@ -53,12 +53,12 @@ def pause_findings(record_path: Path) -> np.ndarray:
 
 
 def reference_beats_s(record_path: Path) -> np.ndarray:
+    """Seconds of the reference beats (``evaluate rpeaks``' beat symbols), in order."""
     import wfdb
 
     ann = wfdb.rdann(str(record_path), "atr")
-    fs = float(ann.fs or 360.0)
-    keep = np.isin(ann.symbol, list(AAMI_MAP))
-    return np.sort(ann.sample[keep] / fs)
+    beats, _ = reference_beats(ann.sample, np.asarray(ann.symbol))
+    return np.sort(beats / float(ann.fs or 360.0))
 
 
 def evaluate_record(record_path: Path) -> RecordResult:

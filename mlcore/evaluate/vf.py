@@ -23,13 +23,12 @@ from mlcore.evaluate.episodes import (
     episode_arguments,
     evaluate_records,
     finish,
-    overlap_s,
     percent,
     reference_episodes,
     rhythm_notes,
     rhythms_in,
 )
-from mlcore.spans import merge_spans
+from mlcore.spans import merge_spans, overlap_s
 from mlcore.ventricular import vf_spans
 
 VF_RHYTHMS = ("(VFL", "(VF")

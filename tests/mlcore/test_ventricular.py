@@ -109,7 +109,8 @@ def test_normal_record_100_is_not_flagged(mitdb):
 
 
 def test_evaluation_reads_the_reference_episodes_of_207(mitdb):
-    from mlcore.evaluate.episodes import overlap_s, reference_episodes, rhythm_notes
+    from mlcore.evaluate.episodes import reference_episodes, rhythm_notes
+    from mlcore.spans import overlap_s
 
     times, labels = rhythm_notes(mitdb / "207")
     ref = reference_episodes(times, labels, 1805.6, ("(VFL", "(VF"))
