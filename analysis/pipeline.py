@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from analysis.models import INTERNAL_ERROR, Analysis, ChunkResult, Event
-from analysis.storage import model_version, save_arrays, save_file
+from analysis.storage import code_version, model_version, save_arrays, save_file
 from mlcore.analyse import ChunkResult as Chunk
 from mlcore.analyse import Span, analyse_span, plan_chunks, stitch
 from mlcore.datasets import model_lead
@@ -83,9 +83,11 @@ def start(analysis_id: int) -> list[int]:
 
 
 def model_versions(models: DefaultModels) -> dict[str, str]:
+    """What decides an analysis's results: both artefacts and the mlcore code that runs them."""
     return {
         "classifier": model_version(models.classifier.folder),
         "autoencoder": model_version(models.autoencoder.folder),
+        "code": code_version(),
     }
 
 

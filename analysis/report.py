@@ -81,6 +81,7 @@ SEVERITY_WORDS = {MINOR: "minor", MODERATE: "moderate", MAJOR: "major"}
 # movement noise happen in every recording and say nothing about how the electrodes stuck.
 UNREADABLE_ADVICE_FRACTION = 0.05
 UNREADABLE_ADVICE_S = 600.0  # or this long in all, which on a day-long recording is under 1 %
+STRIP_LEAD_IN_S = 1.0  # signal shown before an event's first beat
 
 
 def hms(seconds: float | None, tenths: bool = False) -> str:
@@ -527,7 +528,11 @@ def build_report(analysis: Analysis) -> Report:
 
 
 def strip_range(event: Event, width_s: float = 10.0) -> tuple[float, float]:
-    """The strip shown for an event: ``width_s`` seconds centred on it (longer events: the start)."""
-    centre = event.start_s + min(event.end_s - event.start_s, width_s) / 2
-    start = max(0.0, centre - width_s / 2)
+    """The strip shown for an event: ``width_s`` seconds centred on it, or, for an event too long
+    for that, from STRIP_LEAD_IN_S before its start, so that its first beat is seen in context."""
+    if event.end_s - event.start_s + 2 * STRIP_LEAD_IN_S <= width_s:
+        start = (event.start_s + event.end_s - width_s) / 2
+    else:
+        start = event.start_s - STRIP_LEAD_IN_S
+    start = max(0.0, start)
     return start, start + width_s

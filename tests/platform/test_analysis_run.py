@@ -33,7 +33,7 @@ def test_succeeds_with_summary_events_and_artefacts(analysis_119):
     assert summary["classified_lead"] == "MLII"
     types = set(analysis_119.events.values_list("type", flat=True))
     assert types & {"bigeminy", "pvc", "v_couplet"}
-    assert set(analysis_119.model_versions) == {"classifier", "autoencoder"}
+    assert set(analysis_119.model_versions) == {"classifier", "autoencoder", "code"}
     assert analysis_119.model_versions["classifier"].startswith("cnn-mitdb@")
     assert analysis_119.timings["total_s"] > 0
     for name in [analysis_119.artefacts["results"], *analysis_119.artefacts["envelope"]]:
