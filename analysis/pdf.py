@@ -124,8 +124,10 @@ def report_pdf(report: Report) -> bytes:
         story.append(Paragraph(escape(text), style))
 
     story.append(Paragraph(f"Beatline report: {escape(recording.name)}", styles["Title"]))
+    started = f"started {recording.clock_start_text} by the file's clock, "
     para(
         f"Recording of {report.duration} ({', '.join(analysis.lead_names)}), "
+        f"{started if recording.clock_start else ''}"
         f"analysis {analysis.pk} finished {analysis.finished:%Y-%m-%d %H:%M} UTC."
     )
     story.append(Spacer(1, 3 * mm))
@@ -172,9 +174,7 @@ def report_pdf(report: Report) -> bytes:
             ),
             Paragraph(escape(finding.explanation), body),
             Paragraph(
-                escape(
-                    f"Example at {hms(example.start_s)}: {example.description or finding.label}"
-                ),
+                escape(f"Example at {finding.example_at}: {example.description or finding.label}"),
                 small,
             ),
             Image(

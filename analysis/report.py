@@ -105,6 +105,7 @@ class Finding:
     explanation: str
     example: Event
     by_severity: dict[int, int] = field(default_factory=dict)  # events of each severity
+    clock: str = ""  # the example's time by the file's clock, where the file gives one
 
     @property
     def severity_word(self) -> str:
@@ -126,7 +127,9 @@ class Finding:
 
     @property
     def example_at(self) -> str:
-        return hms(self.example.start_s)
+        """E.g. "0:14:03", or "0:14:03 (22:28:08)" with the file's clock time."""
+        at = hms(self.example.start_s)
+        return f"{at} ({self.clock})" if self.clock else at
 
     @property
     def how_often(self) -> str:
@@ -354,6 +357,7 @@ def finding(
     total_s: float,
     example: Event,
     by_severity: dict[int, int] | None = None,
+    clock: str = "",
 ) -> Finding:
     return Finding(
         type=kind,
@@ -364,6 +368,7 @@ def finding(
         explanation=EXPLANATIONS.get(kind, ""),
         example=example,
         by_severity=dict(by_severity or {}),
+        clock=clock,
     )
 
 
@@ -420,7 +425,10 @@ def findings_of(analysis: Analysis) -> list[Finding]:
         )
         total = max(row["total"] or 0, 0)
         kind = row["type"]
-        out.append(finding(kind, row["n"], row["worst"], total, example, by_severity.get(kind)))
+        clock = analysis.recording.clock_at(example.start_s)
+        out.append(
+            finding(kind, row["n"], row["worst"], total, example, by_severity.get(kind), clock)
+        )
     return ranked(out)
 
 

@@ -8,6 +8,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -41,6 +42,13 @@ class Recording(models.Model):
     lead_names = models.JSONField(default=list)
     n_samples = models.BigIntegerField(help_text="per lead; a beat table: rows x samples per row")
     duration_s = models.FloatField(help_text="0 for a beat table")
+    clock_start = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="the clock time of the first sample as the file's header gives it (ISO 8601, "
+        "e.g. 2026-11-30T22:14:05, without a time zone: WFDB and EDF headers give none); empty "
+        "when the file gives no date and time",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -56,6 +64,20 @@ class Recording(models.Model):
     def is_beat_table(self) -> bool:
         """UCR/ECG5000 rows: separate beats, analysed one by one, with no timeline."""
         return self.format == self.Format.UCR
+
+    @property
+    def clock_start_text(self) -> str:
+        """E.g. "2026-11-30 22:14:05"; "" when the file gives no clock."""
+        return self.clock_start.replace("T", " ")
+
+    def clock_at(self, seconds: float | None) -> str:
+        """The file's clock time ``seconds`` into the recording, e.g. "22:28:08" (with the date
+        when it is not the start's date); "" when the file gives no clock."""
+        if not self.clock_start or seconds is None:
+            return ""
+        start = datetime.fromisoformat(self.clock_start)
+        at = start + timedelta(seconds=round(seconds))
+        return f"{at:%H:%M:%S}" if at.date() == start.date() else f"{at:%Y-%m-%d %H:%M:%S}"
 
     NO_QUESTIONNAIRE = (
         "A beat table has no symptom questionnaire: its rows are separate beats, "
@@ -137,6 +159,7 @@ def signal_facts(read: ECGSignal | RecordInfo) -> dict:
         "lead_names": list(read.lead_names),
         "n_samples": read.n_samples,
         "duration_s": read.duration_s,
+        "clock_start": read.start_time.isoformat(timespec="seconds") if read.start_time else "",
     }
 
 

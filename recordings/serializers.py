@@ -54,6 +54,7 @@ class RecordingSerializer(serializers.ModelSerializer):
             "lead_names",
             "n_samples",
             "duration_s",
+            "clock_start",
             "created",
             "status",
             "latest_analysis",

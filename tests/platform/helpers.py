@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,11 @@ def make_csv(
     return path
 
 
-def wfdb_slice(mitdb: Path, record: str, seconds: float, folder: Path) -> list[SimpleUploadedFile]:
-    """The first ``seconds`` of a MIT-BIH record, written as a WFDB record (format 212) to upload."""
+def wfdb_slice(
+    mitdb: Path, record: str, seconds: float, folder: Path, start: datetime | None = None
+) -> list[SimpleUploadedFile]:
+    """The first ``seconds`` of a MIT-BIH record, written as a WFDB record (format 212) to upload,
+    its header giving ``start`` as the clock time of its first sample."""
     import wfdb
 
     source = wfdb.rdrecord(str(mitdb / record), sampto=int(seconds * 360), physical=False)
@@ -41,6 +45,8 @@ def wfdb_slice(mitdb: Path, record: str, seconds: float, folder: Path) -> list[S
         fmt=source.fmt,
         adc_gain=source.adc_gain,
         baseline=source.baseline,
+        base_date=start.date() if start else None,
+        base_time=start.time() if start else None,
         write_dir=str(folder),
     )
     return [upload_file(folder / f"{record}.{ext}") for ext in ("hea", "dat")]
