@@ -193,9 +193,9 @@ def report_pdf(report: Report) -> bytes:
             para(f"{corr.label} (time not given): cannot be compared with the ECG.")
         elif corr.events:
             names = ", ".join(corr.matches())
-            para(f"{corr.label} at {hms(corr.at_s)}: at the same time as {names}.")
+            para(f"{corr.label} at {corr.when}: at the same time as {names}.")
         else:
-            para(f"{corr.label} at {hms(corr.at_s)}: no finding at that time.")
+            para(f"{corr.label} at {corr.when}: no finding at that time.")
     q = report.questionnaire
     if q is not None:
         para(

@@ -146,10 +146,12 @@ class Correlation:
     symptom: str
     at_s: float | None
     events: list[Event]
+    clock: str = ""  # the symptom's time by the file's clock, where the file gives one
 
     @property
     def when(self) -> str:
-        return hms(self.at_s)
+        """E.g. "0:14:03", or "0:14:03 (22:28:08)" with the file's clock time."""
+        return f"{hms(self.at_s)} ({self.clock})" if self.clock else hms(self.at_s)
 
     def matches(self, limit: int = 5) -> list[str]:
         return [f"{e.get_type_display()} at {hms(e.start_s)}" for e in self.events[:limit]]
@@ -436,9 +438,11 @@ def correlate(
     symptoms,
     events_between: Callable[[float, float], list[Event]],
     slack_s: float = SYMPTOM_SLACK_S,
+    clock_at: Callable[[float], str] = lambda seconds: "",
 ) -> list[Correlation]:
     """Each reported symptom with the events overlapping its time (give or take ``slack_s``);
-    ``events_between(lo, hi)`` gives the events overlapping [lo, hi]."""
+    ``events_between(lo, hi)`` gives the events overlapping [lo, hi], ``clock_at`` the clock
+    time of a time into the recording."""
     out = []
     for symptom in symptoms:
         if symptom.at_s is None:
@@ -447,7 +451,7 @@ def correlate(
         lo, hi = symptom.at_s - slack_s, symptom.at_s + symptom.duration_s + slack_s
         near = [e for e in events_between(lo, hi) if e.type != "unreadable"]
         near.sort(key=lambda e: (-e.severity, abs(e.start_s - symptom.at_s)))
-        out.append(Correlation(symptom.kind, symptom.at_s, near))
+        out.append(Correlation(symptom.kind, symptom.at_s, near, clock_at(symptom.at_s)))
     return out
 
 
@@ -522,7 +526,7 @@ def build_report(analysis: Analysis) -> Report:
     questionnaire = getattr(analysis.recording, "questionnaire", None)
     symptoms = list(questionnaire.symptoms.all()) if questionnaire else []
     findings = findings_of(analysis)
-    correlations = correlate(symptoms, in_database(analysis))
+    correlations = correlate(symptoms, in_database(analysis), clock_at=analysis.recording.clock_at)
     return Report(
         analysis=analysis,
         findings=findings,

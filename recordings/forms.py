@@ -1,4 +1,5 @@
 import math
+from datetime import datetime, timedelta
 
 from django import forms
 from django.db import transaction
@@ -40,34 +41,52 @@ class UploadForm(forms.Form):
     )
 
 
-def parse_times(text: str, duration_s: float) -> list[float]:
-    """Times into the recording, comma-separated: ``h:mm``, ``h:mm:ss`` or plain minutes."""
+def parse_times(text: str, duration_s: float, clock_start: datetime | None = None) -> list[float]:
+    """Seconds into the recording of comma-separated times: into the recording (``h:mm``,
+    ``h:mm:ss`` or plain minutes), or, with ``clock_start``, clock times (``h:mm`` or ``h:mm:ss``,
+    24-hour), each the first such moment after the recording's start."""
     times = []
     for part in (p.strip() for p in text.replace(";", ",").split(",")):
         if not part:
             continue
-        try:
-            pieces = [float(x) for x in part.split(":")]
-        except ValueError:
-            raise forms.ValidationError(
-                f"“{part}” is not a time: write h:mm (e.g. 1:05) or minutes (e.g. 65)."
-            ) from None
-        if len(pieces) > 3 or not all(math.isfinite(p) and p >= 0 for p in pieces):
-            raise forms.ValidationError(f"“{part}” is not a time: write h:mm or minutes.")
-        if any(p >= 60 for p in pieces[1:]):
-            raise forms.ValidationError(
-                f"“{part}” is not a time: minutes and seconds after a colon go up to 59."
-            )
-        if len(pieces) == 1:
+        pieces = _time_pieces(part, clock=clock_start is not None)
+        if len(pieces) == 1:  # minutes
             seconds = pieces[0] * 60
         else:
-            seconds = pieces[0] * 3600 + pieces[1] * 60 + (pieces[2] if len(pieces) == 3 else 0)
-        if seconds > duration_s:
+            seconds = sum(p * unit for p, unit in zip(pieces, (3600, 60, 1), strict=False))
+        if clock_start is not None:
+            since_midnight = clock_start - clock_start.replace(hour=0, minute=0, second=0)
+            seconds = (seconds - since_midnight.total_seconds()) % 86400
+            if seconds > duration_s:
+                end = clock_start + timedelta(seconds=duration_s)
+                raise forms.ValidationError(
+                    f"{part} is not during the recording, which ran from "
+                    f"{clock_start:%H:%M:%S} to {end:%H:%M:%S} by its clock."
+                )
+        elif seconds > duration_s:
             raise forms.ValidationError(
                 f"{part} is after the end of the recording ({duration_s / 60:.0f} minutes long)."
             )
         times.append(seconds)
     return times
+
+
+def _time_pieces(part: str, clock: bool) -> list[float]:
+    """The numbers of ``h:mm[:ss]`` (or, unless ``clock``, of plain minutes), checked."""
+    example = "h:mm, 24-hour (e.g. 22:05)" if clock else "h:mm (e.g. 1:05) or minutes (e.g. 65)"
+    try:
+        pieces = [float(x) for x in part.split(":")]
+    except ValueError:
+        raise forms.ValidationError(f"“{part}” is not a time: write {example}.") from None
+    if not 1 + clock <= len(pieces) <= 3 or not all(math.isfinite(p) and p >= 0 for p in pieces):
+        raise forms.ValidationError(f"“{part}” is not a time: write {example}.")
+    if any(p >= 60 for p in pieces[1:]):
+        raise forms.ValidationError(
+            f"“{part}” is not a time: minutes and seconds after a colon go up to 59."
+        )
+    if clock and pieces[0] >= 24:
+        raise forms.ValidationError(f"“{part}” is not a clock time: hours go up to 23.")
+    return pieces
 
 
 def format_time(seconds: float | None) -> str:
@@ -102,6 +121,20 @@ class QuestionnaireForm(forms.Form):
     def __init__(self, *args, recording: Recording, **kwargs):
         self.recording = recording
         super().__init__(*args, **kwargs)
+        if recording.clock_start:  # a diary's times are clock times
+            self.fields["time_base"] = forms.ChoiceField(
+                choices=[
+                    ("recording", "into the recording (h:mm, or minutes)"),
+                    (
+                        "clock",
+                        f"by the clock (h:mm, 24-hour; it started at {recording.clock_start_text})",
+                    ),
+                ],
+                initial="recording",
+                required=False,  # into the recording, as on recordings without a clock
+                widget=forms.RadioSelect,
+                label="The times below are",
+            )
         for key, label in SYMPTOMS.items():
             self.fields[key] = forms.BooleanField(required=False, label=label)
             self.fields[f"{key}_at"] = forms.CharField(
@@ -121,9 +154,11 @@ class QuestionnaireForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        clock = data.get("time_base") == "clock"
+        start = datetime.fromisoformat(self.recording.clock_start) if clock else None
         for key in SYMPTOMS:
             try:
-                times = parse_times(data.get(f"{key}_at") or "", self.recording.duration_s)
+                times = parse_times(data.get(f"{key}_at") or "", self.recording.duration_s, start)
             except forms.ValidationError as exc:
                 self.add_error(f"{key}_at", exc)
                 continue

@@ -33,6 +33,11 @@ def test_clock_times_of_a_recording_that_gives_its_start(alice_client, mitdb, tm
     pdf = alice_client.get(reverse("analysis_report_pdf", args=[analysis.pk])).content
     assert "2026-11-30 23:59:30" in page_texts(pdf)
 
+    questionnaire = reverse("questionnaire", args=[recording.pk])
+    alice_client.post(questionnaire, {"time_base": "clock", "palpitations_at": "0:00:10"})
+    report = alice_client.get(reverse("analysis_report", args=[analysis.pk])).content.decode()
+    assert "0:00:40 (2026-12-01 00:00:10)" in report  # the symptom, at both times
+
     api = alice_client.get(f"/api/v1/recordings/{recording.pk}/").json()
     assert api["clock_start"] == "2026-11-30T23:59:30"
 
