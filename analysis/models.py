@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -10,9 +11,12 @@ from django.db import models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE, URGENT_TYPES
 from recordings.models import Recording
+
+log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "The analysis failed because of an internal error; the team has been notified."
 ALREADY_RUNNING = (
@@ -105,9 +109,18 @@ class Analysis(models.Model):
             return cls.start(recording)
 
     def enqueue(self) -> None:
+        """Send the analysis to the workers once the transaction commits. If the broker cannot be
+        reached the upload still succeeds: the analysis stays queued and ``recover_analyses``
+        sends it again once it has waited ANALYSIS_STUCK_AFTER_S."""
         from analysis.tasks import start_analysis
 
-        transaction.on_commit(lambda: start_analysis.delay(self.pk))
+        def send() -> None:
+            try:
+                start_analysis.delay(self.pk)
+            except KombuError:
+                log.exception("broker unreachable: analysis %s waits for recover_analyses", self.pk)
+
+        transaction.on_commit(send)
 
     def mark_running(self, n_chunks: int, model_versions: dict) -> None:
         self._update(
