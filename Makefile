@@ -30,7 +30,7 @@ chromium:
 run: install
 	$(PY) manage.py migrate --noinput
 	@$(PY) manage.py demo_account
-	@echo "Beatline: open http://$(HOST):$(PORT)/ (Ctrl-C stops the web server and the worker)"
+	@echo "Beatline: open http://$(HOST):$(PORT)/ (Ctrl-C stops the web server, the workers and the recovery loop)"
 	@$(VENV)/bin/celery -A ecgsite worker -Q celery --loglevel=INFO --concurrency=2 & worker=$$!; \
 	$(VENV)/bin/celery -A ecgsite worker -Q webhooks -n webhooks@%h --loglevel=INFO --concurrency=2 & hooks=$$!; \
 	$(PY) manage.py recover_analyses --loop 60 & recover=$$!; \

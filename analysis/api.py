@@ -16,7 +16,7 @@ from rest_framework.decorators import permission_classes, renderer_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis import pdf, review, tables, timeline
+from analysis import exports, pdf, review, tables, timeline
 from analysis.models import Analysis, Event, ReviewCase, Webhook
 from analysis.report import build_report
 from analysis.serializers import (
@@ -44,9 +44,12 @@ from analysis.serializers import (
     WebhookWithSecretSerializer,
     WindowsSerializer,
 )
+from analysis.timeline import PROBABILITY, SECONDS
 from analysis.webhooks import rotate_secret, too_many
 from ecgsite.api import (
     BadRequest,
+    ErrorSerializer,
+    FileRenderer,
     NotReady,
     Pagination,
     PdfRenderer,
@@ -68,10 +71,45 @@ def own_analysis(request: Request, pk: int) -> Analysis:
 
 
 def succeeded(request: Request, pk: int) -> Analysis:
+    """A succeeded analysis; 409 ``not_ready`` while it is queued or running (try again later),
+    409 ``analysis_failed`` once it has failed (waiting will not help: the message says why, and
+    that it can be re-run)."""
     analysis = own_analysis(request, pk)
+    if analysis.status == Analysis.Status.FAILED:
+        raise NotReady(exports.no_results(analysis), code="analysis_failed")
     if analysis.status != Analysis.Status.SUCCEEDED:
-        raise NotReady(f"The analysis is {analysis.status}; its results are not ready.")
+        raise NotReady(exports.no_results(analysis))
     return analysis
+
+
+RESULTS_CONFLICT = (
+    "Conflict, `error.code` says which: `not_ready` (the analysis is queued or running: try again "
+    "once it has succeeded), `analysis_failed` (it failed and has no results: `error.message` "
+    "says why; re-run it), `beat_table` / `not_a_beat_table` (not for this kind of upload)."
+)
+
+
+def on_results(ok: dict, *codes: int) -> dict:
+    """``responses`` of a view of an analysis's results, and its 409: the codes ``succeeded`` and
+    the kind of upload give."""
+    conflict = OpenApiResponse(ErrorSerializer, description=RESULTS_CONFLICT)
+    return responses(ok, *codes) | {(409, "application/json"): conflict}
+
+
+BEATS_CSV = (
+    "Columns time_s, class (N, S, V, F or Q), confidence, anomaly_score, as the beats endpoint "
+    f"gives them: times and scores with {SECONDS} decimals, confidences with {PROBABILITY}. A beat "
+    "table's: row, label, class, confidence, score, as its rows endpoint gives them."
+)
+EVENTS_CSV = (
+    "Columns id, type, start_s, end_s, lead, severity, score, beats, description, as the events "
+    f"endpoint gives them: start_s, end_s and score with {SECONDS} decimals."
+)
+
+
+class CsvRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
 
 
 def with_timeline(request: Request, pk: int) -> Analysis:
@@ -145,7 +183,7 @@ def analysis_status(request: Request, pk: int) -> Response:
     operation_id="analyses_events",
     summary="Events found, by time; filter by type, severity and time range",
     parameters=[EventFilter, EventRangeQuery],
-    responses=responses({200: paginated("PaginatedEventList", EventSerializer)}, 400, 409),
+    responses=on_results({200: paginated("PaginatedEventList", EventSerializer)}, 400),
 )
 @api_view(["GET"])
 def events(request: Request, pk: int) -> Response:
@@ -183,7 +221,7 @@ def time_range(request: Request, analysis: Analysis) -> tuple[float, float, int]
     operation_id="analyses_envelope",
     summary="Min/max of the filtered signal per bin over a time range, at a chosen resolution",
     parameters=[RangeQuery],
-    responses=responses({200: EnvelopeSerializer}, 400, 409),
+    responses=on_results({200: EnvelopeSerializer}, 400),
 )
 @api_view(["GET"])
 def envelope(request: Request, pk: int) -> Response:
@@ -195,7 +233,7 @@ def envelope(request: Request, pk: int) -> Response:
     operation_id="analyses_beats",
     summary="Per-beat times, classes, confidences and anomaly scores over a time range",
     parameters=[RangeQuery],
-    responses=responses({200: BeatsSerializer}, 400, 409),
+    responses=on_results({200: BeatsSerializer}, 400),
 )
 @api_view(["GET"])
 def beats(request: Request, pk: int) -> Response:
@@ -207,7 +245,7 @@ def beats(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="analyses_windows",
     summary="10-s windows every 5 s: heart rate, abnormal fraction, highest anomaly score",
-    responses=responses({200: WindowsSerializer}, 409),
+    responses=on_results({200: WindowsSerializer}),
 )
 @api_view(["GET"])
 def windows(request: Request, pk: int) -> Response:
@@ -303,7 +341,7 @@ def webhook_deliveries(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="analyses_report",
     summary="The report: findings ranked and explained, symptom correlations, next steps",
-    responses=responses({200: ReportSerializer}, 409),
+    responses=on_results({200: ReportSerializer}),
 )
 @api_view(["GET"])
 def report(request: Request, pk: int) -> Response:
@@ -313,7 +351,7 @@ def report(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="analyses_report_pdf",
     summary="The report as an A4 PDF",
-    responses=responses({(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}, 409),
+    responses=on_results({(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}),
 )
 @api_view(["GET"])
 @renderer_classes(file_renderers(PdfRenderer))
@@ -326,9 +364,32 @@ def report_pdf(request: Request, pk: int) -> HttpResponse:
 
 
 @extend_schema(
+    operation_id="analyses_beats_csv",
+    summary="Every beat as CSV, or a beat table's every row: the recording page's download, byte "
+    "for byte",
+    responses=on_results({(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, BEATS_CSV)}),
+)
+@api_view(["GET"])
+@renderer_classes(file_renderers(CsvRenderer))
+def beats_csv(request: Request, pk: int) -> HttpResponse:
+    return exports.beats_csv(succeeded(request, pk))
+
+
+@extend_schema(
+    operation_id="analyses_events_csv",
+    summary="Every event as CSV: the recording page's download, byte for byte",
+    responses=on_results({(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, EVENTS_CSV)}),
+)
+@api_view(["GET"])
+@renderer_classes(file_renderers(CsvRenderer))
+def events_csv(request: Request, pk: int) -> HttpResponse:
+    return exports.events_csv(succeeded(request, pk))
+
+
+@extend_schema(
     operation_id="analyses_rows",
     summary="A beat table's rows in file order: the file's label, class, confidence, anomaly score",
-    responses=responses({200: TableRowPage}, 400, 409),
+    responses=on_results({200: TableRowPage}, 400),
 )
 @api_view(["GET"])
 def table_rows(request: Request, pk: int) -> Response:
@@ -338,7 +399,7 @@ def table_rows(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="analyses_row",
     summary="One row of a beat table: its beat as the models read it, the median row, results",
-    responses=responses({200: TableRowBeatSerializer}, 409),
+    responses=on_results({200: TableRowBeatSerializer}),
 )
 @api_view(["GET"])
 def table_row(request: Request, pk: int, row: int) -> Response:

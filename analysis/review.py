@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
+from analysis.timeline import SCORE, SECONDS, rounded
 from mlcore.findings import EVENT_TYPES, URGENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
@@ -373,11 +374,11 @@ def case_events(case: ReviewCase, events: QuerySet[Event] | None = None) -> list
                 "id": event.pk,
                 "type": event.type,
                 "type_label": event.get_type_display(),
-                "start_s": event.start_s,
-                "end_s": event.end_s,
+                "start_s": rounded(event.start_s, SECONDS),
+                "end_s": rounded(event.end_s, SECONDS),
                 "lead": event.lead,
                 "severity": event.severity,
-                "score": event.score,
+                "score": rounded(event.score, SCORE),
                 "beats": event.beats,
                 "description": event.description,
                 "decision": d.decision if d else "",

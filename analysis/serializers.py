@@ -8,10 +8,11 @@ from rest_framework import serializers
 from analysis import review, webhooks
 from analysis.models import Analysis, Event, EventReview, ReviewCase, Webhook, WebhookDelivery
 from analysis.report import review_outcome
-from analysis.timeline import MAX_POINTS
+from analysis.timeline import MAX_POINTS, PROBABILITY, SCORE, SECONDS, rounded
 from ecgsite.api import paginated
 from mlcore.datasets import ECG5000_CLASSES
-from mlcore.findings import EVENT_TYPES
+from mlcore.findings import ANOMALY_GAP_BEATS, EVENT_TYPES, WINDOW_S, WINDOW_STEP_S
+from mlcore.hrv import RATE_BEATS
 from mlcore.segment import AAMI_CLASSES
 
 EVENT_TYPE_CHOICES = list(EVENT_TYPES.items())  # one enum (EventTypeEnum) in the schema
@@ -87,9 +88,47 @@ class AnalysisSerializer(serializers.ModelSerializer):
 AnalysisPage = paginated("PaginatedAnalysisList", AnalysisSerializer)
 
 
+class Rounded(serializers.FloatField):
+    """A number as every export rounds it (``analysis.timeline.rounded``)."""
+
+    def __init__(self, decimals: int, **kwargs) -> None:
+        self.decimals = decimals
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> float:
+        return rounded(value, self.decimals)
+
+
 class EventSerializer(serializers.ModelSerializer):
     type_label = serializers.CharField(source="get_type_display", read_only=True)
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    start_s = Rounded(
+        SECONDS,
+        read_only=True,
+        help_text="seconds from the start of the uploaded signal to the R peak (on the classified "
+        "lead, the summary's classified_lead) of the event's first beat; for vf and unreadable, "
+        f"to where the span starts. {SECONDS} decimals, as a beat's time_s: the beats with "
+        "start_s <= time_s <= end_s are the event's",
+    )
+    end_s = Rounded(
+        SECONDS,
+        read_only=True,
+        help_text="as start_s, to the event's last beat (for vf and unreadable, where it ends)",
+    )
+    score = Rounded(
+        SCORE,
+        read_only=True,
+        help_text="by type: pvc, pac, couplets and runs: their beats; bigeminy, trigeminy: cycles "
+        "(single V beats in the pattern); pause: the R-R interval (s); af, vf, unreadable: "
+        "duration (s); bradycardia (tachycardia): the lowest (highest) heart rate within it, bpm "
+        f"over {RATE_BEATS} R-R intervals; anomaly: the highest anomaly score of its beats",
+    )
+    beats = serializers.IntegerField(
+        read_only=True,
+        help_text="the event's beats, those with start_s <= time_s <= end_s (pvc, pac: 1; "
+        "couplets and pause: 2); anomaly: only those above the anomaly threshold (up to "
+        f"{ANOMALY_GAP_BEATS} others between them are bridged, not counted); vf, unreadable: 0",
+    )
 
     class Meta:
         model = Event
@@ -159,11 +198,23 @@ class EnvelopeSerializer(serializers.Serializer):
 
 class BeatsSerializer(serializers.Serializer):
     classes = serializers.ListField(child=serializers.CharField(), help_text="AAMI classes")
-    time_s = serializers.ListField(child=serializers.FloatField())
+    time_s = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text="per beat, seconds from the start of the uploaded signal to its R peak on the "
+        f"classified lead (the summary's classified_lead); {SECONDS} decimals, as events' start_s "
+        "and end_s",
+    )
     # "class" is a Python keyword: the field is added below under that name.
-    confidence = serializers.ListField(child=serializers.FloatField())
+    confidence = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text="per beat, the beat classifier's probability of its class "
+        f"({PROBABILITY} decimals); the rhythm rules can change a class, so it can be low",
+    )
     score = serializers.ListField(
-        child=serializers.FloatField(), help_text="anomaly score per beat"
+        child=serializers.FloatField(),
+        help_text="per beat, the autoencoder's anomaly score relative to the recording: its "
+        "reconstruction error over the recording's median (about 1 for a typical beat); above "
+        f"the summary's anomaly_threshold it is anomalous ({SCORE} decimals)",
     )
 
 
@@ -200,11 +251,22 @@ class TableRowBeatSerializer(TableRowSerializer):
 
 
 class WindowsSerializer(serializers.Serializer):
-    start_s = serializers.ListField(child=serializers.FloatField())
-    beats = serializers.ListField(child=serializers.IntegerField())
-    hr_bpm = serializers.ListField(child=serializers.FloatField(allow_null=True))
-    abnormal_frac = serializers.ListField(child=serializers.FloatField())
-    max_score = serializers.ListField(child=serializers.FloatField())
+    start_s = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text=f"seconds from the start of the signal; a window lasts {WINDOW_S:g} s, one "
+        f"starts every {WINDOW_STEP_S:g} s",
+    )
+    beats = serializers.ListField(child=serializers.IntegerField(), help_text="beats in a window")
+    hr_bpm = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), help_text="null with fewer than 2 beats"
+    )
+    abnormal_frac = serializers.ListField(
+        child=serializers.FloatField(), help_text="share of a window's beats not classed N"
+    )
+    max_score = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text="highest beat anomaly score in a window (0 with fewer than 2 beats)",
+    )
     threshold = serializers.FloatField(
         allow_null=True, help_text="scores above it are anomalous (null for older analyses)"
     )

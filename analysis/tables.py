@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.models import Analysis
-from analysis.timeline import results
+from analysis.timeline import PROBABILITY, SAMPLE, SCORE, fixed, results, rounded
 from mlcore.datasets import ECG5000_CLASSES
 from mlcore.readers import read_ucr_row
 from mlcore.tables import CLASS_NAMES, normalise_rows
@@ -32,14 +32,28 @@ class Rows:
         return [row_dict(self.arrays, i) for i in range(*index.indices(len(self)))]
 
 
+ROW_FIELDS = ["row", "label", "class", "confidence", "score"]
+
+
 def row_dict(arrays: dict[str, np.ndarray], i: int) -> dict:
     return {
         "row": i + 1,
         "label": int(arrays["row_labels"][i]),
         "class": ECG5000_CLASSES[int(arrays["row_classes"][i])],
-        "confidence": round(float(arrays["row_confidence"][i]), 4),
-        "score": round(float(arrays["row_scores"][i]), 6),
+        "confidence": rounded(arrays["row_confidence"][i], PROBABILITY),
+        "score": rounded(arrays["row_scores"][i], SCORE),
     }
+
+
+def csv_row(row: dict) -> list:
+    """A ``row_dict`` as a line of the rows CSV: its numbers with fixed decimals."""
+    return [
+        row["row"],
+        row["label"],
+        row["class"],
+        fixed(row["confidence"], PROBABILITY),
+        fixed(row["score"], SCORE),
+    ]
 
 
 def most_anomalous(analysis: Analysis, n: int) -> list[dict]:
@@ -72,6 +86,6 @@ def row_beat(analysis: Analysis, row: int) -> dict:
         beat = normalise_rows(read_ucr_row(path, row)[None])[0]
     return {
         **row_dict(arrays, row - 1),
-        "beat": np.round(beat, 4).tolist(),
-        "median": np.round(arrays["row_median"], 4).tolist(),
+        "beat": rounded(beat, SAMPLE),
+        "median": rounded(arrays["row_median"], SAMPLE),
     }

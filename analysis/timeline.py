@@ -13,6 +13,34 @@ from mlcore.segment import AAMI_CLASSES
 
 MAX_POINTS = 5000
 
+# Decimals of each quantity in every answer about an analysis (CSV downloads, page JSON, API JSON,
+# results.json), the same everywhere. Times in seconds to the microsecond, well below one sample at
+# any rate: an event's start_s is its first beat's time_s, and start_s <= time_s <= end_s selects
+# exactly its beats.
+SECONDS = 6
+PROBABILITY = 4  # a classifier's confidence
+SCORE = 6  # anomaly scores, and an event's type-specific score
+FRACTION = 3  # a share of beats
+SAMPLE = 4  # a z-normalised sample of a beat-table row
+MILLIVOLTS = 3
+BPM = 1
+
+
+def rounded(values, decimals: int):
+    """``values`` (a number or an array) as float64 rounded to ``decimals``, as a float or a list:
+    every rounded number goes through here, so the same value rounds the same everywhere. float64
+    first, so a float32 0.791 is 0.791, not 0.7910000085830688."""
+    return np.round(np.asarray(values, dtype=np.float64), decimals).tolist()
+
+
+def fixed(values, decimals: int):
+    """``rounded`` written with exactly ``decimals`` decimals, as the CSV columns are: a string,
+    or a list of them for a 1-D array."""
+    numbers = rounded(values, decimals)
+    if isinstance(numbers, list):
+        return [f"{number:.{decimals}f}" for number in numbers]
+    return f"{numbers:.{decimals}f}"
+
 
 class RangeError(ValueError):
     """A bad time range or resolution; the message is shown to the caller."""
@@ -66,10 +94,10 @@ def envelope(analysis: Analysis, start_s: float, end_s: float, points: int) -> d
     return {
         "level": level,
         "bin_s": size / fs,
-        "start_s": (first // bin_size(level)) * bin_size(level) / fs,
+        "start_s": rounded((first // bin_size(level)) * bin_size(level) / fs, SECONDS),
         "leads": analysis.lead_names,
-        "min": np.round(rows[:, :, 0].T * scale, 3).tolist(),
-        "max": np.round(rows[:, :, 1].T * scale, 3).tolist(),
+        "min": rounded(rows[:, :, 0].T * scale, MILLIVOLTS),
+        "max": rounded(rows[:, :, 1].T * scale, MILLIVOLTS),
     }
 
 
@@ -94,10 +122,10 @@ def beats(analysis: Analysis, start_s: float, end_s: float) -> dict:
     lo, hi = np.searchsorted(times, [start_s, end_s])
     return {
         "classes": list(AAMI_CLASSES),
-        "time_s": np.round(times[lo:hi], 4).tolist(),
+        "time_s": rounded(times[lo:hi], SECONDS),
         "class": arrays["beat_classes"][lo:hi].tolist(),
-        "confidence": np.round(arrays["beat_confidence"][lo:hi], 3).tolist(),
-        "score": np.round(arrays["beat_scores"][lo:hi], 5).tolist(),
+        "confidence": rounded(arrays["beat_confidence"][lo:hi], PROBABILITY),
+        "score": rounded(arrays["beat_scores"][lo:hi], SCORE),
     }
 
 
@@ -105,11 +133,11 @@ def windows(analysis: Analysis) -> dict:
     arrays = results(analysis)
     hr = arrays["window_hr_bpm"]
     return {
-        "start_s": arrays["window_start_s"].tolist(),
+        "start_s": rounded(arrays["window_start_s"], SECONDS),
         "beats": arrays["window_beats"].tolist(),
-        "hr_bpm": [None if np.isnan(v) else round(float(v), 1) for v in hr],
-        "abnormal_frac": np.round(arrays["window_abnormal_frac"], 3).tolist(),
-        "max_score": np.round(arrays["window_max_score"], 5).tolist(),
+        "hr_bpm": [None if np.isnan(v) else rounded(v, BPM) for v in hr],
+        "abnormal_frac": rounded(arrays["window_abnormal_frac"], FRACTION),
+        "max_score": rounded(arrays["window_max_score"], SCORE),
         # Analyses finished before the threshold was kept in the summary have none.
         "threshold": analysis.summary.get("anomaly_threshold"),
     }

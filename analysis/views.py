@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from analysis import tables, timeline
+from analysis import exports, tables, timeline
 from analysis.models import Analysis
 
 
@@ -22,8 +22,7 @@ def finished(view):
         analysis = own_analysis(request, pk)
         if analysis.status != Analysis.Status.SUCCEEDED:
             return JsonResponse(
-                {"error": f"The analysis is {analysis.status}; its results are not ready."},
-                status=409,
+                {"error": exports.no_results(analysis), "status": analysis.status}, status=409
             )
         return view(request, analysis)
 
@@ -40,10 +39,7 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @finished
 def events(request: HttpRequest, analysis: Analysis) -> JsonResponse:
-    rows = analysis.events.values(
-        "id", "type", "start_s", "end_s", "lead", "severity", "score", "beats", "description"
-    )
-    return JsonResponse({"events": list(rows)})
+    return JsonResponse({"events": exports.event_rows(analysis)})
 
 
 def with_timeline(view):

@@ -271,7 +271,8 @@ ERROR_MEANINGS = {
     401: "No or invalid credentials.",
     403: "Not allowed (e.g. a session request without its CSRF token).",
     404: "No such object among yours.",
-    409: "Conflict, `error.code` says which: `not_ready` (the analysis has not succeeded yet), "
+    409: "Conflict, `error.code` says which: `not_ready` (the analysis is queued or running), "
+    "`analysis_failed` (it failed and has no results), "
     "`analysis_running` (one is queued or running), `beat_table` / `not_a_beat_table` (not for "
     "this kind of upload), `review_conflict` (the case's state does not allow it).",
     429: "Throttled: `error.details.wait_s` says how long to wait.",

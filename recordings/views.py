@@ -1,21 +1,19 @@
 """Pages: the dashboard (history), upload, a recording with its timeline, the questionnaire and
 the report, downloads, re-run and delete."""
 
-import csv
-import json
 from datetime import datetime, time
 from math import ceil
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from analysis import pdf, tables, timeline
+from analysis import exports, pdf, tables
 from analysis.event_list import event_list
 from analysis.models import Analysis, Event, with_latest_analysis
 from analysis.report import build_report
@@ -199,11 +197,6 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def finished_analysis(request: HttpRequest, pk: int) -> Analysis | None:
-    analysis = own_analysis(request, pk)
-    return analysis if analysis.status == Analysis.Status.SUCCEEDED else None
-
-
 def no_report(request: HttpRequest, analysis: Analysis) -> HttpResponse:
     messages.error(
         request,
@@ -213,19 +206,24 @@ def no_report(request: HttpRequest, analysis: Analysis) -> HttpResponse:
     return redirect(analysis.recording)
 
 
-def not_ready(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = own_analysis(request, pk)
-    messages.error(
-        request, f"Analysis {analysis.pk} is {analysis.status}; its results are not ready."
-    )
-    return redirect(analysis.recording)
+def not_downloadable(analysis: Analysis, as_json: bool = False) -> HttpResponse | None:
+    """For a file download of an analysis that has not succeeded, a 409 saying why (as JSON for a
+    .json file); None once it has. Not a redirect to a page: ``curl -o`` would save its HTML, and
+    every poll would leave a message for the next page."""
+    if analysis.status == Analysis.Status.SUCCEEDED:
+        return None
+    message = exports.no_results(analysis)
+    if as_json:
+        return JsonResponse({"error": message, "status": analysis.status}, status=409)
+    return HttpResponse(f"{message}\n", status=409, content_type="text/plain; charset=utf-8")
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = finished_analysis(request, pk)
-    if analysis is None:
-        return not_ready(request, pk)
+    analysis = own_analysis(request, pk)
+    if analysis.status != Analysis.Status.SUCCEEDED:  # a page: back to the recording, with why
+        messages.error(request, exports.no_results(analysis))
+        return redirect(analysis.recording)
     if analysis.recording.is_beat_table:
         return no_report(request, analysis)
     return render(
@@ -235,9 +233,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = finished_analysis(request, pk)
-    if analysis is None:
-        return not_ready(request, pk)
+    analysis = own_analysis(request, pk)
+    if refused := not_downloadable(analysis):
+        return refused
     if analysis.recording.is_beat_table:
         return no_report(request, analysis)
     response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")
@@ -249,129 +247,38 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_strip(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     """A PNG strip of the ECG around one event of the user's analysis."""
-    analysis = finished_analysis(request, pk)
-    if analysis is None:
-        return not_ready(request, pk)
+    analysis = own_analysis(request, pk)
+    if refused := not_downloadable(analysis):
+        return refused
     event = get_object_or_404(Event, pk=event_id, analysis=analysis)
     response = HttpResponse(pdf.event_strip_png(analysis, event), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
-def attachment_name(analysis: Analysis, what: str) -> str:
-    return f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}-{what}"
-
-
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def beats_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every beat: time, AAMI class, classifier confidence, anomaly score."""
-    analysis = finished_analysis(request, pk)
-    if analysis is None:
-        return not_ready(request, pk)
-    if analysis.recording.is_beat_table:
-        return rows_csv(analysis)
-    arrays = timeline.results(analysis)
-    classes = "NSVFQ"
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield writer.writerow(["time_s", "class", "confidence", "anomaly_score"])
-        for t, c, conf, score in zip(
-            arrays["beat_times_s"],
-            arrays["beat_classes"],
-            arrays["beat_confidence"],
-            arrays["beat_scores"],
-            strict=True,
-        ):
-            yield writer.writerow([f"{t:.4f}", classes[int(c)], f"{conf:.4f}", f"{score:.6f}"])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    name = attachment_name(analysis, "beats.csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def rows_csv(analysis: Analysis) -> HttpResponse:
-    """Every row of a beat table: its number, the file's label, class, confidence, anomaly score."""
-    fields = ["row", "label", "class", "confidence", "score"]
-    writer = csv.writer(Echo())
-    found = tables.Rows(analysis)
-
-    def rows():
-        yield writer.writerow(fields)
-        for start in range(0, len(found), 1000):
-            for row in found[start : start + 1000]:
-                yield writer.writerow([row[key] for key in fields])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    name = attachment_name(analysis, "rows.csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-EVENT_FIELDS = [
-    "id",
-    "type",
-    "start_s",
-    "end_s",
-    "lead",
-    "severity",
-    "score",
-    "beats",
-    "description",
-]
+    """Every beat (``analysis.exports.beats_csv``); the API answers the same bytes."""
+    analysis = own_analysis(request, pk)
+    if refused := not_downloadable(analysis):
+        return refused
+    return exports.beats_csv(analysis)
 
 
 @login_required
 def events_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = finished_analysis(request, pk)
-    if analysis is None:
-        return not_ready(request, pk)
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{attachment_name(analysis, "events.csv")}"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(EVENT_FIELDS)
-    for row in analysis.events.values_list(*EVENT_FIELDS):
-        writer.writerow(row)
-    return response
+    analysis = own_analysis(request, pk)
+    if refused := not_downloadable(analysis):
+        return refused
+    return exports.events_csv(analysis)
 
 
 @login_required
 def results_json(request: HttpRequest, pk: int) -> HttpResponse:
-    """Summary, model versions and events of one analysis as one JSON document."""
-    analysis = finished_analysis(request, pk)
-    if analysis is None:
-        return not_ready(request, pk)
-    recording = analysis.recording
-    body = {
-        "recording": {
-            "name": recording.name,
-            "format": recording.format,
-            "sampling_rate": recording.sampling_rate,
-            "leads": recording.lead_names,
-            "duration_s": recording.duration_s,
-        },
-        "analysis": {
-            "id": analysis.pk,
-            "status": analysis.status,
-            "finished": analysis.finished.isoformat() if analysis.finished else None,
-            "flagged": analysis.flagged,
-            "model_versions": analysis.model_versions,
-        },
-        "summary": analysis.summary,
-        "events": list(analysis.events.values(*EVENT_FIELDS)),
-    }
-    response = HttpResponse(json.dumps(body, indent=1), content_type="application/json")
-    name = attachment_name(analysis, "results.json")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    analysis = own_analysis(request, pk)
+    if refused := not_downloadable(analysis, as_json=True):
+        return refused
+    return exports.results_json(analysis)
 
 
 @login_required

@@ -59,7 +59,9 @@ def episode_arguments(parser: argparse.ArgumentParser, printed: str) -> None:
     """``database_arguments`` and ``--all``: every record printed, not only ``printed``."""
     database_arguments(parser)
     parser.add_argument(
-        "--all", action="store_true", help=f"print every record (default: {printed})"
+        "--all",
+        action="store_true",
+        help=f"print every record (default: every record given with --records, else {printed})",
     )
 
 

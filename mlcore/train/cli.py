@@ -165,7 +165,7 @@ def load_splits(args) -> tuple[BeatDataset, BeatDataset | None, np.ndarray | Non
 
             train, added = append_reviewed(train, args.reviewed_labels, args.leads)
         split = {
-            "protocol": "de Chazal 2004 inter-patient: train on DS1, test on DS2 (never used here)",
+            "protocol": "de Chazal 2004 inter-patient: train on DS1, test on DS2 (not used in training; docs/models.md says how it was used)",
             "train records": train_records,
             "validation records (held-out DS1 patients)": val_records
             or "out of fold: " + " | ".join(" ".join(f) for f in datasets.DS1_FOLDS),
@@ -185,7 +185,7 @@ def load_splits(args) -> tuple[BeatDataset, BeatDataset | None, np.ndarray | Non
         return train, val, folds, split, window
     full, _ = datasets.ecg5000(args.data_dir)
     window = {"fs": "n/a (UCR, 140 samples per beat)", "length": 140, "leads": 1}
-    protocol = "UCR published split: 500 train / 4500 test (test never used here)"
+    protocol = "UCR published split: 500 train / 4500 test (the test rows are not used in training)"
     if args.folds:
         split = {
             "protocol": protocol,

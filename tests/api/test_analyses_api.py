@@ -77,12 +77,16 @@ def test_events_filter_by_type_severity_and_time(api_alice, alices_objects):
 
 def test_results_of_unfinished_analysis_are_409(api_alice, alices_objects):
     analysis = alices_objects.analysis
-    for state in ["queued", "running", "failed"]:
+    for state, code in [
+        ("queued", "not_ready"),
+        ("running", "not_ready"),
+        ("failed", "analysis_failed"),
+    ]:
         Analysis.objects.filter(pk=analysis.pk).update(status=state)
         assert api_alice.get(f"{API}/analyses/{analysis.pk}/status/").json()["status"] == state
         for part in ["events", "envelope", "beats", "windows"]:
             response = api_alice.get(f"{API}/analyses/{analysis.pk}/{part}/")
-            assert state in assert_error(response, 409, "not_ready")["message"]
+            assert state in assert_error(response, 409, code)["message"]
 
 
 def test_analyses_list_filters(api_alice, alices_objects):

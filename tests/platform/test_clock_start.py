@@ -40,6 +40,8 @@ def test_clock_times_of_a_recording_that_gives_its_start(alice_client, mitdb, tm
 
     api = alice_client.get(f"/api/v1/recordings/{recording.pk}/").json()
     assert api["clock_start"] == "2026-11-30T23:59:30"
+    results = alice_client.get(reverse("analysis_results_json", args=[analysis.pk])).json()
+    assert results["recording"]["clock_start"] == "2026-11-30T23:59:30"
 
 
 def test_a_file_without_a_clock_has_none(alice_client, tmp_path):
