@@ -12,13 +12,13 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
 from analysis import tables, timeline
 from analysis.models import Analysis
-from analysis.timeline import PROBABILITY, SCORE, SECONDS, fixed, rounded
+from analysis.timeline import EVENT_DECIMALS, PROBABILITY, SCORE, SECONDS, fixed, rounded_event
 from mlcore.segment import AAMI_CLASSES
 
 BEAT_FIELDS = ["time_s", "class", "confidence", "anomaly_score"]
@@ -96,15 +96,7 @@ def rows_csv(analysis: Analysis) -> StreamingHttpResponse:
 def event_rows(analysis: Analysis) -> list[dict]:
     """Every event as events.json and results.json give it (the API's ``EventSerializer``
     rounds the same way)."""
-    return [
-        row
-        | {
-            "start_s": rounded(row["start_s"], SECONDS),
-            "end_s": rounded(row["end_s"], SECONDS),
-            "score": rounded(row["score"], SCORE),
-        }
-        for row in analysis.events.values(*EVENT_FIELDS)
-    ]
+    return [rounded_event(row) for row in analysis.events.values(*EVENT_FIELDS)]
 
 
 def events_csv(analysis: Analysis) -> HttpResponse:
@@ -112,8 +104,7 @@ def events_csv(analysis: Analysis) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(EVENT_FIELDS)
     for row in event_rows(analysis):
-        for key, decimals in (("start_s", SECONDS), ("end_s", SECONDS), ("score", SCORE)):
-            row[key] = fixed(row[key], decimals)
+        row |= {key: fixed(row[key], decimals) for key, decimals in EVENT_DECIMALS.items()}
         writer.writerow([row[key] for key in EVENT_FIELDS])
     return attachment(response, analysis, "events.csv")
 
@@ -159,6 +150,11 @@ def no_results(analysis: Analysis) -> str:
         f"Analysis {analysis.pk} is {analysis.status}{done}: its results are not ready yet. "
         "Try again once it has succeeded."
     )
+
+
+def no_results_json(analysis: Analysis) -> JsonResponse:
+    """The 409 a JSON answer about an analysis that has not succeeded gives: ``no_results``."""
+    return JsonResponse({"error": no_results(analysis), "status": analysis.status}, status=409)
 
 
 def sentence(text: str) -> str:

@@ -93,6 +93,11 @@ def hms(seconds: float | None, tenths: bool = False) -> str:
     return text if tenth is None else f"{text}.{tenth}"
 
 
+def with_clock(seconds: float | None, clock: str) -> str:
+    """E.g. "0:14:03", or "0:14:03 (22:28:08)" with the file's ``clock`` time of it."""
+    return f"{hms(seconds)} ({clock})" if clock else hms(seconds)
+
+
 @dataclass
 class Finding:
     """All events of one type, with the one shown as its example."""
@@ -127,9 +132,7 @@ class Finding:
 
     @property
     def example_at(self) -> str:
-        """E.g. "0:14:03", or "0:14:03 (22:28:08)" with the file's clock time."""
-        at = hms(self.example.start_s)
-        return f"{at} ({self.clock})" if self.clock else at
+        return with_clock(self.example.start_s, self.clock)
 
     @property
     def how_often(self) -> str:
@@ -150,8 +153,7 @@ class Correlation:
 
     @property
     def when(self) -> str:
-        """E.g. "0:14:03", or "0:14:03 (22:28:08)" with the file's clock time."""
-        return f"{hms(self.at_s)} ({self.clock})" if self.clock else hms(self.at_s)
+        return with_clock(self.at_s, self.clock)
 
     def matches(self, limit: int = 5) -> list[str]:
         return [f"{e.get_type_display()} at {hms(e.start_s)}" for e in self.events[:limit]]

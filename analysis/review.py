@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
-from analysis.timeline import SCORE, SECONDS, rounded
+from analysis.timeline import rounded_event
 from mlcore.findings import EVENT_TYPES, URGENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
@@ -369,24 +369,23 @@ def case_events(case: ReviewCase, events: QuerySet[Event] | None = None) -> list
     rows = []
     for event in events:
         d = decisions.get(event.pk)
-        rows.append(
-            {
-                "id": event.pk,
-                "type": event.type,
-                "type_label": event.get_type_display(),
-                "start_s": rounded(event.start_s, SECONDS),
-                "end_s": rounded(event.end_s, SECONDS),
-                "lead": event.lead,
-                "severity": event.severity,
-                "score": rounded(event.score, SCORE),
-                "beats": event.beats,
-                "description": event.description,
-                "decision": d.decision if d else "",
-                "new_type": d.new_type if d else "",
-                "new_type_label": d.get_new_type_display() if d and d.new_type else "",
-                "new_class": d.new_class if d else "",
-                "note": d.note if d else "",
-                "reviewer": d.reviewer.get_username() if d else "",
-            }
-        )
+        row = {
+            "id": event.pk,
+            "type": event.type,
+            "type_label": event.get_type_display(),
+            "start_s": event.start_s,
+            "end_s": event.end_s,
+            "lead": event.lead,
+            "severity": event.severity,
+            "score": event.score,
+            "beats": event.beats,
+            "description": event.description,
+            "decision": d.decision if d else "",
+            "new_type": d.new_type if d else "",
+            "new_type_label": d.get_new_type_display() if d and d.new_type else "",
+            "new_class": d.new_class if d else "",
+            "note": d.note if d else "",
+            "reviewer": d.reviewer.get_username() if d else "",
+        }
+        rows.append(rounded_event(row))
     return rows

@@ -33,6 +33,15 @@ def rounded(values, decimals: int):
     return np.round(np.asarray(values, dtype=np.float64), decimals).tolist()
 
 
+# An event's numbers and their decimals, wherever an event is answered.
+EVENT_DECIMALS = {"start_s": SECONDS, "end_s": SECONDS, "score": SCORE}
+
+
+def rounded_event(row: dict) -> dict:
+    """``row`` (an event's fields) with its EVENT_DECIMALS numbers ``rounded``."""
+    return row | {key: rounded(row[key], decimals) for key, decimals in EVENT_DECIMALS.items()}
+
+
 def fixed(values, decimals: int):
     """``rounded`` written with exactly ``decimals`` decimals, as the CSV columns are: a string,
     or a list of them for a 1-D array."""

@@ -21,9 +21,7 @@ def finished(view):
     def wrapper(request: HttpRequest, pk: int) -> JsonResponse:
         analysis = own_analysis(request, pk)
         if analysis.status != Analysis.Status.SUCCEEDED:
-            return JsonResponse(
-                {"error": exports.no_results(analysis), "status": analysis.status}, status=409
-            )
+            return exports.no_results_json(analysis)
         return view(request, analysis)
 
     return login_required(wrapper)

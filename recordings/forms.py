@@ -155,7 +155,7 @@ class QuestionnaireForm(forms.Form):
     def clean(self):
         data = super().clean()
         clock = data.get("time_base") == "clock"
-        start = datetime.fromisoformat(self.recording.clock_start) if clock else None
+        start = self.recording.started_at if clock else None
         for key in SYMPTOMS:
             try:
                 times = parse_times(data.get(f"{key}_at") or "", self.recording.duration_s, start)

@@ -66,6 +66,11 @@ class Recording(models.Model):
         return self.format == self.Format.UCR
 
     @property
+    def started_at(self) -> datetime | None:
+        """``clock_start`` as a (naive) datetime; None when the file gives no clock."""
+        return datetime.fromisoformat(self.clock_start) if self.clock_start else None
+
+    @property
     def clock_start_text(self) -> str:
         """E.g. "2026-11-30 22:14:05"; "" when the file gives no clock."""
         return self.clock_start.replace("T", " ")
@@ -73,9 +78,9 @@ class Recording(models.Model):
     def clock_at(self, seconds: float | None) -> str:
         """The file's clock time ``seconds`` into the recording, e.g. "22:28:08" (with the date
         when it is not the start's date); "" when the file gives no clock."""
-        if not self.clock_start or seconds is None:
+        start = self.started_at
+        if start is None or seconds is None:
             return ""
-        start = datetime.fromisoformat(self.clock_start)
         at = start + timedelta(seconds=round(seconds))
         return f"{at:%H:%M:%S}" if at.date() == start.date() else f"{at:%Y-%m-%d %H:%M:%S}"
 

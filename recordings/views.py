@@ -7,7 +7,7 @@ from math import ceil
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -212,9 +212,9 @@ def not_downloadable(analysis: Analysis, as_json: bool = False) -> HttpResponse 
     every poll would leave a message for the next page."""
     if analysis.status == Analysis.Status.SUCCEEDED:
         return None
-    message = exports.no_results(analysis)
     if as_json:
-        return JsonResponse({"error": message, "status": analysis.status}, status=409)
+        return exports.no_results_json(analysis)
+    message = exports.no_results(analysis)
     return HttpResponse(f"{message}\n", status=409, content_type="text/plain; charset=utf-8")
 
 
