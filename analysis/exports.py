@@ -120,6 +120,10 @@ def results_json(analysis: Analysis) -> HttpResponse:
             "leads": recording.lead_names,
             "duration_s": recording.duration_s,
             "clock_start": recording.clock_start,
+            "time_origin_s": recording.time_origin_s,
+            "files": [
+                {"name": f.name, "size": f.size, "sha256": f.sha256} for f in recording.files.all()
+            ],
         },
         "analysis": {
             "id": analysis.pk,

@@ -204,4 +204,5 @@ if __name__ == "__main__":
         print(
             f"{folder}: {args.beats} beats in {seconds:.2f} s ({args.beats / seconds:,.0f} beats/s)"
         )
-    print(f"total: {sum(results.values()):.2f} s on {args.threads} threads")
+    plural = "" if args.threads == 1 else "s"
+    print(f"total: {sum(results.values()):.2f} s on {args.threads} thread{plural}")

@@ -24,6 +24,7 @@ class ECGSignal:
     units: tuple[str, ...]
     start_time: datetime | None = None
     annotations: Annotations | None = None
+    time_origin_s: float = 0.0  # the file's own time of the first sample (a CSV time column's)
 
     @property
     def n_leads(self) -> int:

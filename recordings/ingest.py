@@ -24,7 +24,7 @@ from django.utils.text import get_valid_filename
 from mlcore.errors import SignalError
 from mlcore.readers import detect_format, read_record, read_ucr
 from mlcore.tables import check_table
-from recordings.models import Recording, signal_facts
+from recordings.models import Recording, RecordingFile, signal_facts
 
 RECORD_SUFFIXES = {".hea", ".csv", ".txt", ".edf", ".bdf", ".npy"}
 IGNORED_NAMES = {".DS_Store", "Thumbs.db"}
@@ -285,5 +285,9 @@ def store(owner, name: str, fmt: str, main: Path, paths: list[Path], facts: dict
         )
         for path in paths:
             with open(path, "rb") as fh:
-                recording.files.create(name=path.name, size=path.stat().st_size, file=File(fh))
+                sha256 = RecordingFile.digest(fh)
+                fh.seek(0)
+                recording.files.create(
+                    name=path.name, size=path.stat().st_size, sha256=sha256, file=File(fh)
+                )
     return recording

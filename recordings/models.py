@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -48,6 +49,12 @@ class Recording(models.Model):
         help_text="the clock time of the first sample as the file's header gives it (ISO 8601, "
         "e.g. 2026-11-30T22:14:05, without a time zone: WFDB and EDF headers give none); empty "
         "when the file gives no date and time",
+    )
+    time_origin_s = models.FloatField(
+        default=0.0,
+        help_text="the file's own time of its first sample, in seconds (a CSV time column "
+        "starting at 300 s: 300.0); every time Beatline gives counts from the first sample, so "
+        "add this to compare with the file's times. 0 for other files",
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -165,6 +172,7 @@ def signal_facts(read: ECGSignal | RecordInfo) -> dict:
         "n_samples": read.n_samples,
         "duration_s": read.duration_s,
         "clock_start": read.start_time.isoformat(timespec="seconds") if read.start_time else "",
+        "time_origin_s": read.time_origin_s,
     }
 
 
@@ -216,6 +224,11 @@ class RecordingFile(models.Model):
     name = models.CharField(max_length=255)
     file = models.FileField(upload_to=stored_file_path, max_length=500)
     size = models.BigIntegerField()
+    sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the file's bytes, in hex, to check a copy against the original",
+    )
 
     objects = RecordingFileQuerySet.as_manager()
 
@@ -227,6 +240,11 @@ class RecordingFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def digest(fh) -> str:
+        """SHA-256 of an open binary file, read in blocks (a recording can be hundreds of MB)."""
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
     def download(self) -> FileResponse:
         """The file as an attachment of no particular type: whatever was uploaded (an .html or

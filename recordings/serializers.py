@@ -22,7 +22,7 @@ class RecordingFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RecordingFile
-        fields = ["name", "size", "url"]
+        fields = ["name", "size", "sha256", "url"]
 
     def get_url(self, obj: RecordingFile) -> str:
         """Absolute, as a list's ``next``/``previous`` links are (relative without a request)."""
@@ -55,6 +55,7 @@ class RecordingSerializer(serializers.ModelSerializer):
             "n_samples",
             "duration_s",
             "clock_start",
+            "time_origin_s",
             "created",
             "status",
             "latest_analysis",

@@ -197,13 +197,10 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def no_report(request: HttpRequest, analysis: Analysis) -> HttpResponse:
-    messages.error(
-        request,
-        "A beat table has no diagnostic report: its rows are separate beats, not a recording. "
-        "Its results are on this page and in its CSV.",
-    )
-    return redirect(analysis.recording)
+NO_REPORT = (
+    "A beat table has no diagnostic report: its rows are separate beats, not a recording. "
+    "Its results are on its recording page and in its CSV."
+)
 
 
 def not_downloadable(analysis: Analysis, as_json: bool = False) -> HttpResponse | None:
@@ -214,7 +211,11 @@ def not_downloadable(analysis: Analysis, as_json: bool = False) -> HttpResponse 
         return None
     if as_json:
         return exports.no_results_json(analysis)
-    message = exports.no_results(analysis)
+    return download_refused(exports.no_results(analysis))
+
+
+def download_refused(message: str) -> HttpResponse:
+    """A 409 with the reason as plain text: what ``curl -o`` saves in place of the file."""
     return HttpResponse(f"{message}\n", status=409, content_type="text/plain; charset=utf-8")
 
 
@@ -225,7 +226,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exports.no_results(analysis))
         return redirect(analysis.recording)
     if analysis.recording.is_beat_table:
-        return no_report(request, analysis)
+        messages.error(request, NO_REPORT)
+        return redirect(analysis.recording)
     return render(
         request, "report/report.html", {"report": build_report(analysis), "analysis": analysis}
     )
@@ -237,7 +239,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := not_downloadable(analysis):
         return refused
     if analysis.recording.is_beat_table:
-        return no_report(request, analysis)
+        return download_refused(NO_REPORT)
     response = HttpResponse(pdf.report_pdf(build_report(analysis)), content_type="application/pdf")
     name = f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

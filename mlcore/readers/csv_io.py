@@ -69,6 +69,7 @@ class _Layout:
     names: list[str]  # of every column
     all_units: list[str]
     time_guessed: bool = False  # first column taken for time because it increases
+    time_origin_s: float = 0.0  # the time column's value at the first data row, in seconds
     n_rows: int = 0
     # (data rows before, byte offset, line number) at block starts, for seeking
     checkpoints: list[tuple[int, int, int]] = field(default_factory=list)
@@ -123,6 +124,7 @@ class CsvSource:
             duration_s=layout.n_rows / fs_value,
             start_time=None,
             has_annotations=False,
+            time_origin_s=layout.time_origin_s,
         )
 
     def read(self, start: int, stop: int) -> ECGSignal:
@@ -438,9 +440,9 @@ def _scan(path: Path, lay: _Layout) -> float | None:
     if lay.time_col is None or rows < 2:
         return None
     per_unit = (rows - 1) / float(t_prev - t_first)  # samples per unit of the time column
-    if lay.time_scale:
-        return _round_fs(per_unit / lay.time_scale)
-    return _round_fs(per_unit / _guess_time_scale(per_unit))
+    scale = lay.time_scale or _guess_time_scale(per_unit)
+    lay.time_origin_s = float(t_first) * scale
+    return _round_fs(per_unit / scale)
 
 
 def _guess_time_scale(per_unit: float) -> float:

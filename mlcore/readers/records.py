@@ -23,6 +23,9 @@ class RecordInfo:
     duration_s: float
     start_time: datetime | None
     has_annotations: bool
+    # where the file counts its own time from (a CSV time column starting at 300 s): times in
+    # Beatline always count from the first sample, so this says what to add to compare
+    time_origin_s: float = 0.0
 
 
 @dataclass(frozen=True)

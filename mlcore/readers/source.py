@@ -46,6 +46,7 @@ def signal_at(
         info.units,
         start_time,
         slice_annotations(ann, start, stop),
+        info.time_origin_s + start / info.fs,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -102,9 +103,7 @@ def validate(signal: ECGSignal) -> ECGSignal:
     check_shape(n_leads, n_samples, fs)
     if samples.dtype != np.float32 or not samples.flags.c_contiguous:
         samples = np.ascontiguousarray(samples, dtype=np.float32)
-        signal = ECGSignal(
-            samples, fs, signal.lead_names, signal.units, signal.start_time, signal.annotations
-        )
+        signal = dataclasses.replace(signal, samples=samples, fs=fs)
     check_finite(signal)
     for lead, row in enumerate(samples):
         if row.min() == row.max():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from mlcore.errors import InvalidSignalError
-from mlcore.readers import read_record
+from mlcore.readers import describe, iter_chunks, read_record
 
 
 def values(n: int) -> np.ndarray:
@@ -54,3 +54,23 @@ def test_a_named_unit_is_used_as_it_is(tmp_path):
     path = tmp_path / "a.csv"
     write(path, "time_ms,MLII", np.arange(5000) * 0.5)
     assert read_record(path).fs == 2000.0
+
+
+@pytest.mark.parametrize(
+    ("header", "times", "origin"),
+    [
+        ("time,value", 300 + np.arange(2000) / 250, 300.0),
+        ("t_ms,value", 300_000 + np.arange(2000) * 4.0, 300.0),  # milliseconds, guessed
+        ("time (ms),value", 1500 + np.arange(2000) * 4.0, 1.5),
+        ("time,value", np.arange(2000) / 250, 0.0),
+    ],
+)
+def test_the_time_columns_origin_is_kept_in_seconds(tmp_path, header, times, origin):
+    path = tmp_path / "late.csv"
+    write(path, header, times, fmt="{:.3f}")
+    assert describe(path).time_origin_s == pytest.approx(origin)
+    assert read_record(path).time_origin_s == pytest.approx(origin)
+    chunks = list(iter_chunks(path, chunk_s=3.0))
+    assert [c.signal.time_origin_s for c in chunks] == pytest.approx(
+        [origin, origin + 3.0, origin + 6.0]
+    )

@@ -85,10 +85,12 @@ def test_timeline_and_report_say_a_table_has_none(alice_client, table_analysis):
     for name in ("analysis_envelope", "analysis_beats", "analysis_windows"):
         response = alice_client.get(reverse(name, args=[table_analysis.pk]))
         assert response.status_code == 409 and "no timeline" in response.json()["error"]
-    for name in ("analysis_report", "analysis_report_pdf"):
-        response = alice_client.get(reverse(name, args=[table_analysis.pk]), follow=True)
-        assert response.redirect_chain[-1][0] == table_analysis.recording.get_absolute_url()
-        assert "has no diagnostic report" in response.content.decode()
+    response = alice_client.get(reverse("analysis_report", args=[table_analysis.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == table_analysis.recording.get_absolute_url()
+    assert "has no diagnostic report" in response.content.decode()
+    pdf = alice_client.get(reverse("analysis_report_pdf", args=[table_analysis.pk]))
+    assert pdf.status_code == 409 and pdf["Content-Type"].startswith("text/plain")
+    assert "has no diagnostic report" in pdf.content.decode()
 
 
 def test_a_table_has_no_questionnaire(alice_client, table_analysis):
