@@ -5,6 +5,7 @@ import os
 
 from celery import Celery
 from celery.signals import task_postrun, worker_init, worker_process_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecgsite.settings")
 
@@ -19,7 +20,7 @@ def limit_torch_threads(**kwargs) -> None:
     """One inference thread per worker process: workers, not threads, share the cores."""
     import torch
 
-    torch.set_num_threads(int(os.environ.get("WORKER_TORCH_THREADS", "1")))
+    torch.set_num_threads(settings.WORKER_TORCH_THREADS)
 
 
 @task_postrun.connect

@@ -210,6 +210,8 @@ ANALYSIS_CHUNK_S = float(os.environ.get("ANALYSIS_CHUNK_S", 1800))
 ANALYSIS_MARGIN_S = float(os.environ.get("ANALYSIS_MARGIN_S", 60))
 ANALYSIS_STUCK_AFTER_S = envint("ANALYSIS_STUCK_AFTER_S", 900)
 ANALYSIS_MAX_ATTEMPTS = envint("ANALYSIS_MAX_ATTEMPTS", 3)
+# Inference threads per worker process (ecgsite/celery.py): workers, not threads, share the cores.
+WORKER_TORCH_THREADS = envint("WORKER_TORCH_THREADS", 1)
 
 # REST API (/api/v1/): token or session auth, throttled per token and per user, one error body shape.
 REST_FRAMEWORK = {
