@@ -157,8 +157,9 @@ def report_pdf(report: Report) -> bytes:
         )
     )
     para(f"Ectopic beats: {report.ectopy}. Heart-rate variability: {report.hrv}.")
-    if report.lead_caveat:
-        para(report.lead_caveat)
+    for caveat in (report.lead_caveat, report.pacing_caveat):
+        if caveat:
+            para(caveat)
     if report.classifier_note:
         para(report.classifier_note, small)
 

@@ -238,6 +238,11 @@ class Report:
         return lead_caveat(self.summary.get("classified_lead") or "")
 
     @property
+    def pacing_caveat(self) -> str:
+        """A warning when the questionnaire says a pacemaker is fitted ("" otherwise)."""
+        return PACING_CAVEAT if self.questionnaire and self.questionnaire.paced else ""
+
+    @property
     def strip_lead_name(self) -> str:
         """The lead the strips show (``strip_lead``)."""
         names = self.analysis.lead_names
@@ -300,6 +305,15 @@ class Report:
         if seconds < 3600:
             return f"{seconds // 60} min {seconds % 60} s"
         return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+PACING_CAVEAT = (
+    "The questionnaire says a pacemaker or implanted defibrillator is fitted. The beat classifier "
+    "was trained without paced recordings (MIT-BIH's four paced records are left out, as the AAMI "
+    "standard asks), so it has no class for paced beats: paced beats are wide, and it is likely "
+    "to call them ventricular (V), and runs of them ventricular runs. Read the ventricular "
+    "findings, and the beat counts, against the pacing on the strips."
+)
 
 
 def lead_caveat(lead: str) -> str:

@@ -376,6 +376,10 @@ class ReportSerializer(serializers.Serializer):
         help_text="why the beat classes are less reliable when no lead II was classified; "
         '"" when lead II was'
     )
+    pacing_caveat = serializers.CharField(
+        help_text="why ventricular findings need care when the questionnaire says a pacemaker or "
+        'ICD is fitted; "" otherwise'
+    )
     classifier_note = serializers.CharField(
         help_text="the beat classifier's sensitivity and positive predictivity on unseen patients; "
         '"" if its evaluation is not installed'

@@ -271,6 +271,7 @@ CONDITIONS = {
     "coronary_disease": "Coronary artery disease or a past heart attack",
     "heart_failure": "Heart failure",
     "atrial_fibrillation": "Atrial fibrillation",
+    "pacemaker": "Pacemaker or implanted defibrillator (ICD)",
     "diabetes": "Diabetes",
     "thyroid": "Thyroid disease",
 }
@@ -296,6 +297,10 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"Questionnaire of {self.recording}"
+
+    @property
+    def paced(self) -> bool:
+        return "pacemaker" in self.conditions
 
     def condition_labels(self) -> list[str]:
         labels = [CONDITIONS[key] for key in self.conditions if key in CONDITIONS]
