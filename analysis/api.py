@@ -98,8 +98,9 @@ def on_results(ok: dict, *codes: int) -> dict:
 
 BEATS_CSV = (
     "Columns time_s, class (N, S, V, F or Q), confidence, anomaly_score, as the beats endpoint "
-    f"gives them: times and scores with {SECONDS} decimals, confidences with {PROBABILITY}. A beat "
-    "table's: row, label, class, confidence, score, as its rows endpoint gives them."
+    f"gives them: times and scores with {SECONDS} decimals, confidences with {PROBABILITY}; then "
+    "sample, the R peak's index in the file's own samples (the nearest one at a rate other than "
+    "360 Hz). A beat table's: row, label, class, confidence, score, as its rows endpoint gives them."
 )
 EVENTS_CSV = (
     "Columns id, type, start_s, end_s, lead, severity, score, beats, description, as the events "

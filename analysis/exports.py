@@ -12,6 +12,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
@@ -21,7 +22,7 @@ from analysis.models import Analysis
 from analysis.timeline import EVENT_DECIMALS, PROBABILITY, SCORE, SECONDS, fixed, rounded_event
 from mlcore.segment import AAMI_CLASSES
 
-BEAT_FIELDS = ["time_s", "class", "confidence", "anomaly_score"]
+BEAT_FIELDS = ["time_s", "class", "confidence", "anomaly_score", "sample"]
 EVENT_FIELDS = [
     "id",
     "type",
@@ -62,20 +63,25 @@ def beats_csv(analysis: Analysis) -> StreamingHttpResponse:
     row (``rows_csv``)."""
     if analysis.recording.is_beat_table:
         return rows_csv(analysis)
-    rows = beat_rows(timeline.results(analysis))
+    rows = beat_rows(timeline.results(analysis), analysis.recording.sampling_rate)
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv")
     return attachment(response, analysis, "beats.csv")
 
 
-def beat_rows(arrays: dict) -> Iterator[list]:
+def beat_rows(arrays: dict, fs: float) -> Iterator[list]:
+    """``sample`` is the R peak's index in the file's own samples (0 the first; the times are on
+    the analysis's 360 Hz grid, so at another rate it is the nearest sample), to join the beats
+    with annotations that count samples, as WFDB's do."""
     yield BEAT_FIELDS
     for start in range(0, len(arrays["beat_times_s"]), CSV_BATCH):
         part = slice(start, start + CSV_BATCH)
+        times = arrays["beat_times_s"][part].astype(np.float64)
         yield from zip(
-            fixed(arrays["beat_times_s"][part], SECONDS),
+            fixed(times, SECONDS),
             [AAMI_CLASSES[c] for c in arrays["beat_classes"][part].tolist()],
             fixed(arrays["beat_confidence"][part], PROBABILITY),
             fixed(arrays["beat_scores"][part], SCORE),
+            np.rint(times * fs).astype(np.int64).tolist(),
             strict=True,
         )
 

@@ -72,3 +72,21 @@ def test_every_event_selects_its_beats_in_the_csvs_and_the_json(alice_client, an
     assert [(e["start_s"], e["end_s"]) for e in listed] == [
         (float(e["start_s"]), float(e["end_s"])) for e in events
     ]
+
+
+def test_beats_join_the_files_own_annotations_by_sample(alice_client, analysis, mitdb):
+    """119's beats, by their ``sample``, sit on the reference annotations of the MIT-BIH file
+    (``.atr`` counts samples), and every V beat of ours is on a reference V beat."""
+    import wfdb
+
+    reference = wfdb.rdann(str(mitdb / "119"), "atr", sampto=60 * 360)
+    symbols = dict(zip(reference.sample.tolist(), reference.symbol, strict=True))
+    beats = list(
+        csv.DictReader(io.StringIO(download(alice_client, "analysis_beats_csv", analysis)))
+    )
+    assert all(int(beat["sample"]) == round(float(beat["time_s"]) * 360) for beat in beats)
+    nearest = [min(symbols, key=lambda s: abs(s - int(beat["sample"]))) for beat in beats]
+    off_by = [abs(s - int(beat["sample"])) for s, beat in zip(nearest, beats, strict=True)]
+    assert sorted(off_by)[int(0.95 * len(off_by))] <= 3  # R peaks within 3 samples (8 ms)
+    v_beats = [s for s, beat in zip(nearest, beats, strict=True) if beat["class"] == "V"]
+    assert v_beats and all(symbols[s] == "V" for s in v_beats)

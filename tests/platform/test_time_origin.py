@@ -24,9 +24,16 @@ def test_a_time_column_starting_at_300_s(alice_client, tmp_path):
     assert api["time_origin_s"] == 300.0
     results = alice_client.get(reverse("analysis_results_json", args=[analysis.pk])).json()
     assert results["recording"]["time_origin_s"] == 300.0
-    first_beat = alice_client.get(reverse("analysis_beats_csv", args=[analysis.pk]))
-    times = [float(line.split(",")[0]) for line in first_beat.getvalue().decode().splitlines()[1:]]
-    assert 0 < times[0] < 1  # the first spike is 0.4 s in: counted from the first sample
+    beats = alice_client.get(reverse("analysis_beats_csv", args=[analysis.pk]))
+    lines = beats.getvalue().decode().splitlines()
+    assert lines[0] == "time_s,class,confidence,anomaly_score,sample"
+    rows = [line.split(",") for line in lines[1:]]
+    assert 0 < float(rows[0][0]) < 1  # the first spike is 0.4 s in: counted from the first sample
+    # the spikes are at 0.4 s + 0.8 s k: samples 100 + 200 k of the 250 Hz file, give or take
+    # the R peak's placement on the 360 Hz grid
+    samples = np.array([int(row[4]) for row in rows])
+    assert np.abs((samples - 100) - 200 * np.round((samples - 100) / 200)).max() <= 2
+    assert all(abs(int(row[4]) - float(row[0]) * 250) <= 0.5 + 1e-3 for row in rows)  # nearest
 
 
 def test_a_file_counting_from_zero_says_nothing_of_it(alice_client, tmp_path):
