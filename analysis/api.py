@@ -527,7 +527,7 @@ def review_decide(request: Request, pk: int, event_id: int) -> Response:
             note=fields.get("note", ""),
         )
     )
-    row = next(r for r in review.case_events(case) if r["id"] == event.pk)
+    [row] = review.case_events(case, Event.objects.filter(pk=event.pk))
     return Response(row)
 
 

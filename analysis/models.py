@@ -209,7 +209,13 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start_s", "id"]
-        indexes = [models.Index(fields=["analysis", "start_s"])]
+        indexes = [
+            models.Index(fields=["analysis", "start_s"]),
+            # the review queue's per-case subqueries (analysis.review.queue): a case's most
+            # severe event, and whether it has an event of given types
+            models.Index(fields=["analysis", "severity"], name="analysis_event_severity_idx"),
+            models.Index(fields=["type", "analysis"], name="analysis_event_type_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} at {self.start_s:.1f} s"

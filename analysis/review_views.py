@@ -49,6 +49,10 @@ def get_case(pk: int) -> ReviewCase:
     )
 
 
+QUEUE_SHOWN = 200  # cases on the queue page (the API pages through all of them)
+AUDIT_SHOWN = 200  # latest audit entries on the case page, unless it is asked for all of them
+
+
 @reviewer_required
 def queue(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -69,11 +73,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         claimed_by=request.user if mine else None,
         search=search,
     )
+    shown = list(cases[:QUEUE_SHOWN])
     return render(
         request,
         "review/queue.html",
         {
-            "cases": cases[:200],
+            "cases": shown,
+            # Without the filters' total a reviewer could not tell that the list was cut.
+            "n_cases": cases.count() if len(shown) == QUEUE_SHOWN else len(shown),
             "statuses": ReviewCase.Status.choices,
             "event_types": EVENT_TYPES.items(),
             "filters": {
@@ -94,6 +101,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, case.analysis.events.all(), decided=case.decisions.values("event_id")
     )
     counts = review.decision_counts(case)  # every event once: decided ones and "undecided"
+    # Every decision writes an entry: a long case's trail would outgrow the rest of the page.
+    audit = case.audit.select_related("actor")
+    n_audit = audit.count()
+    if request.GET.get("audit") != "all" and n_audit > AUDIT_SHOWN:
+        audit = list(audit.order_by("-created", "-id")[:AUDIT_SHOWN])[::-1]
     return render(
         request,
         "review/case.html",
@@ -110,7 +122,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event_types": EVENT_TYPES.items(),
             "aami_classes": AAMI_CLASSES,
             "decisions": EventReview.Decision.values,
-            "audit": case.audit.select_related("actor"),
+            "audit": list(audit),
+            "n_audit": n_audit,
             "leads_json": json.dumps(case.analysis.lead_names),
         },
     )

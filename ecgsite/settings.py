@@ -116,6 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     # A file, not memory, so worker processes started by the tests share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    # PostgreSQL's JIT compiles queries it estimates as costly; for the review queue's (about
+    # 90 ms of work at 1,500 cases) compiling took 440 ms more.
+    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -85,7 +85,7 @@ def test_downloads_beats_and_events_as_csv_and_results_as_json(alice_client, ana
     assert beats["Content-Type"] == "text/csv"
     assert "attachment" in beats["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(beats.streaming_content).decode())))
-    assert rows[0] == ["time_s", "class", "confidence", "anomaly_score"]
+    assert rows[0] == ["time_s", "class", "confidence", "anomaly_score", "sample"]
     assert len(rows) - 1 == analysis.summary["beats"]
     assert {row[1] for row in rows[1:]} <= set("NSVFQ")
     assert all(0 <= float(row[2]) <= 1 for row in rows[1:])
