@@ -21,6 +21,7 @@ from mlcore.datasets import is_model_lead, placement_unknown
 from mlcore.findings import CLINICAL_ORDER, EVENT_TYPES, MAJOR, MINOR, MODERATE
 from mlcore.hrv import RATE_BEATS
 from mlcore.paths import DEFAULT_CLASSIFIER, MODELS_DIR
+from recordings.models import Questionnaire
 
 DISCLAIMER = (
     "This report is decision support produced by software, not a diagnosis. Only a doctor who "
@@ -240,7 +241,7 @@ class Report:
     @property
     def pacing_caveat(self) -> str:
         """A warning when the questionnaire says a pacemaker is fitted ("" otherwise)."""
-        return PACING_CAVEAT if self.questionnaire and self.questionnaire.paced else ""
+        return pacing_caveat(self.questionnaire)
 
     @property
     def strip_lead_name(self) -> str:
@@ -314,6 +315,10 @@ PACING_CAVEAT = (
     "to call them ventricular (V), and runs of them ventricular runs. Read the ventricular "
     "findings, and the beat counts, against the pacing on the strips."
 )
+
+
+def pacing_caveat(questionnaire: Questionnaire | None) -> str:
+    return PACING_CAVEAT if questionnaire and questionnaire.paced else ""
 
 
 def lead_caveat(lead: str) -> str:
@@ -538,11 +543,19 @@ def next_steps(
     return steps
 
 
-def build_report(analysis: Analysis) -> Report:
+def answers(analysis: Analysis) -> tuple[Questionnaire | None, list[Correlation]]:
+    """The recording's questionnaire (None if never answered) and its symptoms beside the
+    analysis's events at their times: what the report and the review case show."""
     questionnaire = getattr(analysis.recording, "questionnaire", None)
     symptoms = list(questionnaire.symptoms.all()) if questionnaire else []
+    return questionnaire, correlate(
+        symptoms, in_database(analysis), clock_at=analysis.recording.clock_at
+    )
+
+
+def build_report(analysis: Analysis) -> Report:
+    questionnaire, correlations = answers(analysis)
     findings = findings_of(analysis)
-    correlations = correlate(symptoms, in_database(analysis), clock_at=analysis.recording.clock_at)
     return Report(
         analysis=analysis,
         findings=findings,

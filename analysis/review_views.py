@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from analysis import review, timeline
+from analysis import report, review, timeline
 from analysis.event_list import event_list
 from analysis.models import Event, EventReview, ReviewCase
 from mlcore.findings import EVENT_TYPES
@@ -106,11 +106,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     n_audit = audit.count()
     if request.GET.get("audit") != "all" and n_audit > AUDIT_SHOWN:
         audit = list(audit.order_by("-created", "-id")[:AUDIT_SHOWN])[::-1]
+    questionnaire, correlations = report.answers(case.analysis)
     return render(
         request,
         "review/case.html",
         {
             "case": case,
+            "questionnaire": questionnaire,
+            "correlations": correlations,
+            "pacing_caveat": report.pacing_caveat(questionnaire),
             "analysis": case.analysis,
             "recording": case.analysis.recording,
             "listed": listed,

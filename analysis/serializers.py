@@ -14,6 +14,8 @@ from mlcore.datasets import ECG5000_CLASSES
 from mlcore.findings import ANOMALY_GAP_BEATS, EVENT_TYPES, WINDOW_S, WINDOW_STEP_S
 from mlcore.hrv import RATE_BEATS
 from mlcore.segment import AAMI_CLASSES
+from recordings.models import Questionnaire
+from recordings.serializers import QuestionnaireSerializer
 
 EVENT_TYPE_CHOICES = list(EVENT_TYPES.items())  # one enum (EventTypeEnum) in the schema
 
@@ -444,14 +446,24 @@ class CaseEventSerializer(serializers.Serializer):
 
 class ReviewCaseDetailSerializer(ReviewCaseSerializer):
     events = serializers.SerializerMethodField()
+    questionnaire = serializers.SerializerMethodField(
+        help_text="the owner's answers (symptoms with their times, age, sex, conditions, "
+        "medication), as recordings/<id>/questionnaire/ gives them; answered false if none"
+    )
 
     class Meta(ReviewCaseSerializer.Meta):
-        fields = [*ReviewCaseSerializer.Meta.fields, "events"]
+        fields = [*ReviewCaseSerializer.Meta.fields, "questionnaire", "events"]
         read_only_fields = fields
 
     @extend_schema_field(CaseEventSerializer(many=True))
     def get_events(self, case: ReviewCase) -> list[dict]:
         return review.case_events(case)
+
+    @extend_schema_field(QuestionnaireSerializer)
+    def get_questionnaire(self, case: ReviewCase) -> dict:
+        recording = case.analysis.recording
+        answers = getattr(recording, "questionnaire", None) or Questionnaire(recording=recording)
+        return QuestionnaireSerializer(answers).data
 
 
 class ReviewQueueFilter(serializers.Serializer):
