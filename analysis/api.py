@@ -5,6 +5,7 @@ Every query is filtered by ``request.user``: other users' analyses and webhooks 
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -45,7 +46,7 @@ from analysis.serializers import (
     WindowsSerializer,
 )
 from analysis.timeline import PROBABILITY, SECONDS
-from analysis.webhooks import rotate_secret, too_many
+from analysis.webhooks import lock_owner, rotate_secret, too_many
 from ecgsite.api import (
     BadRequest,
     ErrorSerializer,
@@ -271,11 +272,13 @@ def windows(request: Request, pk: int) -> Response:
 def webhooks(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         return page_of(request, request.user.webhooks.all(), WebhookSerializer)
-    if problem := too_many(request.user):
-        raise BadRequest(problem, code="too_many_webhooks")
-    created = WebhookSerializer(data=request.data, context={"request": request})
-    created.is_valid(raise_exception=True)
-    hook = created.save(owner=request.user)
+    with transaction.atomic():
+        lock_owner(request.user.pk)
+        if problem := too_many(request.user):
+            raise BadRequest(problem, code="too_many_webhooks")
+        created = WebhookSerializer(data=request.data, context={"request": request})
+        created.is_valid(raise_exception=True)
+        hook = created.save(owner=request.user)
     return Response(WebhookWithSecretSerializer(hook).data, status=status.HTTP_201_CREATED)
 
 
@@ -305,9 +308,11 @@ def webhook(request: Request, pk: int) -> Response:
         hook.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
     if request.method == "PATCH":
-        changed = WebhookSerializer(hook, data=request.data, partial=True)
-        changed.is_valid(raise_exception=True)
-        changed.save()
+        with transaction.atomic():
+            lock_owner(request.user.pk)
+            changed = WebhookSerializer(hook, data=request.data, partial=True)
+            changed.is_valid(raise_exception=True)
+            changed.save()
         return Response(changed.data)
     return Response(WebhookSerializer(hook).data)
 

@@ -30,4 +30,4 @@ def deliver_webhook(delivery_id: int) -> None:
     """One attempt; a failed one schedules the next after an exponential back-off."""
     retry_in = webhooks.attempt(delivery_id)
     if retry_in is not None:
-        deliver_webhook.apply_async((delivery_id,), countdown=retry_in)
+        webhooks.send(delivery_id, countdown=retry_in)

@@ -2,7 +2,9 @@
 
 Each (webhook, analysis, event) gets one ``WebhookDelivery``, the visible log. ``attempt`` sends it
 once and records the outcome; on failure it answers the back-off before the next try, which the
-Celery task in analysis/tasks.py schedules as a countdown, until WEBHOOK_MAX_ATTEMPTS.
+Celery task in analysis/tasks.py schedules as a countdown, until WEBHOOK_MAX_ATTEMPTS. A try whose
+task never reached a worker (broker down or restarted) or whose webhook was paused is sent again by
+``resend_overdue``, from recover_analyses.
 
 The receiver checks ``X-Beatline-Signature: sha256=<hex>``, the HMAC-SHA256 of
 ``<X-Beatline-Timestamp>.<raw body>`` keyed with the webhook's secret; the timestamp is signed, so
@@ -24,9 +26,12 @@ from urllib.parse import urlsplit
 import certifi
 import urllib3
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from analysis.models import Analysis, Webhook, WebhookDelivery, new_webhook_secret
 
@@ -63,8 +68,6 @@ def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
 
 def queue_deliveries(analysis: Analysis) -> list[WebhookDelivery]:
     """One pending delivery per active webhook of the owner, sent by the workers after commit."""
-    from analysis.tasks import deliver_webhook
-
     analysis = Analysis.objects.select_related("recording").get(pk=analysis.pk)
     event = f"analysis.{analysis.status}"
     body = payload(analysis, event)
@@ -75,8 +78,38 @@ def queue_deliveries(analysis: Analysis) -> list[WebhookDelivery]:
         )
         if created:
             queued.append(delivery)
-            transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+            transaction.on_commit(lambda pk=delivery.pk: send(pk))
     return queued
+
+
+def send(delivery_id: int, countdown: float | None = None) -> None:
+    """Queue an attempt for the webhook workers. If the broker cannot be reached the delivery
+    stays pending and ``resend_overdue`` queues it again later: nothing is lost, nor raised."""
+    from analysis.tasks import deliver_webhook
+
+    try:
+        deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+    except KombuError:
+        log.exception(
+            "broker unreachable: webhook delivery %s waits for recover_analyses", delivery_id
+        )
+
+
+def resend_overdue(now=None) -> list[int]:
+    """Queue again each pending delivery of an active webhook whose attempt is
+    WEBHOOK_RESEND_AFTER_S overdue: its task was lost, or its webhook was paused meanwhile.
+    Its next_attempt_at moves to now, so it is sent again at most once per that wait; a worker
+    that finds it delivered by then sends nothing (``attempt``)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.WEBHOOK_RESEND_AFTER_S)
+    overdue = WebhookDelivery.objects.filter(status=Status.PENDING, webhook__active=True).filter(
+        Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at=None, created__lt=cutoff)
+    )
+    ids = list(overdue.values_list("pk", flat=True))
+    WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    for delivery_id in ids:
+        send(delivery_id)
+    return ids
 
 
 def backoff_s(attempts: int) -> float:
@@ -132,6 +165,13 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def lock_owner(owner_id: int) -> None:
+    """Inside a transaction: hold the owner's row until it ends, so that of two requests adding or
+    changing this user's webhooks at the same moment the second waits, then sees what the first
+    saved (``too_many``, ``duplicate``)."""
+    list(User.objects.select_for_update().filter(pk=owner_id).values("pk"))
+
+
 def too_many(user) -> str | None:
     """Why ``user`` cannot add another webhook, or None."""
     if Webhook.objects.filter(owner=user).count() >= MAX_PER_USER:
@@ -144,8 +184,8 @@ DUPLICATE = "You have a webhook with this URL already."
 
 def duplicate(owner_id: int, url: str, pk: int | None = None) -> str | None:
     """Why ``url`` cannot be (changed to) a webhook of this user's, other than ``pk``, or None.
-    Checked, not constrained: two requests at the same moment can still make two, and webhooks
-    that were duplicates before this check keep delivering until their owner removes one."""
+    Checked under ``lock_owner``, not constrained: webhooks that were duplicates before this
+    check existed keep delivering until their owner removes one."""
     others = Webhook.objects.filter(owner_id=owner_id).exclude(pk=pk).values_list("url", flat=True)
     if same_address(url) in {same_address(other) for other in others}:
         return DUPLICATE

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -139,11 +140,13 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
 @require_POST
 def webhook_add(request: HttpRequest) -> HttpResponse:
     form = WebhookForm(request.POST, instance=Webhook(owner=request.user))
-    if problem := webhooks.too_many(request.user):
-        form.add_error(None, problem)
-    if not form.is_valid():
-        return render_account(request, form, status=400)
-    hook = form.save()
+    with transaction.atomic():
+        webhooks.lock_owner(request.user.pk)
+        if problem := webhooks.too_many(request.user):
+            form.add_error(None, problem)
+        if not form.is_valid():
+            return render_account(request, form, status=400)
+        hook = form.save()
     messages.success(
         request, f"Added the webhook {hook.url}. Its secret, shown only this once: {hook.secret}"
     )

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from analysis.models import Analysis, Webhook, WebhookDelivery
 from recordings.models import Recording
-from tests.api.helpers import API, token_client
+from tests.api.helpers import API, Receiver, token_client
 from tests.platform.conftest import (  # noqa: F401  (fixtures shared with the platform tests)
     alice,
     alice_client,
@@ -22,6 +22,29 @@ from tests.platform.conftest import (  # noqa: F401  (fixtures shared with the p
     record_100,
 )
 from tests.platform.helpers import run_analysis_inline, wfdb_slice
+
+
+@pytest.fixture
+def receiver() -> Receiver:
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def finished(alice, settings) -> Analysis:  # noqa: F811
+    """A succeeded analysis of alice's (rows only: webhooks do not read its results)."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    recording = Recording.objects.create(
+        owner=alice,
+        name="holter",
+        format="csv",
+        main_file="h.csv",
+        sampling_rate=250,
+        n_samples=5000,
+        duration_s=20,
+    )
+    return Analysis.objects.create(recording=recording, status="succeeded", progress=100)
 
 
 @pytest.fixture

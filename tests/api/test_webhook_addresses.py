@@ -10,7 +10,6 @@ from django.urls import reverse
 from analysis import webhooks
 from analysis.models import Webhook, WebhookDelivery
 from tests.api.helpers import API, assert_error
-from tests.api.test_webhooks import finished, receiver  # noqa: F401 (fixtures)
 
 REFUSED = [
     "http://127.0.0.1:6379/",
@@ -64,7 +63,7 @@ def test_an_account_has_at_most_ten_webhooks(alice, api_alice, alice_client):
     assert Webhook.objects.count() == webhooks.MAX_PER_USER
 
 
-def test_the_connection_goes_to_the_address_checked(alice, finished, receiver, monkeypatch):  # noqa: F811
+def test_the_connection_goes_to_the_address_checked(alice, finished, receiver, monkeypatch):
     """A name resolved once, checked, and connected to: the receiver on 127.0.0.1 gets the
     request for a name only the faked lookup knows, with that name as its Host."""
     port = receiver.server.server_address[1]
@@ -83,8 +82,8 @@ def test_the_connection_goes_to_the_address_checked(alice, finished, receiver, m
 
 def test_a_name_that_resolves_to_a_private_address_is_not_called(
     alice,
-    finished,  # noqa: F811
-    receiver,  # noqa: F811
+    finished,
+    receiver,
     settings,
     monkeypatch,
 ):
@@ -101,7 +100,7 @@ def test_a_name_that_resolves_to_a_private_address_is_not_called(
     assert "non-public address (127.0.0.1)" in delivery.last_error and receiver.received == []
 
 
-def test_a_paused_webhook_is_not_retried(alice, finished, receiver):  # noqa: F811
+def test_a_paused_webhook_is_not_retried(alice, finished, receiver):
     hook = Webhook.objects.create(owner=alice, url=receiver.url)
     (delivery,) = webhooks.queue_deliveries(finished)
     receiver.codes = [500]
@@ -113,7 +112,7 @@ def test_a_paused_webhook_is_not_retried(alice, finished, receiver):  # noqa: F8
     assert len(receiver.received) == 1
 
 
-def test_a_webhook_deleted_during_a_delivery_ends_it_quietly(alice, finished, receiver):  # noqa: F811
+def test_a_webhook_deleted_during_a_delivery_ends_it_quietly(alice, finished, receiver):
     hook = Webhook.objects.create(owner=alice, url=receiver.url)
     (delivery,) = webhooks.queue_deliveries(finished)
     hook.delete()  # while the request was on its way

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
+from django.db import connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from analysis import webhooks
 from analysis.models import Webhook
-from tests.api.helpers import API, assert_error
+from tests.api.helpers import API, assert_error, token_client
 
 URL = "https://hooks.example.org/dup"
 
@@ -45,3 +51,53 @@ def test_scheme_and_host_are_compared_without_case(api_alice, alice):
     assert assert_error(upper, 400, "invalid")["details"] == {"url": [webhooks.DUPLICATE]}
     other_path = api_alice.post(f"{API}/webhooks/", {"url": URL[:-3] + "DUP"}, format="json")
     assert other_path.status_code == 201  # a path's case is the receiver's to decide
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "check, existing, code",
+    [("duplicate", 0, "invalid"), ("too_many", webhooks.MAX_PER_USER - 1, "too_many_webhooks")],
+)
+def test_two_requests_at_the_same_moment_make_one(alice, monkeypatch, check, existing, code):
+    """Each request, with its own database connection, checks and then waits before saving: the
+    second must wait for the first (``lock_owner``) and see its webhook, not make a second one.
+    (SQLite runs one writer at a time and has no row locks: there the requests take turns.)"""
+    for n in range(existing):
+        Webhook.objects.create(owner=alice, url=f"https://hooks.example.org/{n}")
+    slow = getattr(webhooks, check)
+
+    def slow_check(*args, **kwargs):
+        problem = slow(*args, **kwargs)
+        time.sleep(0.5)  # the window in which an unlocked second request would pass the check
+        return problem
+
+    monkeypatch.setattr(webhooks, check, slow_check)
+    first = token_client(alice)
+    second = APIClient()
+    second.credentials(**first._credentials)  # one token per user: the same one
+    clients = [first, second]
+    codes, errors = [], []
+    concurrent = connection.vendor == "postgresql"
+
+    def add(client):
+        try:
+            answer = client.post(f"{API}/webhooks/", {"url": URL}, format="json")
+            codes.append(answer.status_code if answer.status_code == 201 else answer.json())
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            if concurrent:
+                connection.close()
+
+    threads = [threading.Thread(target=add, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+        if not concurrent:
+            thread.join()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    assert 201 in codes and len(codes) == 2
+    refused = next(c for c in codes if c != 201)
+    assert refused["error"]["code"] == code
+    assert Webhook.objects.filter(owner=alice).count() == existing + 1

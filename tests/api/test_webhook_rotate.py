@@ -11,7 +11,6 @@ from django.urls import reverse
 from analysis import webhooks
 from analysis.models import Webhook
 from tests.api.helpers import API, assert_error
-from tests.api.test_webhooks import finished, receiver  # noqa: F401 (fixtures)
 
 
 def test_the_api_rotates_and_answers_the_new_secret_once(api_alice, alice):
@@ -60,7 +59,7 @@ def test_the_page_button_needs_the_csrf_token(alice):
     assert Webhook.objects.get(pk=hook.pk).secret == hook.secret
 
 
-def test_a_retry_after_rotating_is_signed_with_the_new_secret(alice, finished, receiver):  # noqa: F811
+def test_a_retry_after_rotating_is_signed_with_the_new_secret(alice, finished, receiver):
     hook = Webhook.objects.create(owner=alice, url=receiver.url)
     (delivery,) = webhooks.queue_deliveries(finished)
     receiver.codes = [500]

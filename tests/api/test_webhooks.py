@@ -5,72 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 from analysis import tasks, webhooks
 from analysis.models import Analysis, Webhook, WebhookDelivery
 from analysis.signals import analysis_finished
-from tests.api.helpers import API, assert_error
-
-
-class Receiver:
-    """A local HTTP server that answers the queued status codes and keeps what it received."""
-
-    def __init__(self):
-        self.codes: list[int] = []
-        self.received: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                code = receiver.codes.pop(0) if receiver.codes else 200
-                self.send_response(code)
-                self.end_headers()
-                self.wfile.write(b"ok" if code < 300 else b"try later")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        if self.thread.is_alive():
-            self.server.shutdown()
-            self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def finished(alice, ecg_csv, settings):
-    """A succeeded analysis of alice's (rows only: webhooks do not read its results)."""
-    from recordings.models import Recording
-
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    recording = Recording.objects.create(
-        owner=alice,
-        name="holter",
-        format="csv",
-        main_file="h.csv",
-        sampling_rate=250,
-        n_samples=5000,
-        duration_s=20,
-    )
-    return Analysis.objects.create(recording=recording, status="succeeded", progress=100)
+from tests.api.helpers import API, Receiver, assert_error
 
 
 def test_api_manages_webhooks(api_alice, api_bob):

@@ -1,14 +1,19 @@
-"""Periodic work: re-queue analyses that stopped making progress (run from cron, or --loop)."""
+"""Periodic work: re-queue analyses that stopped making progress and webhook deliveries whose task
+was lost (run from cron, or --loop)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
 from analysis.pipeline import recover_stuck
+from analysis.webhooks import resend_overdue
 
 
 class Command(BaseCommand):
-    help = "Re-queue stuck analyses, or fail them after ANALYSIS_MAX_ATTEMPTS."
+    help = (
+        "Re-queue stuck analyses, or fail them after ANALYSIS_MAX_ATTEMPTS, and re-send overdue "
+        "webhook deliveries."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--loop", type=float, metavar="SECONDS", help="repeat every SECONDS")
@@ -17,6 +22,8 @@ class Command(BaseCommand):
         while True:
             for analysis_id, action in recover_stuck():
                 self.stdout.write(f"analysis {analysis_id}: {action}")
+            for delivery_id in resend_overdue():
+                self.stdout.write(f"webhook delivery {delivery_id}: re-sent")
             if not loop:
                 return
             time.sleep(loop)
