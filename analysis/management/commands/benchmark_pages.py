@@ -67,6 +67,28 @@ def body_size(response) -> int:
     return len(response.content)
 
 
+def time_get(client: Client, url: str, params: dict, runs: int) -> tuple[int, list[float], int]:
+    """GET ``url`` once to warm caches and imports, then ``runs`` times: the last status, the
+    times in ms (sorted) and the body's size."""
+    times, status, size = [], 0, 0
+    for i in range(runs + 1):
+        began = time.perf_counter()
+        response = client.get(url, params)
+        size = body_size(response)
+        elapsed = time.perf_counter() - began
+        status = response.status_code
+        if i:
+            times.append(elapsed * 1000)
+    return status, sorted(times), size
+
+
+def timings(status: int, times: list[float]) -> str:
+    """Status, median, 95th percentile and maximum of sorted ``times``, in columns."""
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    median = statistics.median(times)
+    return f"{status:>6} {median:>6.0f}ms {p95:>6.0f}ms {times[-1]:>6.0f}ms"
+
+
 class Command(BaseCommand):
     help = "Time the pages and timeline JSON of one finished analysis (median, p95, max)."
 
@@ -89,19 +111,6 @@ class Command(BaseCommand):
             f"{'request':36} {'status':>6} {'median':>8} {'p95':>8} {'max':>8} {'size':>9}"
         )
         for label, url, params in requests_for(found):
-            times, status, size = [], None, 0
             runs = repeat if "PDF" not in label else max(3, repeat // 5)
-            for i in range(runs + 1):
-                began = time.perf_counter()
-                response = client.get(url, params)
-                size = body_size(response)
-                elapsed = time.perf_counter() - began
-                status = response.status_code
-                if i:  # the first run warms caches and imports
-                    times.append(elapsed * 1000)
-            times.sort()
-            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            self.stdout.write(
-                f"{label:36} {status:>6} {statistics.median(times):>6.0f}ms {p95:>6.0f}ms "
-                f"{times[-1]:>6.0f}ms {size / 1024:>7.0f}kB"
-            )
+            status, times, size = time_get(client, url, params, runs)
+            self.stdout.write(f"{label:36} {timings(status, times)} {size / 1024:>7.0f}kB")
