@@ -320,7 +320,8 @@ def webhook(request: Request, pk: int) -> Response:
 @extend_schema(
     operation_id="webhooks_rotate_secret",
     summary="Replace the webhook's secret: the answer holds the new one, shown only this once; "
-    "deliveries are signed with it from now on, retries included",
+    "deliveries are signed with it from now on, retries included, and for 24 h also with the "
+    "replaced one (X-Beatline-Signature-Previous)",
     request=None,
     responses=responses({200: WebhookWithSecretSerializer}),
 )

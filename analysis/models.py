@@ -233,6 +233,9 @@ class Webhook(models.Model):
     )
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=64, default=new_webhook_secret, editable=False)
+    # The secret a rotation replaced, which still signs X-Beatline-Signature-Previous until then.
+    previous_secret = models.CharField(max_length=64, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
     active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 

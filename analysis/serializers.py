@@ -283,9 +283,16 @@ class WebhookSerializer(serializers.ModelSerializer):
         help_text="the secret's last 4 characters, to tell which secret a receiver holds"
     )
 
+    previous_secret_until = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="after a secret is replaced: until when deliveries also carry "
+        "X-Beatline-Signature-Previous, signed with the replaced secret; null if never replaced",
+    )
+
     class Meta:
         model = Webhook
-        fields = ["id", "url", "active", "secret_hint", "created"]
+        fields = ["id", "url", "active", "secret_hint", "previous_secret_until", "created"]
         read_only_fields = ["id", "created"]
 
     def get_secret_hint(self, hook: Webhook) -> str:

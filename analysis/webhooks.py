@@ -8,7 +8,9 @@ task never reached a worker (broker down or restarted) or whose webhook was paus
 
 The receiver checks ``X-Beatline-Signature: sha256=<hex>``, the HMAC-SHA256 of
 ``<X-Beatline-Timestamp>.<raw body>`` keyed with the webhook's secret; the timestamp is signed, so
-a receiver that rejects old ones cannot be sent a recorded delivery again.
+a receiver that rejects old ones cannot be sent a recorded delivery again. For
+WEBHOOK_SECRET_GRACE_S after a rotation, ``X-Beatline-Signature-Previous`` is the same signature
+with the secret replaced, so a receiver can be given the new secret without missing deliveries.
 """
 
 from __future__ import annotations
@@ -200,10 +202,24 @@ def same_address(url: str) -> str:
 
 def rotate_secret(hook: Webhook) -> str:
     """A new secret for ``hook``, in force at once: every attempt from now on, retries of earlier
-    deliveries included, is signed with it."""
+    deliveries included, is signed with it, and with the replaced one as well for
+    WEBHOOK_SECRET_GRACE_S (``previous_signature``). Only the secret just replaced is kept."""
+    hook.previous_secret = hook.secret
+    hook.previous_secret_until = timezone.now() + timedelta(seconds=settings.WEBHOOK_SECRET_GRACE_S)
     hook.secret = new_webhook_secret()
-    hook.save(update_fields=["secret"])
+    hook.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
     return hook.secret
+
+
+def previous_signature(hook: Webhook, timestamp: str, body: bytes) -> str | None:
+    """The signature with the secret a rotation replaced, while it is still in its grace period."""
+    if (
+        hook.previous_secret
+        and hook.previous_secret_until
+        and hook.previous_secret_until > timezone.now()
+    ):
+        return sign(hook.previous_secret, timestamp, body)
+    return None
 
 
 def checked_address(host: str) -> str:
@@ -271,6 +287,8 @@ def attempt(delivery_id: int) -> float | None:
         "X-Beatline-Timestamp": timestamp,
         "X-Beatline-Signature": sign(hook.secret, timestamp, body),
     }
+    if previous := previous_signature(hook, timestamp, body):
+        headers["X-Beatline-Signature-Previous"] = previous
     code, error = None, None
     try:
         code = post(hook.url, body, headers)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -110,6 +111,7 @@ def render_account(request: HttpRequest, form: WebhookForm, status: int = 200) -
     context = {
         "token": Token.objects.filter(user=request.user).first(),
         "webhooks": request.user.webhooks.all(),
+        "now": timezone.now(),
         "deliveries": deliveries,
         "form": form,
     }
@@ -167,10 +169,12 @@ def webhook_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
     secret = webhooks.rotate_secret(hook)
+    until = timezone.localtime(hook.previous_secret_until)
     messages.success(
         request,
-        f"The new secret of {hook.url}, shown only this once: {secret} "
-        "(deliveries are signed with it from now on; the old one no longer verifies).",
+        f"The new secret of {hook.url}, shown only this once: {secret} (deliveries are signed "
+        f"with it from now on, and until {until:%Y-%m-%d %H:%M} also with the old one, in "
+        "X-Beatline-Signature-Previous).",
     )
     return redirect("account")
 

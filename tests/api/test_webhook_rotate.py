@@ -1,9 +1,11 @@
-"""Rotating a webhook's secret: a new one, shown once, signs every delivery from then on."""
+"""Rotating a webhook's secret: a new one, shown once, signs every delivery from then on; the
+replaced one signs a second header for WEBHOOK_SECRET_GRACE_S."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 from django.test import Client
 from django.urls import reverse
@@ -70,3 +72,49 @@ def test_a_retry_after_rotating_is_signed_with_the_new_secret(alice, finished, r
     signed = headers["X-Beatline-Timestamp"].encode() + b"." + body
     expected = "sha256=" + hmac.new(new.encode(), signed, hashlib.sha256).hexdigest()
     assert headers["X-Beatline-Signature"] == expected
+
+
+def signature(secret: str, headers: dict, body: bytes) -> str:
+    signed = headers["X-Beatline-Timestamp"].encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def test_the_replaced_secret_still_signs_a_second_header_for_a_while(
+    alice, finished, receiver, api_alice, settings
+):
+    settings.WEBHOOK_SECRET_GRACE_S = 3600
+    hook = Webhook.objects.create(owner=alice, url=receiver.url)
+    old = hook.secret
+    (delivery,) = webhooks.queue_deliveries(finished)
+    receiver.codes = [500, 500]
+    webhooks.attempt(delivery.pk)
+    assert "X-Beatline-Signature-Previous" not in receiver.received[0][0]  # never rotated
+
+    new = webhooks.rotate_secret(hook)
+    shown = api_alice.get(f"{API}/webhooks/{hook.pk}/").json()
+    assert shown["previous_secret_until"] is not None and old not in str(shown)
+    webhooks.attempt(delivery.pk)
+    headers, body = receiver.received[1]
+    assert headers["X-Beatline-Signature"] == signature(new, headers, body)
+    assert headers["X-Beatline-Signature-Previous"] == signature(old, headers, body)
+
+    hook.refresh_from_db()
+    Webhook.objects.filter(pk=hook.pk).update(
+        previous_secret_until=hook.previous_secret_until - timedelta(seconds=3601)
+    )
+    webhooks.attempt(delivery.pk)  # the grace period is over
+    headers, body = receiver.received[2]
+    assert "X-Beatline-Signature-Previous" not in headers
+    assert headers["X-Beatline-Signature"] == signature(new, headers, body)
+
+
+def test_a_second_rotation_keeps_only_the_secret_it_replaced(alice, alice_client):
+    hook = Webhook.objects.create(owner=alice, url="https://hooks.example.org/r")
+    first = hook.secret
+    second = webhooks.rotate_secret(hook)
+    webhooks.rotate_secret(hook)
+    hook.refresh_from_db()
+    assert hook.previous_secret == second and first not in (hook.secret, hook.previous_secret)
+    page = alice_client.get(reverse("account")).text
+    assert f"the previous one, ending <code>…{second[-4:]}</code>" in page
+    assert second not in page  # the hint only
