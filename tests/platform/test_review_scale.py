@@ -165,3 +165,6 @@ def test_case_page_shows_the_latest_audit_entries(alice, rita, rita_client, monk
     assert f"{{&#x27;event&#x27;: {last}}}" in trail  # the newest one is shown
     full = rita_client.get(url, {"audit": "all"}).text.split('id="audit-trail"')[1]
     assert full.count("<code>") == 8 and "Show all" not in full
+    # The link keeps the event list's filters and page.
+    filtered = rita_client.get(url, {"type": "pvc", "page": 1}).text
+    assert 'href="?type=pvc&amp;page=1&amp;audit=all#audit-trail"' in filtered
