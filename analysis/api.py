@@ -25,6 +25,7 @@ from analysis.serializers import (
     AnalysisSerializer,
     AnalysisStatusSerializer,
     BeatsSerializer,
+    CaseEventFilter,
     CaseEventSerializer,
     CloseSerializer,
     DecisionSerializer,
@@ -130,10 +131,21 @@ def of_table(request: Request, pk: int) -> Analysis:
     return analysis
 
 
-def page_of(request: Request, queryset, serializer) -> Response:
+def page_of(request: Request, queryset, serializer, rows=None) -> Response:
+    """One page of ``queryset``, each item serialised (after ``rows(page)``, if given)."""
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    items = rows(page) if rows else page
+    return paginator.get_paginated_response(serializer(items, many=True).data)
+
+
+def filter_events(found: QuerySet[Event], params: dict) -> QuerySet[Event]:
+    """``EventFilter``'s type and min_severity."""
+    if params.get("type"):
+        found = found.filter(type__in=params["type"])
+    if "min_severity" in params:
+        found = found.filter(severity__gte=params["min_severity"])
+    return found
 
 
 class AnalysisFilter(serializers.Serializer):
@@ -193,11 +205,7 @@ def events(request: Request, pk: int) -> Response:
     query.is_valid(raise_exception=True)
     params = query.validated_data
     analysis = succeeded(request, pk)
-    found = analysis.events.all()
-    if params.get("type"):
-        found = found.filter(type__in=params["type"])
-    if "min_severity" in params:
-        found = found.filter(severity__gte=params["min_severity"])
+    found = filter_events(analysis.events.all(), params)
     if "start" in request.query_params or "end" in request.query_params:
         start, end = bad_range_is_400(timeline.parse_span, request, analysis)
         if "start" in request.query_params:
@@ -476,6 +484,32 @@ def review_cases(request: Request) -> Response:
 @permission_classes([IsReviewer])
 def review_case_detail(request: Request, pk: int) -> Response:
     return Response(ReviewCaseDetailSerializer(review_case(pk)).data)
+
+
+@extend_schema(
+    operation_id="review_cases_events",
+    summary="A case's events with the decision on each, by time, a page at a time; filter by "
+    "type, severity and undecided (the case page's list)",
+    parameters=[CaseEventFilter],
+    responses=responses({200: paginated("PaginatedCaseEventList", CaseEventSerializer)}, 400),
+)
+@api_view(["GET"])
+@permission_classes([IsReviewer])
+def review_case_events(request: Request, pk: int) -> Response:
+    query = CaseEventFilter(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    case = review_case(pk)
+    found = filter_events(case.analysis.events.all(), query.validated_data)
+    if query.validated_data.get("undecided"):
+        found = found.exclude(pk__in=case.decisions.values("event_id"))
+    return page_of(
+        request,
+        found,
+        CaseEventSerializer,
+        rows=lambda page: review.case_events(
+            case, Event.objects.filter(pk__in=[e.pk for e in page])
+        ),
+    )
 
 
 @extend_schema(

@@ -159,6 +159,12 @@ class EventFilter(serializers.Serializer):
     )
 
 
+class CaseEventFilter(EventFilter):
+    undecided = serializers.BooleanField(
+        required=False, help_text="true: only the events no reviewer has decided yet"
+    )
+
+
 class EventRangeQuery(serializers.Serializer):
     """Documents the events' range; ``analysis.timeline.parse_span`` validates it (400
     ``bad_range``), as for the envelope and beats."""

@@ -52,6 +52,11 @@ urlpatterns = [
     path("webhooks/<int:pk>/secret/", analysis_api.webhook_secret, name="api_webhook_secret"),
     path("review/cases/", analysis_api.review_cases, name="api_review_cases"),
     path("review/cases/<int:pk>/", analysis_api.review_case_detail, name="api_review_case"),
+    path(
+        "review/cases/<int:pk>/events/",
+        analysis_api.review_case_events,
+        name="api_review_case_events",
+    ),
     path("review/cases/<int:pk>/claim/", analysis_api.review_claim, name="api_review_claim"),
     path("review/cases/<int:pk>/release/", analysis_api.review_release, name="api_review_release"),
     path(
