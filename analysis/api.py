@@ -47,7 +47,7 @@ from analysis.serializers import (
     WindowsSerializer,
 )
 from analysis.timeline import PROBABILITY, SECONDS
-from analysis.webhooks import lock_owner, rotate_secret, too_many
+from analysis.webhooks import lock_owner, resume, rotate_secret, too_many
 from ecgsite.api import (
     BadRequest,
     ErrorSerializer,
@@ -299,7 +299,8 @@ def webhooks(request: Request) -> Response:
 @extend_schema(
     methods=["PATCH"],
     operation_id="webhooks_update",
-    summary="Change a webhook's URL or pause it (active false)",
+    summary="Change a webhook's URL or pause it (active false); resuming it sends the deliveries "
+    "that waited",
     request=WebhookSerializer,
     responses=responses({200: WebhookSerializer}, 400, 415),
 )
@@ -316,11 +317,14 @@ def webhook(request: Request, pk: int) -> Response:
         hook.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
     if request.method == "PATCH":
+        was_active = hook.active
         with transaction.atomic():
             lock_owner(request.user.pk)
             changed = WebhookSerializer(hook, data=request.data, partial=True)
             changed.is_valid(raise_exception=True)
             changed.save()
+            if hook.active and not was_active:
+                resume(hook)
         return Response(changed.data)
     return Response(WebhookSerializer(hook).data)
 

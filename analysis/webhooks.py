@@ -97,6 +97,18 @@ def send(delivery_id: int, countdown: float | None = None) -> None:
         )
 
 
+def resume(hook: Webhook) -> list[int]:
+    """Send now the deliveries that waited while ``hook`` was paused (those whose next try is
+    still to come keep their scheduled task)."""
+    due = hook.deliveries.filter(status=Status.PENDING).filter(
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=timezone.now())
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for delivery_id in ids:
+        transaction.on_commit(lambda pk=delivery_id: send(pk))
+    return ids
+
+
 def resend_overdue(now=None) -> list[int]:
     """Queue again each pending delivery of an active webhook whose attempt is
     WEBHOOK_RESEND_AFTER_S overdue: its task was lost, or its webhook was paused meanwhile.

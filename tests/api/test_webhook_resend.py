@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError
 
 from analysis import tasks, webhooks
 from analysis.models import Webhook, WebhookDelivery
+from tests.api.helpers import API
 
 
 def unreachable(*args, **kwargs):
@@ -87,3 +88,27 @@ def test_a_paused_webhook_gets_its_waiting_deliveries_once_resumed(
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and len(receiver.received) == 1
     assert webhooks.resend_overdue() == []  # delivered: never again
+
+
+def test_resuming_over_the_api_sends_what_waited_at_once(
+    alice, finished, receiver, api_alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    hook = Webhook.objects.create(owner=alice, url=receiver.url)
+    (waited,) = webhooks.queue_deliveries(finished)
+    url = f"{API}/webhooks/{hook.pk}/"
+    assert api_alice.patch(url, {"active": False}, format="json").json()["active"] is False
+    assert webhooks.attempt(waited.pk) is None  # paused: it waits
+    scheduled = WebhookDelivery.objects.create(
+        webhook=hook,
+        event="analysis.failed",
+        payload={},
+        next_attempt_at=timezone.now() + timedelta(minutes=5),  # its retry task is still to come
+    )
+    sent = []
+    monkeypatch.setattr(tasks.deliver_webhook, "apply_async", lambda args, **kw: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_alice.patch(url, {"url": receiver.url}, format="json").status_code == 200
+    assert sent == []  # still paused
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_alice.patch(url, {"active": True}, format="json").json()["active"] is True
+    assert sent == [(waited.pk,)] and scheduled.pk not in [pk for (pk,) in sent]
