@@ -12,8 +12,13 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 COPY requirements.txt .
-# torch==2.13.0 is the CPU build; point PIP_FIND_LINKS / PIP_EXTRA_INDEX_URL at a mirror if needed.
-RUN pip install --no-cache-dir -r requirements.txt
+# torch first, at the version requirements.txt pins, from PyTorch's CPU-only index: PyPI's Linux
+# wheel of the same version is the CUDA build, gigabytes the CPU-only inference never uses.
+# Build with --build-arg TORCH_INDEX_URL=... to use a mirror.
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+RUN pip install --no-cache-dir --index-url "$TORCH_INDEX_URL" \
+        "torch==$(sed -n 's/^torch==//p' requirements.txt)" \
+    && pip install --no-cache-dir -r requirements.txt
 COPY . .
 COPY --from=vendor /build/vendor/ static/vendor/
 RUN DJANGO_SETTINGS_MODULE=ecgsite.settings python manage.py collectstatic --noinput
