@@ -113,8 +113,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases: int, repeat: int, seed: int, fresh: bool, **options) -> None:
         if fresh:
-            Recording.objects.filter(owner__username=OWNER).delete()
-            User.objects.filter(username=OWNER).delete()
+            User.objects.filter(username=OWNER).delete()  # and, with it, its recordings and cases
         if not User.objects.filter(username=OWNER).exists():
             began = time.perf_counter()
             made, events = build(cases, seed)
