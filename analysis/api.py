@@ -55,6 +55,7 @@ from ecgsite.api import (
     NotReady,
     Pagination,
     PdfRenderer,
+    PngRenderer,
     file_renderers,
     paginated,
     responses,
@@ -380,6 +381,18 @@ def report_pdf(request: Request, pk: int) -> HttpResponse:
     name = f"beatline-{slugify(analysis.recording.name) or 'recording'}-{analysis.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@extend_schema(
+    operation_id="analyses_event_strip",
+    summary="A PNG strip of the ECG around one event, beats marked by class: the report's picture",
+    responses=on_results({(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY)}),
+)
+@api_view(["GET"])
+@renderer_classes(file_renderers(PngRenderer))
+def event_strip(request: Request, pk: int, event_id: int) -> HttpResponse:
+    analysis = with_timeline(request, pk)
+    return exports.event_strip(analysis, get_object_or_404(Event, pk=event_id, analysis=analysis))
 
 
 @extend_schema(

@@ -1,6 +1,6 @@
 """The downloads of one analysis, which the pages and the API answer byte for byte: its beats (or a
-beat table's rows) and events as CSV, its events as every JSON answer gives them, results.json;
-and why an analysis that has not succeeded has none.
+beat table's rows) and events as CSV, its events as every JSON answer gives them, results.json,
+an event's strip; and why an analysis that has not succeeded has none.
 
 Every number goes through ``analysis.timeline.rounded`` with the decimals of its quantity, so a
 CSV, the page's JSON, the API and results.json agree to the last digit.
@@ -17,8 +17,8 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
-from analysis import tables, timeline
-from analysis.models import Analysis
+from analysis import pdf, tables, timeline
+from analysis.models import Analysis, Event
 from analysis.timeline import EVENT_DECIMALS, PROBABILITY, SCORE, SECONDS, fixed, rounded_event
 from mlcore.segment import AAMI_CLASSES
 
@@ -113,6 +113,13 @@ def events_csv(analysis: Analysis) -> HttpResponse:
         row |= {key: fixed(row[key], decimals) for key, decimals in EVENT_DECIMALS.items()}
         writer.writerow([row[key] for key in EVENT_FIELDS])
     return attachment(response, analysis, "events.csv")
+
+
+def event_strip(analysis: Analysis, event: Event) -> HttpResponse:
+    """The PNG strip of the ECG around ``event`` (``analysis.pdf``), cached by the browser."""
+    response = HttpResponse(pdf.event_strip_png(analysis, event), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def results_json(analysis: Analysis) -> HttpResponse:

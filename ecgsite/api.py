@@ -141,6 +141,11 @@ class PdfRenderer(FileRenderer):
     format = "pdf"
 
 
+class PngRenderer(FileRenderer):
+    media_type = "image/png"
+    format = "png"
+
+
 def file_renderers(renderer: type[FileRenderer]) -> list:
     """The API's renderers, then ``renderer``: JSON stays the default for */* and errors."""
     return [*api_settings.DEFAULT_RENDERER_CLASSES, renderer]

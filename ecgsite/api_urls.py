@@ -33,6 +33,11 @@ urlpatterns = [
     path("analyses/<int:pk>/", analysis_api.analysis, name="api_analysis"),
     path("analyses/<int:pk>/status/", analysis_api.analysis_status, name="api_analysis_status"),
     path("analyses/<int:pk>/events/", analysis_api.events, name="api_analysis_events"),
+    path(
+        "analyses/<int:pk>/events/<int:event_id>/strip.png",
+        analysis_api.event_strip,
+        name="api_analysis_event_strip",
+    ),
     path("analyses/<int:pk>/envelope/", analysis_api.envelope, name="api_analysis_envelope"),
     path("analyses/<int:pk>/beats/", analysis_api.beats, name="api_analysis_beats"),
     path("analyses/<int:pk>/windows/", analysis_api.windows, name="api_analysis_windows"),

@@ -252,10 +252,7 @@ def event_strip(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     analysis = own_analysis(request, pk)
     if refused := not_downloadable(analysis):
         return refused
-    event = get_object_or_404(Event, pk=event_id, analysis=analysis)
-    response = HttpResponse(pdf.event_strip_png(analysis, event), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return exports.event_strip(analysis, get_object_or_404(Event, pk=event_id, analysis=analysis))
 
 
 @login_required
