@@ -419,6 +419,17 @@ def events_csv(request: Request, pk: int) -> HttpResponse:
 
 
 @extend_schema(
+    operation_id="analyses_results_json",
+    summary="Recording, analysis (model versions included), summary and every event as one JSON "
+    "file: the recording page's download, byte for byte",
+    responses=on_results({200: OpenApiResponse(OpenApiTypes.OBJECT)}),
+)
+@api_view(["GET"])
+def results_json(request: Request, pk: int) -> HttpResponse:
+    return exports.results_json(succeeded(request, pk))
+
+
+@extend_schema(
     operation_id="analyses_rows",
     summary="A beat table's rows in file order: the file's label, class, confidence, anomaly score",
     responses=on_results({200: TableRowPage}, 400),

@@ -47,6 +47,11 @@ urlpatterns = [
     path("analyses/<int:pk>/report.pdf", analysis_api.report_pdf, name="api_analysis_report_pdf"),
     path("analyses/<int:pk>/beats.csv", analysis_api.beats_csv, name="api_analysis_beats_csv"),
     path("analyses/<int:pk>/events.csv", analysis_api.events_csv, name="api_analysis_events_csv"),
+    path(
+        "analyses/<int:pk>/results.json",
+        analysis_api.results_json,
+        name="api_analysis_results_json",
+    ),
     path("webhooks/", analysis_api.webhooks, name="api_webhooks"),
     path("webhooks/<int:pk>/", analysis_api.webhook, name="api_webhook"),
     path(
