@@ -24,6 +24,7 @@ from analysis.serializers import (
     AnalysisPage,
     AnalysisSerializer,
     AnalysisStatusSerializer,
+    AuditEntrySerializer,
     BeatsSerializer,
     CaseEventFilter,
     CaseEventSerializer,
@@ -33,6 +34,7 @@ from analysis.serializers import (
     EventFilter,
     EventRangeQuery,
     EventSerializer,
+    NotesSerializer,
     RangeQuery,
     ReportSerializer,
     ReviewCaseDetailSerializer,
@@ -504,14 +506,44 @@ def review_cases(request: Request) -> Response:
 
 
 @extend_schema(
+    methods=["GET"],
     operation_id="review_cases_retrieve",
     summary="One case with its events and the decisions on them",
     responses=responses({200: ReviewCaseDetailSerializer}),
 )
-@api_view(["GET"])
+@extend_schema(
+    methods=["PATCH"],
+    operation_id="review_cases_save_notes",
+    summary="Save the conclusion and internal notes of a case you claimed, without closing it "
+    "(409 review_conflict if it is not yours or is closed)",
+    request=NotesSerializer,
+    responses=responses({200: ReviewCaseSerializer}, 400, 409, 415),
+)
+@api_view(["GET", "PATCH"])
 @permission_classes([IsReviewer])
 def review_case_detail(request: Request, pk: int) -> Response:
-    return Response(ReviewCaseDetailSerializer(review_case(pk)).data)
+    case = review_case(pk)
+    if request.method == "PATCH":
+        data = NotesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = {"conclusion": case.conclusion, "notes": case.notes, **data.validated_data}
+        review_action(
+            lambda: review.save_notes(case, request.user, fields["conclusion"], fields["notes"])
+        )
+        return Response(ReviewCaseSerializer(review_case(pk)).data)
+    return Response(ReviewCaseDetailSerializer(case).data)
+
+
+@extend_schema(
+    operation_id="review_cases_audit",
+    summary="A case's audit trail, oldest first: who claimed, decided, wrote, released or closed "
+    "it, and when",
+    responses=responses({200: paginated("PaginatedAuditEntryList", AuditEntrySerializer)}, 400),
+)
+@api_view(["GET"])
+@permission_classes([IsReviewer])
+def review_case_audit(request: Request, pk: int) -> Response:
+    return page_of(request, review_case(pk).audit.select_related("actor"), AuditEntrySerializer)
 
 
 @extend_schema(

@@ -6,7 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from analysis import review, webhooks
-from analysis.models import Analysis, Event, EventReview, ReviewCase, Webhook, WebhookDelivery
+from analysis.models import (
+    Analysis,
+    AuditEntry,
+    Event,
+    EventReview,
+    ReviewCase,
+    Webhook,
+    WebhookDelivery,
+)
 from analysis.report import review_outcome
 from analysis.timeline import MAX_POINTS, PROBABILITY, SCORE, SECONDS, rounded
 from ecgsite.api import paginated
@@ -512,6 +520,24 @@ class DecisionSerializer(serializers.Serializer):
                 {"new_type": "A relabel needs a new event type or a new beat class."}
             )
         return data
+
+
+class NotesSerializer(serializers.Serializer):
+    conclusion = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, help_text="for the owner"
+    )
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, help_text="internal"
+    )
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "actor", "action", "details", "created"]
+        read_only_fields = fields
 
 
 class CloseSerializer(serializers.Serializer):

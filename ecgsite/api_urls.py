@@ -67,6 +67,7 @@ urlpatterns = [
         analysis_api.review_case_events,
         name="api_review_case_events",
     ),
+    path("review/cases/<int:pk>/audit/", analysis_api.review_case_audit, name="api_review_audit"),
     path("review/cases/<int:pk>/claim/", analysis_api.review_claim, name="api_review_claim"),
     path("review/cases/<int:pk>/release/", analysis_api.review_release, name="api_review_release"),
     path(
