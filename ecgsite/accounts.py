@@ -170,11 +170,15 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
     secret = webhooks.rotate_secret(hook)
     until = timezone.localtime(hook.previous_secret_until)
+    previous = (
+        f"and until {until:%Y-%m-%d %H:%M} also with the old one, in X-Beatline-Signature-Previous"
+        if hook.previous_secret_until > timezone.now()
+        else "and the old one no longer verifies"
+    )
     messages.success(
         request,
         f"The new secret of {hook.url}, shown only this once: {secret} (deliveries are signed "
-        f"with it from now on, and until {until:%Y-%m-%d %H:%M} also with the old one, in "
-        "X-Beatline-Signature-Previous).",
+        f"with it from now on, {previous}).",
     )
     return redirect("account")
 

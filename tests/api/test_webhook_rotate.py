@@ -118,3 +118,14 @@ def test_a_second_rotation_keeps_only_the_secret_it_replaced(alice, alice_client
     page = alice_client.get(reverse("account")).text
     assert f"the previous one, ending <code>…{second[-4:]}</code>" in page
     assert second not in page  # the hint only
+
+
+def test_without_a_grace_period_the_page_says_the_old_secret_is_gone(alice_client, alice, settings):
+    settings.WEBHOOK_SECRET_GRACE_S = 0
+    hook = Webhook.objects.create(owner=alice, url="https://hooks.example.org/r")
+    page = reverse("account_webhook_rotate_secret", args=[hook.pk])
+    shown = alice_client.post(page, follow=True).text
+    assert "the old one no longer verifies" in shown and "Signature-Previous)" not in shown
+    settings.WEBHOOK_SECRET_GRACE_S = 3600
+    with_grace = alice_client.post(page, follow=True).text
+    assert "also with the old one, in X-Beatline-Signature-Previous" in with_grace
