@@ -29,6 +29,7 @@ class EventList:
     counts: list[tuple[str, str, int]]  # (type, label, events) of the types found
     total: int  # events of every type and severity
     undecided: bool | None = None  # review pages: only the undecided events (None: no such filter)
+    kept: tuple[tuple[str, str], ...] = ()  # the page's other parameters, e.g. (("audit", "all"),)
 
     severity_choices = SEVERITY_FILTERS.items()
 
@@ -43,6 +44,7 @@ class EventList:
             "severity": self.severity,
             "undecided": "1" if self.undecided else "",
             "page": self.page.number if page is None else page,
+            **dict(self.kept),
         }
         return urlencode({k: v for k, v in params.items() if v})
 
@@ -56,13 +58,17 @@ class EventList:
 
 
 def event_list(
-    request: HttpRequest, events: QuerySet[Event], decided: QuerySet | None = None
+    request: HttpRequest,
+    events: QuerySet[Event],
+    decided: QuerySet | None = None,
+    keep: tuple[str, ...] = (),
 ) -> EventList:
     """``events`` filtered by the request's ``type`` and ``severity`` and cut at its ``page``; an
     unknown filter shows everything and a page out of range the nearest one, never an error.
 
     With ``decided`` (the ids of the events a reviewer has decided), ``undecided=1`` leaves them
-    out, so a reviewer can work through what is left of a long case."""
+    out, so a reviewer can work through what is left of a long case. The page's parameters named in
+    ``keep`` stay in the list's links and filter form."""
     chosen = request.GET.get("type", "")
     chosen = chosen if chosen in EVENT_TYPES else ""
     severity = request.GET.get("severity", "")
@@ -78,4 +84,5 @@ def event_list(
     if undecided:
         shown = shown.exclude(pk__in=decided)
     page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
-    return EventList(page, chosen, severity, counts, sum(found.values()), undecided)
+    kept = tuple((name, request.GET[name]) for name in keep if request.GET.get(name))
+    return EventList(page, chosen, severity, counts, sum(found.values()), undecided, kept)

@@ -98,7 +98,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(pk)
     listed = event_list(
-        request, case.analysis.events.all(), decided=case.decisions.values("event_id")
+        request,
+        case.analysis.events.all(),
+        decided=case.decisions.values("event_id"),
+        keep=("audit",),
     )
     counts = review.decision_counts(case)  # every event once: decided ones and "undecided"
     # Every decision writes an entry: a long case's trail would outgrow the rest of the page.
@@ -193,7 +196,7 @@ def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     return redirect(f"{case_url(case, data.get('list', ''))}#event-{event.pk}")
 
 
-LIST_PARAMS = ("type", "severity", "undecided", "page")
+LIST_PARAMS = ("type", "severity", "undecided", "page", "audit")
 
 
 def case_url(case: ReviewCase, list_query: str = "") -> str:

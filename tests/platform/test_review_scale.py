@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from analysis import review, review_views
+from analysis import event_list, review, review_views
 from analysis.models import AuditEntry, EventReview, ReviewCase
 from tests.platform.review_helpers import make_case
 
@@ -168,3 +168,9 @@ def test_case_page_shows_the_latest_audit_entries(alice, rita, rita_client, monk
     # The link keeps the event list's filters and page.
     filtered = rita_client.get(url, {"type": "pvc", "page": 1}).text
     assert 'href="?type=pvc&amp;page=1&amp;audit=all#audit-trail"' in filtered
+    # ... and the event list's filters, pages and decisions keep showing the whole trail.
+    monkeypatch.setattr(event_list, "PER_PAGE", 3)
+    whole = rita_client.get(url, {"audit": "all"}).text
+    assert '<input type="hidden" name="audit" value="all">' in whole
+    assert 'href="?page=2&amp;audit=all#events"' in whole
+    assert review_views.case_url(case, "type=pvc&audit=all&x=1").endswith("?type=pvc&audit=all")
