@@ -274,8 +274,9 @@ def windows(request: Request, pk: int) -> Response:
 @extend_schema(
     methods=["POST"],
     operation_id="webhooks_create",
-    summary="Register a URL to be POSTed when an analysis succeeds or fails; the answer holds "
-    "its secret, shown only this once (a second webhook with the same URL is a 400)",
+    summary="Register a URL to be POSTed when an analysis succeeds or fails or its review is "
+    "closed; the answer holds its secret, shown only this once (a second webhook with the same "
+    "URL is a 400)",
     request=WebhookSerializer,
     responses=responses({201: WebhookWithSecretSerializer}, 400, 415),
 )

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
+from analysis.signals import review_closed
 from analysis.timeline import rounded_event
 from mlcore.findings import EVENT_TYPES, URGENT_TYPES
 from mlcore.segment import AAMI_CLASSES
@@ -326,6 +327,7 @@ def close(
         taken = {d: n for d, n in decided.items() if d != "undecided" and n}
         audit(case, user, "close", decisions=taken, **changes)
         transaction.on_commit(lambda: notify_owner(case.pk))
+        transaction.on_commit(lambda: review_closed.send(sender=ReviewCase, case=case))
     return case
 
 

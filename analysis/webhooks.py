@@ -1,4 +1,5 @@
-"""Webhooks: when an analysis succeeds or fails, POST a signed JSON body to the owner's URLs.
+"""Webhooks: when an analysis succeeds or fails, or its review is closed, POST a signed JSON body
+to the owner's URLs.
 
 Each (webhook, analysis, event) gets one ``WebhookDelivery``, the visible log. ``attempt`` sends it
 once and records the outcome; on failure it answers the back-off before the next try, which the
@@ -48,7 +49,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def payload(analysis: Analysis, event: str) -> dict:
     recording = analysis.recording
-    return {
+    body = {
         "event": event,
         "analysis": {
             "id": analysis.pk,
@@ -61,6 +62,19 @@ def payload(analysis: Analysis, event: str) -> dict:
         },
         "recording": {"id": recording.pk, "name": recording.name},
     }
+    if event == REVIEW_CLOSED:
+        case = analysis.review
+        body["review"] = {
+            "status": case.status,
+            "conclusion": case.conclusion,
+            "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+            "report_url": settings.SITE_URL.rstrip("/")
+            + reverse("api_analysis_report", args=[analysis.pk]),
+        }
+    return body
+
+
+REVIEW_CLOSED = "review.closed"
 
 
 def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
@@ -68,10 +82,16 @@ def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
     queue_deliveries(analysis)
 
 
-def queue_deliveries(analysis: Analysis) -> list[WebhookDelivery]:
-    """One pending delivery per active webhook of the owner, sent by the workers after commit."""
-    analysis = Analysis.objects.select_related("recording").get(pk=analysis.pk)
-    event = f"analysis.{analysis.status}"
+def on_review_closed(sender, case, **kwargs) -> None:
+    """Receiver of ``review_closed``: the owner's integrations learn the reviewer's conclusion."""
+    queue_deliveries(case.analysis, REVIEW_CLOSED)
+
+
+def queue_deliveries(analysis: Analysis, event: str | None = None) -> list[WebhookDelivery]:
+    """One pending delivery per active webhook of the owner, sent by the workers after commit.
+    ``event`` is ``analysis.<status>`` unless given (``review.closed``)."""
+    analysis = Analysis.objects.select_related("recording", "review").get(pk=analysis.pk)
+    event = event or f"analysis.{analysis.status}"
     body = payload(analysis, event)
     queued = []
     for hook in Webhook.objects.filter(owner_id=analysis.recording.owner_id, active=True):

@@ -82,7 +82,8 @@ class WebhookForm(forms.ModelForm):
         label="URL",
         max_length=500,
         assume_scheme="https",
-        help_text="POSTed a signed JSON body when an analysis succeeds or fails.",
+        help_text="POSTed a signed JSON body when an analysis succeeds or fails, and when its "
+        "review is closed.",
     )
 
     class Meta:
