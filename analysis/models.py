@@ -225,6 +225,18 @@ def new_webhook_secret() -> str:
     return secrets.token_hex(32)
 
 
+# What a webhook can be sent (analysis/webhooks.py); each webhook chooses (all by default).
+WEBHOOK_EVENTS = {
+    "analysis.succeeded": "an analysis succeeded",
+    "analysis.failed": "an analysis failed",
+    "review.closed": "a reviewer closed an analysis's review",
+}
+
+
+def all_webhook_events() -> list[str]:
+    return list(WEBHOOK_EVENTS)
+
+
 class Webhook(models.Model):
     """A URL of the user's that is POSTed a signed JSON body when an analysis finishes."""
 
@@ -236,6 +248,7 @@ class Webhook(models.Model):
     # The secret a rotation replaced, which still signs X-Beatline-Signature-Previous until then.
     previous_secret = models.CharField(max_length=64, blank=True, editable=False)
     previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
+    events = models.JSONField(default=all_webhook_events, help_text="the events it is sent")
     active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from analysis import review, webhooks
 from analysis.models import (
+    WEBHOOK_EVENTS,
     Analysis,
     AuditEntry,
     Event,
@@ -297,6 +298,12 @@ class WebhookSerializer(serializers.ModelSerializer):
         help_text="the secret's last 4 characters, to tell which secret a receiver holds"
     )
 
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(WEBHOOK_EVENTS)),
+        allow_empty=False,
+        required=False,
+        help_text="the events it is sent (default all of them; pause it to get none)",
+    )
     previous_secret_until = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
@@ -306,11 +313,22 @@ class WebhookSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Webhook
-        fields = ["id", "url", "active", "secret_hint", "previous_secret_until", "created"]
+        fields = [
+            "id",
+            "url",
+            "events",
+            "active",
+            "secret_hint",
+            "previous_secret_until",
+            "created",
+        ]
         read_only_fields = ["id", "created"]
 
     def get_secret_hint(self, hook: Webhook) -> str:
         return hook.secret[-4:]
+
+    def validate_events(self, events: list[str]) -> list[str]:
+        return [event for event in WEBHOOK_EVENTS if event in events]  # once each, in order
 
     def validate_url(self, url: str) -> str:
         if problem := webhooks.url_problem(url):

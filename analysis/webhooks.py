@@ -88,13 +88,14 @@ def on_review_closed(sender, case, **kwargs) -> None:
 
 
 def queue_deliveries(analysis: Analysis, event: str | None = None) -> list[WebhookDelivery]:
-    """One pending delivery per active webhook of the owner, sent by the workers after commit.
-    ``event`` is ``analysis.<status>`` unless given (``review.closed``)."""
+    """One pending delivery per active webhook of the owner that takes ``event``, sent by the
+    workers after commit. ``event`` is ``analysis.<status>`` unless given (``review.closed``)."""
     analysis = Analysis.objects.select_related("recording", "review").get(pk=analysis.pk)
     event = event or f"analysis.{analysis.status}"
     body = payload(analysis, event)
     queued = []
-    for hook in Webhook.objects.filter(owner_id=analysis.recording.owner_id, active=True):
+    hooks = Webhook.objects.filter(owner_id=analysis.recording.owner_id, active=True)
+    for hook in (h for h in hooks if event in h.events):
         delivery, created = WebhookDelivery.objects.get_or_create(
             webhook=hook, analysis=analysis, event=event, defaults={"payload": body}
         )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from analysis import webhooks
-from analysis.models import Webhook, WebhookDelivery
+from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 
 class RegisterForm(UserCreationForm):
@@ -86,9 +86,21 @@ class WebhookForm(forms.ModelForm):
         "review is closed.",
     )
 
+    events = forms.MultipleChoiceField(
+        label="Events",
+        choices=list(WEBHOOK_EVENTS.items()),
+        initial=list(WEBHOOK_EVENTS),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="what it is sent",
+    )
+
     class Meta:
         model = Webhook
-        fields = ["url"]
+        fields = ["url", "events"]
+
+    def clean_events(self) -> list[str]:
+        chosen = self.cleaned_data["events"]
+        return [event for event in WEBHOOK_EVENTS if event in chosen]
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from analysis.models import Webhook, WebhookDelivery
+from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 
 def test_token_create_replace_and_revoke(alice_client, alice):
@@ -30,7 +30,9 @@ def test_webhooks_and_delivery_log(alice_client, bob_client, alice):
     bad = alice_client.post(reverse("account_webhook_add"), {"url": "not a url"})
     assert bad.status_code == 400 and b"Enter a valid URL" in bad.content
     added = alice_client.post(
-        reverse("account_webhook_add"), {"url": "https://hooks.example.org/beatline"}, follow=True
+        reverse("account_webhook_add"),
+        {"url": "https://hooks.example.org/beatline", "events": list(WEBHOOK_EVENTS)},
+        follow=True,
     )
     hook = Webhook.objects.get(owner=alice)
     assert hook.secret in added.text  # shown once, right after adding it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from analysis.models import Webhook
+from analysis.models import WEBHOOK_EVENTS, Webhook
 from tests.api.helpers import API
 
 URL = "https://hooks.example.org/once"
@@ -29,7 +29,9 @@ def test_the_api_answers_the_secret_only_on_create(api_alice, alice):
 
 
 def test_the_page_shows_the_secret_right_after_adding_it_only(alice_client, alice):
-    added = alice_client.post(reverse("account_webhook_add"), {"url": URL}, follow=True)
+    added = alice_client.post(
+        reverse("account_webhook_add"), {"url": URL, "events": list(WEBHOOK_EVENTS)}, follow=True
+    )
     secret = Webhook.objects.get(owner=alice).secret
     assert added.status_code == 200 and secret in added.text
     later = alice_client.get(reverse("account")).text
