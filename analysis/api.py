@@ -49,7 +49,14 @@ from analysis.serializers import (
     WindowsSerializer,
 )
 from analysis.timeline import PROBABILITY, SECONDS
-from analysis.webhooks import lock_owner, resume, rotate_secret, too_many
+from analysis.webhooks import (
+    CannotRedeliver,
+    lock_owner,
+    redeliver,
+    resume,
+    rotate_secret,
+    too_many,
+)
 from ecgsite.api import (
     BadRequest,
     ErrorSerializer,
@@ -359,6 +366,24 @@ def webhook_secret(request: Request, pk: int) -> Response:
 def webhook_deliveries(request: Request, pk: int) -> Response:
     hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
     return page_of(request, hook.deliveries.all(), WebhookDeliverySerializer)
+
+
+@extend_schema(
+    operation_id="webhooks_redeliver",
+    summary="Send a delivered or failed delivery again (its first body, a fresh set of tries); "
+    "409 while it is still being sent or its webhook is paused",
+    request=None,
+    responses=responses({202: WebhookDeliverySerializer}, 409),
+)
+@api_view(["POST"])
+def webhook_redeliver(request: Request, pk: int, delivery_id: int) -> Response:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    delivery = get_object_or_404(hook.deliveries.select_related("webhook"), pk=delivery_id)
+    try:
+        redeliver(delivery)
+    except CannotRedeliver as exc:
+        raise Conflict(str(exc), code="delivery_conflict") from exc
+    return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(

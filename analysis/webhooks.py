@@ -118,6 +118,28 @@ def send(delivery_id: int, countdown: float | None = None) -> None:
         )
 
 
+class CannotRedeliver(Exception):
+    """A delivery that cannot be sent again now; the message says why."""
+
+
+def redeliver(delivery: WebhookDelivery) -> None:
+    """Send a delivered or failed delivery again, with a fresh set of WEBHOOK_MAX_ATTEMPTS tries
+    (after its owner fixed the receiver, say); its body is the one first sent."""
+    if not delivery.webhook.active:
+        raise CannotRedeliver("The webhook is paused; resume it first.")
+    reset = {"status": Status.PENDING, "attempts": 0, "next_attempt_at": None}
+    # A conditional update: of two requests at once, one resets it, the other finds it pending.
+    if (
+        not WebhookDelivery.objects.filter(pk=delivery.pk)
+        .exclude(status=Status.PENDING)
+        .update(**reset)
+    ):
+        raise CannotRedeliver("This delivery is still being sent; wait for it to finish.")
+    transaction.on_commit(lambda: send(delivery.pk))
+    for name, value in reset.items():
+        setattr(delivery, name, value)
+
+
 def resume(hook: Webhook) -> list[int]:
     """Send now the deliveries that waited while ``hook`` was paused (those whose next try is
     still to come keep their scheduled task)."""

@@ -196,12 +196,34 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
+@login_required
+@require_POST
+def webhook_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(
+        WebhookDelivery.objects.select_related("webhook"), pk=pk, webhook__owner=request.user
+    )
+    try:
+        webhooks.redeliver(delivery)
+    except webhooks.CannotRedeliver as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Sending the {delivery.event} delivery to {delivery.webhook.url} again."
+        )
+    return redirect("account")
+
+
 account_urls = [
     path("", account, name="account"),
     path("token/create", token_create, name="account_token_create"),
     path("token/revoke", token_revoke, name="account_token_revoke"),
     path("webhooks/add", webhook_add, name="account_webhook_add"),
     path("webhooks/<int:pk>/remove", webhook_remove, name="account_webhook_remove"),
+    path(
+        "webhooks/deliveries/<int:pk>/redeliver",
+        webhook_redeliver,
+        name="account_webhook_redeliver",
+    ),
     path(
         "webhooks/<int:pk>/rotate-secret",
         webhook_rotate_secret,

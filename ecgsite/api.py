@@ -262,7 +262,7 @@ ErrorSerializer = inline_serializer(
                     "`authentication_failed`, `permission_denied`, `not_found`, "
                     "`method_not_allowed`, `not_acceptable`, `unsupported_media_type`, "
                     "`not_ready`, `analysis_running`, `beat_table`, `not_a_beat_table`, "
-                    "`review_conflict`, `throttled`"
+                    "`review_conflict`, `delivery_conflict`, `throttled`"
                 ),
                 "message": serializers.CharField(),
                 "details": serializers.JSONField(allow_null=True),
@@ -279,7 +279,8 @@ ERROR_MEANINGS = {
     409: "Conflict, `error.code` says which: `not_ready` (the analysis is queued or running), "
     "`analysis_failed` (it failed and has no results), "
     "`analysis_running` (one is queued or running), `beat_table` / `not_a_beat_table` (not for "
-    "this kind of upload), `review_conflict` (the case's state does not allow it).",
+    "this kind of upload), `review_conflict` (the case's state does not allow it), "
+    "`delivery_conflict` (a webhook delivery still being sent, or its webhook paused).",
     429: "Throttled: `error.details.wait_s` says how long to wait.",
 }
 

@@ -60,6 +60,11 @@ urlpatterns = [
         name="api_webhook_deliveries",
     ),
     path("webhooks/<int:pk>/secret/", analysis_api.webhook_secret, name="api_webhook_secret"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/",
+        analysis_api.webhook_redeliver,
+        name="api_webhook_redeliver",
+    ),
     path("review/cases/", analysis_api.review_cases, name="api_review_cases"),
     path("review/cases/<int:pk>/", analysis_api.review_case_detail, name="api_review_case"),
     path(

@@ -31,6 +31,7 @@ def object_urls(objects) -> list[str]:
         url = route.replace("<int:pk>", str(values[kind]))
         url = url.replace("<str:name>", objects.file_name).replace("<int:row>", "1")
         url = url.replace("<int:event_id>", str(objects.analysis.events.first().pk))
+        url = url.replace("<int:delivery_id>", str(objects.delivery.pk))
         urls.append(f"{API}/" + url)
     return urls
 
