@@ -50,8 +50,9 @@ from analysis.serializers import (
 )
 from analysis.timeline import PROBABILITY, SECONDS
 from analysis.webhooks import (
-    CannotRedeliver,
+    DeliveryConflict,
     lock_owner,
+    ping,
     redeliver,
     resume,
     rotate_secret,
@@ -369,6 +370,23 @@ def webhook_deliveries(request: Request, pk: int) -> Response:
 
 
 @extend_schema(
+    operation_id="webhooks_ping",
+    summary='Send the webhook a test delivery, {"event": "ping", "webhook": {"id", "url"}}, '
+    "signed and logged like the others (409 delivery_conflict if it is paused)",
+    request=None,
+    responses=responses({202: WebhookDeliverySerializer}, 409),
+)
+@api_view(["POST"])
+def webhook_ping(request: Request, pk: int) -> Response:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    try:
+        delivery = ping(hook)
+    except DeliveryConflict as exc:
+        raise Conflict(str(exc), code="delivery_conflict") from exc
+    return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(
     operation_id="webhooks_redeliver",
     summary="Send a delivered or failed delivery again (its first body, a fresh set of tries); "
     "409 while it is still being sent or its webhook is paused",
@@ -381,7 +399,7 @@ def webhook_redeliver(request: Request, pk: int, delivery_id: int) -> Response:
     delivery = get_object_or_404(hook.deliveries.select_related("webhook"), pk=delivery_id)
     try:
         redeliver(delivery)
-    except CannotRedeliver as exc:
+    except DeliveryConflict as exc:
         raise Conflict(str(exc), code="delivery_conflict") from exc
     return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 

@@ -118,15 +118,30 @@ def send(delivery_id: int, countdown: float | None = None) -> None:
         )
 
 
-class CannotRedeliver(Exception):
-    """A delivery that cannot be sent again now; the message says why."""
+class DeliveryConflict(Exception):
+    """A delivery that cannot be sent (again) now; the message says why."""
+
+
+PING = "ping"
+PAUSED = "The webhook is paused; resume it first."
+
+
+def ping(hook: Webhook) -> WebhookDelivery:
+    """A test delivery, sent like any other and kept in the log, so a receiver's signature check
+    can be tried without waiting for an analysis: ``{"event": "ping", "webhook": {"id", "url"}}``."""
+    if not hook.active:
+        raise DeliveryConflict(PAUSED)
+    body = {"event": PING, "webhook": {"id": hook.pk, "url": hook.url}}
+    delivery = WebhookDelivery.objects.create(webhook=hook, event=PING, payload=body)
+    transaction.on_commit(lambda: send(delivery.pk))
+    return delivery
 
 
 def redeliver(delivery: WebhookDelivery) -> None:
     """Send a delivered or failed delivery again, with a fresh set of WEBHOOK_MAX_ATTEMPTS tries
     (after its owner fixed the receiver, say); its body is the one first sent."""
     if not delivery.webhook.active:
-        raise CannotRedeliver("The webhook is paused; resume it first.")
+        raise DeliveryConflict(PAUSED)
     reset = {"status": Status.PENDING, "attempts": 0, "next_attempt_at": None}
     # A conditional update: of two requests at once, one resets it, the other finds it pending.
     if (
@@ -134,7 +149,7 @@ def redeliver(delivery: WebhookDelivery) -> None:
         .exclude(status=Status.PENDING)
         .update(**reset)
     ):
-        raise CannotRedeliver("This delivery is still being sent; wait for it to finish.")
+        raise DeliveryConflict("This delivery is still being sent; wait for it to finish.")
     transaction.on_commit(lambda: send(delivery.pk))
     for name, value in reset.items():
         setattr(delivery, name, value)

@@ -198,13 +198,26 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def webhook_ping(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
+    try:
+        webhooks.ping(hook)
+    except webhooks.DeliveryConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Sending a test delivery to {hook.url}: see the log below.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
 def webhook_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(
         WebhookDelivery.objects.select_related("webhook"), pk=pk, webhook__owner=request.user
     )
     try:
         webhooks.redeliver(delivery)
-    except webhooks.CannotRedeliver as exc:
+    except webhooks.DeliveryConflict as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -219,6 +232,7 @@ account_urls = [
     path("token/revoke", token_revoke, name="account_token_revoke"),
     path("webhooks/add", webhook_add, name="account_webhook_add"),
     path("webhooks/<int:pk>/remove", webhook_remove, name="account_webhook_remove"),
+    path("webhooks/<int:pk>/ping", webhook_ping, name="account_webhook_ping"),
     path(
         "webhooks/deliveries/<int:pk>/redeliver",
         webhook_redeliver,

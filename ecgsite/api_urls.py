@@ -60,6 +60,7 @@ urlpatterns = [
         name="api_webhook_deliveries",
     ),
     path("webhooks/<int:pk>/secret/", analysis_api.webhook_secret, name="api_webhook_secret"),
+    path("webhooks/<int:pk>/ping/", analysis_api.webhook_ping, name="api_webhook_ping"),
     path(
         "webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/",
         analysis_api.webhook_redeliver,
