@@ -131,6 +131,9 @@ def ping(hook: Webhook) -> WebhookDelivery:
     can be tried without waiting for an analysis: ``{"event": "ping", "webhook": {"id", "url"}}``."""
     if not hook.active:
         raise DeliveryConflict(PAUSED)
+    # One test at a time: a page or script cannot make Beatline fire requests at a URL in bulk.
+    if hook.deliveries.filter(event=PING, status=Status.PENDING).exists():
+        raise DeliveryConflict("A test delivery is still being sent; wait for it to finish.")
     body = {"event": PING, "webhook": {"id": hook.pk, "url": hook.url}}
     delivery = WebhookDelivery.objects.create(webhook=hook, event=PING, payload=body)
     transaction.on_commit(lambda: send(delivery.pk))

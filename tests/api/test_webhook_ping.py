@@ -30,6 +30,8 @@ def test_the_api_sends_a_signed_ping(
     assert answer.status_code == 202, answer.content
     delivery = WebhookDelivery.objects.get(pk=answer.json()["id"])
     assert (delivery.event, delivery.status, queued) == ("ping", "pending", [(delivery.pk,)])
+    busy = assert_error(api_alice.post(url), 409, "delivery_conflict")  # one test at a time
+    assert "still being sent" in busy["message"]
 
     tasks.deliver_webhook(delivery.pk)  # what the worker runs
     headers, body = receiver.received[0]
