@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from analysis import review, webhooks
+from analysis import review, webhook_addresses, webhooks
 from analysis.models import (
     WEBHOOK_EVENTS,
     Analysis,
@@ -331,7 +331,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         return [event for event in WEBHOOK_EVENTS if event in events]  # once each, in order
 
     def validate_url(self, url: str) -> str:
-        if problem := webhooks.url_problem(url):
+        if problem := webhook_addresses.url_problem(url):
             raise serializers.ValidationError(problem)
         owner = self.instance.owner_id if self.instance else self.context["request"].user.pk
         if problem := webhooks.duplicate(owner, url, getattr(self.instance, "pk", None)):

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from analysis import webhooks
+from analysis import webhook_addresses, webhooks
 from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
 
 
@@ -104,7 +104,7 @@ class WebhookForm(forms.ModelForm):
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
-        if problem := webhooks.url_problem(url):
+        if problem := webhook_addresses.url_problem(url):
             raise forms.ValidationError(problem)
         if problem := webhooks.duplicate(self.instance.owner_id, url, self.instance.pk):
             raise forms.ValidationError(problem)

@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.urls import reverse
 
-from analysis import webhooks
+from analysis import webhook_addresses, webhooks
 from analysis.models import Webhook, WebhookDelivery
 from tests.api.helpers import API, assert_error
 
@@ -32,13 +32,13 @@ REFUSED = [
 @pytest.mark.parametrize("url", REFUSED)
 def test_urls_into_private_networks_or_that_parsers_read_differently_are_refused(url, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = False
-    assert webhooks.url_problem(url)
+    assert webhook_addresses.url_problem(url)
 
 
 def test_public_urls_are_accepted(settings):
     settings.WEBHOOK_ALLOW_PRIVATE = False
     for url in ("https://hooks.example.org/beatline?x=1", "http://8.8.8.8:8080/hook"):
-        assert webhooks.url_problem(url) is None
+        assert webhook_addresses.url_problem(url) is None
 
 
 def test_the_api_and_the_page_refuse_them_with_a_message(api_alice, alice_client, settings):
@@ -72,7 +72,7 @@ def test_the_connection_goes_to_the_address_checked(alice, finished, receiver, m
     def lookup(host, *args, **kwargs):
         return real("127.0.0.1" if host == "hooks.test" else host, *args, **kwargs)
 
-    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lookup)
+    monkeypatch.setattr(webhook_addresses.socket, "getaddrinfo", lookup)
     Webhook.objects.create(owner=alice, url=f"http://hooks.test:{port}/in")
     (delivery,) = webhooks.queue_deliveries(finished)
     assert webhooks.attempt(delivery.pk) is None
@@ -91,7 +91,7 @@ def test_a_name_that_resolves_to_a_private_address_is_not_called(
     port = receiver.server.server_address[1]
     real = socket.getaddrinfo
     monkeypatch.setattr(
-        webhooks.socket, "getaddrinfo", lambda host, *a, **k: real("127.0.0.1", *a, **k)
+        webhook_addresses.socket, "getaddrinfo", lambda host, *a, **k: real("127.0.0.1", *a, **k)
     )
     Webhook.objects.create(owner=alice, url=f"http://hooks.example.org:{port}/in")
     (delivery,) = webhooks.queue_deliveries(finished)
