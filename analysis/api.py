@@ -369,6 +369,19 @@ def webhook_deliveries(request: Request, pk: int) -> Response:
     return page_of(request, hook.deliveries.all(), WebhookDeliverySerializer)
 
 
+class Conflict(BadRequest):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def conflict_is_409(action, error: type[Exception], code: str):
+    """Run ``action``; its ``error`` (a change not allowed now) is a 409 ``code`` with its reason."""
+    try:
+        return action()
+    except error as exc:
+        raise Conflict(str(exc), code=code) from exc
+
+
 @extend_schema(
     operation_id="webhooks_ping",
     summary='Send the webhook a test delivery, {"event": "ping", "webhook": {"id", "url"}}, '
@@ -379,10 +392,7 @@ def webhook_deliveries(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 def webhook_ping(request: Request, pk: int) -> Response:
     hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
-    try:
-        delivery = ping(hook)
-    except DeliveryConflict as exc:
-        raise Conflict(str(exc), code="delivery_conflict") from exc
+    delivery = conflict_is_409(lambda: ping(hook), DeliveryConflict, "delivery_conflict")
     return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -397,10 +407,7 @@ def webhook_ping(request: Request, pk: int) -> Response:
 def webhook_redeliver(request: Request, pk: int, delivery_id: int) -> Response:
     hook = get_object_or_404(Webhook, pk=pk, owner=request.user)
     delivery = get_object_or_404(hook.deliveries.select_related("webhook"), pk=delivery_id)
-    try:
-        redeliver(delivery)
-    except DeliveryConflict as exc:
-        raise Conflict(str(exc), code="delivery_conflict") from exc
+    conflict_is_409(lambda: redeliver(delivery), DeliveryConflict, "delivery_conflict")
     return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -516,15 +523,7 @@ def review_case(pk: int) -> ReviewCase:
 
 def review_action(action):
     """Run a review change; a change not allowed now (``ReviewError``) is a 409 with its reason."""
-    try:
-        return action()
-    except review.ReviewError as exc:
-        raise Conflict(str(exc), code="review_conflict") from exc
-
-
-class Conflict(BadRequest):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+    return conflict_is_409(action, review.ReviewError, "review_conflict")
 
 
 @extend_schema(
