@@ -13,8 +13,8 @@ import logging
 from collections.abc import Collection
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -49,11 +49,50 @@ def is_reviewer(user) -> bool:
 
 
 def open_case(analysis: Analysis) -> ReviewCase | None:
-    """The analysis's review case, created when it succeeded and was flagged; else None."""
+    """The analysis's review case, created when it succeeded and was flagged; else None. A new
+    case with a possible ventricular flutter/fibrillation also alerts the reviewers."""
     if analysis.status != Analysis.Status.SUCCEEDED or not analysis.flagged:
         return None
-    case, _ = ReviewCase.objects.get_or_create(analysis=analysis)
+    case, created = ReviewCase.objects.get_or_create(analysis=analysis)
+    if created and analysis.events.filter(type__in=URGENT_TYPES).exists():
+        transaction.on_commit(lambda: alert_reviewers(case.pk))
     return case
+
+
+def alert_reviewers(case_id: int) -> int:
+    """Email every active reviewer and staff member with an address about an urgent case, which
+    tops the queue but should not wait for someone to look at it; answers how many. One message,
+    the reviewers in Bcc, so no one sees the others' addresses."""
+    from analysis.report import hms  # analysis.report imports this module
+
+    case = ReviewCase.objects.select_related("analysis__recording__owner").get(pk=case_id)
+    reviewers = (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(groups__name=REVIEWERS_GROUP))
+        .exclude(email="")
+        .distinct()
+    )
+    addresses = sorted(reviewers.values_list("email", flat=True))
+    if not addresses:
+        return 0
+    recording = case.analysis.recording
+    url = settings.SITE_URL.rstrip("/") + reverse("review_case", args=[case.pk])
+    found = case.analysis.events.filter(type__in=URGENT_TYPES).order_by("start_s")
+    times = ", ".join(hms(event.start_s) for event in found[:5])
+    body = (
+        f"A new case in the review queue holds {found.count()} possible ventricular "
+        f"flutter/fibrillation event(s) (at {times} into the recording), in "
+        f"{recording.name!r} of {recording.owner.get_username()}.\n\n"
+        f"The case: {url}\n\n"
+        "Beatline is decision support for trained clinicians, not a diagnosis.\n"
+    )
+    subject = " ".join(f"Urgent review: possible VF in {recording.name}".split())
+    try:
+        EmailMessage(subject, body, bcc=addresses).send()
+    except (OSError, ValueError) as exc:  # as in notify_owner: the case stays at the top
+        log.error("could not alert the reviewers of case %s: %s", case_id, exc)
+        return 0
+    return len(addresses)
 
 
 def supersede_earlier_cases(analysis: Analysis) -> None:
