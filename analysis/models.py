@@ -237,6 +237,11 @@ def all_webhook_events() -> list[str]:
     return list(WEBHOOK_EVENTS)
 
 
+def ordered_events(chosen) -> list[str]:
+    """The ``chosen`` webhook events once each, in WEBHOOK_EVENTS' order."""
+    return [event for event in WEBHOOK_EVENTS if event in chosen]
+
+
 class Webhook(models.Model):
     """A URL of the user's that is POSTed a signed JSON body when an analysis finishes."""
 
@@ -257,6 +262,11 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def previous_secret_in_force(self) -> bool:
+        """Whether the secret a rotation replaced still signs X-Beatline-Signature-Previous."""
+        until = self.previous_secret_until
+        return bool(self.previous_secret and until and until > timezone.now())
 
 
 class WebhookDelivery(models.Model):

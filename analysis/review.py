@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
@@ -20,12 +19,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import Analysis, AuditEntry, Event, EventReview, ReviewCase
 from analysis.signals import review_closed
 from analysis.timeline import rounded_event
+from ecgsite.links import site_url
 from mlcore.findings import EVENT_TYPES, URGENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
@@ -76,7 +75,7 @@ def alert_reviewers(case_id: int) -> int:
     if not addresses:
         return 0
     recording = case.analysis.recording
-    url = settings.SITE_URL.rstrip("/") + reverse("review_case", args=[case.pk])
+    url = site_url("review_case", case.pk)
     found = case.analysis.events.filter(type__in=URGENT_TYPES).order_by("start_s")
     times = ", ".join(hms(event.start_s) for event in found[:5])
     body = (
@@ -377,7 +376,7 @@ def notify_owner(case_id: int) -> None:
     owner = recording.owner
     if not owner.email:
         return
-    url = settings.SITE_URL.rstrip("/") + reverse("analysis_report", args=[case.analysis_id])
+    url = site_url("analysis_report", case.analysis_id)
     body = (
         f"Hello {owner.get_username()},\n\n"
         f"A reviewer has finished reviewing the analysis of your recording {recording.name!r}.\n\n"

@@ -15,6 +15,7 @@ from analysis.models import (
     ReviewCase,
     Webhook,
     WebhookDelivery,
+    ordered_events,
 )
 from analysis.report import review_outcome
 from analysis.timeline import MAX_POINTS, PROBABILITY, SCORE, SECONDS, rounded
@@ -328,7 +329,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         return hook.secret[-4:]
 
     def validate_events(self, events: list[str]) -> list[str]:
-        return [event for event in WEBHOOK_EVENTS if event in events]  # once each, in order
+        return ordered_events(events)
 
     def validate_url(self, url: str) -> str:
         if problem := webhook_addresses.url_problem(url):

@@ -30,12 +30,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from analysis.models import Analysis, Webhook, WebhookDelivery, new_webhook_secret
 from analysis.webhook_addresses import Refused, post
+from ecgsite.links import site_url
 
 log = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
@@ -44,6 +44,9 @@ Status = WebhookDelivery.Status
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     message = timestamp.encode() + b"." + body
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+REVIEW_CLOSED = "review.closed"
 
 
 def payload(analysis: Analysis, event: str) -> dict:
@@ -57,7 +60,7 @@ def payload(analysis: Analysis, event: str) -> dict:
             "flagged": analysis.flagged,
             "n_events": analysis.events.count(),
             "finished": analysis.finished.isoformat() if analysis.finished else None,
-            "url": settings.SITE_URL.rstrip("/") + reverse("api_analysis", args=[analysis.pk]),
+            "url": site_url("api_analysis", analysis.pk),
         },
         "recording": {"id": recording.pk, "name": recording.name},
     }
@@ -67,13 +70,9 @@ def payload(analysis: Analysis, event: str) -> dict:
             "status": case.status,
             "conclusion": case.conclusion,
             "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-            "report_url": settings.SITE_URL.rstrip("/")
-            + reverse("api_analysis_report", args=[analysis.pk]),
+            "report_url": site_url("api_analysis_report", analysis.pk),
         }
     return body
-
-
-REVIEW_CLOSED = "review.closed"
 
 
 def on_analysis_finished(sender, analysis: Analysis, **kwargs) -> None:
@@ -241,13 +240,7 @@ def rotate_secret(hook: Webhook) -> str:
 
 def previous_signature(hook: Webhook, timestamp: str, body: bytes) -> str | None:
     """The signature with the secret a rotation replaced, while it is still in its grace period."""
-    if (
-        hook.previous_secret
-        and hook.previous_secret_until
-        and hook.previous_secret_until > timezone.now()
-    ):
-        return sign(hook.previous_secret, timestamp, body)
-    return None
+    return sign(hook.previous_secret, timestamp, body) if hook.previous_secret_in_force() else None
 
 
 def attempt(delivery_id: int) -> float | None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from analysis import webhook_addresses, webhooks
-from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery
+from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery, ordered_events
 
 
 class RegisterForm(UserCreationForm):
@@ -99,8 +99,7 @@ class WebhookForm(forms.ModelForm):
         fields = ["url", "events"]
 
     def clean_events(self) -> list[str]:
-        chosen = self.cleaned_data["events"]
-        return [event for event in WEBHOOK_EVENTS if event in chosen]
+        return ordered_events(self.cleaned_data["events"])
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -124,7 +123,6 @@ def render_account(request: HttpRequest, form: WebhookForm, status: int = 200) -
     context = {
         "token": Token.objects.filter(user=request.user).first(),
         "webhooks": request.user.webhooks.all(),
-        "now": timezone.now(),
         "deliveries": deliveries,
         "form": form,
     }
@@ -185,7 +183,7 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     until = timezone.localtime(hook.previous_secret_until)
     previous = (
         f"and until {until:%Y-%m-%d %H:%M} also with the old one, in X-Beatline-Signature-Previous"
-        if hook.previous_secret_until > timezone.now()
+        if hook.previous_secret_in_force()
         else "and the old one no longer verifies"
     )
     messages.success(
