@@ -1,9 +1,10 @@
-"""Registration, log-in (Django's view, with a limit on failed attempts) and the account page (API
-tokens, webhooks); log out and password change/reset are Django's own views."""
+"""Registration, log-in (Django's view, with a limit on failed attempts), the account page (API
+tokens, webhooks) and deleting the account; log out and password change/reset are Django's own
+views."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
@@ -20,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from analysis import webhook_addresses, webhooks
 from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery, ordered_events
+from ecgsite import erasure
 
 
 class RegisterForm(UserCreationForm):
@@ -42,12 +44,21 @@ LOGIN_FAILURES = 10
 LOGIN_LOCK_S = 15 * 60
 
 
+def locked_out(key: str) -> bool:
+    return cache.get(key, 0) >= LOGIN_FAILURES
+
+
+def count_failure(key: str) -> None:
+    if not cache.add(key, 1, LOGIN_LOCK_S):
+        cache.incr(key)
+
+
 class LimitedLoginForm(AuthenticationForm):
     def clean(self):
         username = (self.data.get("username") or "").strip().lower()
         address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
         key = f"login-failures:{address}:{username}"
-        if cache.get(key, 0) >= LOGIN_FAILURES:
+        if locked_out(key):
             raise forms.ValidationError(
                 f"Too many failed log-ins for {username or 'this account'} from this address: "
                 f"try again in {LOGIN_LOCK_S // 60} minutes.",
@@ -56,8 +67,7 @@ class LimitedLoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            if not cache.add(key, 1, LOGIN_LOCK_S):
-                cache.incr(key)
+            count_failure(key)
             raise
 
 
@@ -224,7 +234,70 @@ def webhook_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
+# Deleting the account ------------------------------------------------------------------------
+
+
+class PasswordLocked(Exception):
+    """Too many wrong passwords for this account lately; the message says how long to wait."""
+
+
+def password_problem(user: User, password: str) -> str | None:
+    """None if ``password`` is ``user``'s; otherwise why not. Wrong passwords count towards the
+    log-in limit's lock (per account), so a stolen session or token cannot guess it either.
+
+    Raises ``PasswordLocked`` while the account is locked out.
+    """
+    key = f"password-failures:{user.pk}"
+    if locked_out(key):
+        raise PasswordLocked(
+            f"Too many wrong passwords: try again in {LOGIN_LOCK_S // 60} minutes."
+        )
+    if user.check_password(password):
+        return None
+    count_failure(key)
+    return "That is not your password."
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="your password, to confirm that it is you",
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            problem = password_problem(self.user, password)
+        except PasswordLocked as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if problem:
+            raise forms.ValidationError(problem)
+        return password
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Confirm with the password, then delete the account and all its data, and log out."""
+    problem = erasure.deletion_problem(request.user)
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and problem is None and form.is_valid():
+        erased = erasure.delete_account(request.user)
+        logout(request)
+        messages.success(request, f"Your account was deleted, with {erased}.")
+        return redirect("login")
+    context = {"form": form, "problem": problem, "goes": erasure.what_goes(request.user)}
+    status = 200 if request.method == "GET" else 409 if problem else 400
+    return render(request, "account/delete.html", context, status=status)
+
+
 account_urls = [
+    path("delete", account_delete, name="account_delete"),
     path("", account, name="account"),
     path("token/create", token_create, name="account_token_create"),
     path("token/revoke", token_revoke, name="account_token_revoke"),

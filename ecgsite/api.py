@@ -280,7 +280,8 @@ ERROR_MEANINGS = {
     "`analysis_failed` (it failed and has no results), "
     "`analysis_running` (one is queued or running), `beat_table` / `not_a_beat_table` (not for "
     "this kind of upload), `review_conflict` (the case's state does not allow it), "
-    "`delivery_conflict` (a webhook delivery still being sent, or its webhook paused).",
+    "`delivery_conflict` (a webhook delivery still being sent, or its webhook paused), "
+    "`account_has_reviews` (an account whose reviews others' audit trails keep).",
     429: "Throttled: `error.details.wait_s` says how long to wait.",
 }
 

@@ -8,10 +8,12 @@ from drf_spectacular.views import (
 )
 
 from analysis import api as analysis_api
+from ecgsite import account_api
 from ecgsite.api import not_found
 from recordings import api as recordings_api
 
 urlpatterns = [
+    path("account/", account_api.account, name="api_account"),
     path("recordings/", recordings_api.recordings, name="api_recordings"),
     path("recordings/<int:pk>/", recordings_api.recording, name="api_recording"),
     path(
