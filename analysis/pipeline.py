@@ -74,7 +74,7 @@ def start(analysis_id: int) -> list[int]:
         analysis.fail(str(exc))
         return []
     plan = chunk_plan(analysis)
-    analysis.mark_running(len(plan), model_versions(models))
+    analysis.mark_running(len(plan), model_versions(models) | {"chunks": chunking()})
     stored = set(analysis.chunks.values_list("index", flat=True))
     todo = [span.index for span in plan if span.index not in stored]
     if not todo:
@@ -89,6 +89,12 @@ def model_versions(models: DefaultModels) -> dict[str, str]:
         "autoencoder": model_version(models.autoencoder.folder),
         "code": code_version(),
     }
+
+
+def chunking() -> str:
+    """How a recording is cut for the workers, which the results depend on too: each beat's
+    anomaly score is judged against the median beat of its chunk."""
+    return f"{settings.ANALYSIS_CHUNK_S:g} s, margins {settings.ANALYSIS_MARGIN_S:g} s"
 
 
 def run_table(analysis: Analysis) -> None:

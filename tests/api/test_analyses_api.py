@@ -20,7 +20,7 @@ def test_status_detail_and_timeline(api_alice, alices_objects):
     detail = api_alice.get(f"{url}/").json()
     assert detail["recording"] == alices_objects.recording.pk
     assert detail["summary"] == analysis.summary and detail["summary"]
-    assert set(detail["model_versions"]) == {"classifier", "autoencoder", "code"}
+    assert set(detail["model_versions"]) == {"classifier", "autoencoder", "code", "chunks"}
     assert detail["n_events"] == analysis.events.count()
 
     whole = api_alice.get(f"{url}/envelope/", {"points": 500}).json()

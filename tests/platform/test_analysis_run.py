@@ -33,7 +33,8 @@ def test_succeeds_with_summary_events_and_artefacts(analysis_119):
     assert summary["classified_lead"] == "MLII"
     types = set(analysis_119.events.values_list("type", flat=True))
     assert types & {"bigeminy", "pvc", "v_couplet"}
-    assert set(analysis_119.model_versions) == {"classifier", "autoencoder", "code"}
+    assert set(analysis_119.model_versions) == {"classifier", "autoencoder", "code", "chunks"}
+    assert analysis_119.model_versions["chunks"] == "1800 s, margins 60 s"
     assert analysis_119.model_versions["classifier"].startswith("cnn-mitdb@")
     assert analysis_119.timings["total_s"] > 0
     for name in [analysis_119.artefacts["results"], *analysis_119.artefacts["envelope"]]:
@@ -49,6 +50,7 @@ def test_chunked_run_finds_the_same_beats(analysis_119, settings, alice_client):
     run_analysis_inline(rerun.pk)
     rerun.refresh_from_db()
     assert rerun.n_chunks == 4
+    assert rerun.model_versions["chunks"] == "50 s, margins 60 s"  # a run to compare says so
     chunked = pipeline_beats(rerun)
     # No beat doubled or lost at the borders. Positions may move by a few samples: the detector
     # weighs leads over the signal it is given, and a chunk is shorter than the whole.
