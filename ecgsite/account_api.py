@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import renderer_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from analysis import data_export
 from analysis.review import is_reviewer
 from ecgsite import erasure
 from ecgsite.accounts import LOGIN_LOCK_S, PasswordLocked, password_problem
-from ecgsite.api import BadRequest, NotReady, responses
+from ecgsite.api import BadRequest, NotReady, ZipRenderer, file_renderers, responses
 from ecgsite.decorators import api_view
 
 
@@ -69,3 +73,16 @@ def account(request: Request) -> Response:
         "recordings": user.recordings.count(),
     }
     return Response(AccountSerializer(data).data)
+
+
+@extend_schema(
+    operation_id="account_export",
+    summary="Everything the account holds, as one zip: each recording's original files and "
+    "questionnaire, each succeeded analysis's results.json, beats (or rows) CSV and events CSV, "
+    "and account.json listing them",
+    responses=responses({(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)}),
+)
+@api_view(["GET"])
+@renderer_classes(file_renderers(ZipRenderer))
+def account_export(request: Request) -> StreamingHttpResponse:
+    return data_export.account_zip(request.user)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from analysis import webhook_addresses, webhooks
+from analysis import data_export, webhook_addresses, webhooks
 from analysis.models import WEBHOOK_EVENTS, Webhook, WebhookDelivery, ordered_events
 from ecgsite import erasure
 
@@ -234,6 +234,13 @@ def webhook_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
+@login_required
+@require_http_methods(["GET"])
+def account_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Everything the account holds, as one zip (``analysis.data_export``)."""
+    return data_export.account_zip(request.user)
+
+
 # Deleting the account ------------------------------------------------------------------------
 
 
@@ -298,6 +305,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 account_urls = [
     path("delete", account_delete, name="account_delete"),
+    path("export.zip", account_export, name="account_export"),
     path("", account, name="account"),
     path("token/create", token_create, name="account_token_create"),
     path("token/revoke", token_revoke, name="account_token_revoke"),

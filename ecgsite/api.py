@@ -141,6 +141,11 @@ class PdfRenderer(FileRenderer):
     format = "pdf"
 
 
+class ZipRenderer(FileRenderer):
+    media_type = "application/zip"
+    format = "zip"
+
+
 class PngRenderer(FileRenderer):
     media_type = "image/png"
     format = "png"

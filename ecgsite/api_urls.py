@@ -14,6 +14,7 @@ from recordings import api as recordings_api
 
 urlpatterns = [
     path("account/", account_api.account, name="api_account"),
+    path("account/export.zip", account_api.account_export, name="api_account_export"),
     path("recordings/", recordings_api.recordings, name="api_recordings"),
     path("recordings/<int:pk>/", recordings_api.recording, name="api_recording"),
     path(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 from django.contrib.auth.models import User
 
 from analysis import review
@@ -53,3 +57,16 @@ def test_a_reviewer_of_others_recordings_cannot_delete(alice):
     refused = client.delete(f"{API}/account/", {"password": "reviewer-pass-3"}, format="json")
     assert_error(refused, 409, "account_has_reviews")
     assert User.objects.filter(pk=rita.pk).exists()
+
+
+def test_the_export_is_a_zip_of_ones_own_data(api_alice, alice, bob):
+    mine = make_case(alice, name="mine").analysis.recording
+    make_case(bob, name="theirs")
+    response = api_alice.get(f"{API}/account/export.zip", HTTP_ACCEPT="application/zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    listing = json.loads(archive.read("account.json"))
+    assert [r["id"] for r in listing["recordings"]] == [mine.pk]
+    # make_case's analysis has no stored results: the zip says so instead of breaking off.
+    analysis = mine.analyses.get()
+    assert f"{mine.pk}-mine/analysis-{analysis.pk}/results.missing.txt" in archive.namelist()
