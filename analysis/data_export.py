@@ -130,9 +130,12 @@ def stored_pieces(field) -> Iterator[bytes]:
 def zip_pieces(user: User) -> Iterator[bytes]:
     recordings = list(user.recordings.prefetch_related("files", "analyses").order_by("pk"))
     sink = Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    dated = timezone.localtime().timetuple()[:6]  # else each entry says 1980-01-01
+    with zipfile.ZipFile(sink, "w") as archive:
         for path, content in entries(user, recordings):
-            with archive.open(path, "w", force_zip64=True) as entry:
+            info = zipfile.ZipInfo(path, date_time=dated)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as entry:
                 for piece in content:
                     entry.write(piece)
                     yield sink.take()

@@ -9,6 +9,7 @@ import zipfile
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from recordings.models import Questionnaire, Recording
 from tests.platform.helpers import analysed_upload, upload_file, wfdb_slice
@@ -54,6 +55,7 @@ def test_the_zip_holds_originals_questionnaire_and_results(
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert archive.read(f"{base}/analysis-{analysis.pk}/{name}") == body, name
     assert "README.txt" in archive.namelist()
+    assert {info.date_time[0] for info in archive.infolist()} == {timezone.localtime().year}
     assert not any("bobs-holter" in name for name in archive.namelist())
 
 
