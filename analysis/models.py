@@ -298,6 +298,16 @@ class WebhookDelivery(models.Model):
                 fields=["webhook", "analysis", "event"], name="one_delivery_per_event"
             ),
         ]
+        indexes = [
+            # recover_analyses looks for overdue pending deliveries every minute, and prunes the
+            # log by age: neither reads the whole log.
+            models.Index(
+                fields=["next_attempt_at", "created"],
+                condition=models.Q(status="pending"),
+                name="pending_deliveries",
+            ),
+            models.Index(fields=["created"], name="delivery_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} to {self.webhook}"

@@ -185,6 +185,22 @@ def resend_overdue(now=None) -> list[int]:
     return ids
 
 
+PRUNE_BATCH = 5_000  # rows deleted per statement: a first prune of a long log holds no long lock
+
+
+def prune_log(now=None) -> int:
+    """Delete the finished deliveries older than WEBHOOK_LOG_DAYS (none if it is 0); pending ones
+    stay, however old (a paused webhook's wait to be sent). Returns how many went."""
+    if not settings.WEBHOOK_LOG_DAYS:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    old = WebhookDelivery.objects.filter(created__lt=cutoff).exclude(status=Status.PENDING)
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
 def backoff_s(attempts: int) -> float:
     """Seconds to wait after the ``attempts``-th failure: base, 2 x base, 4 x base, ..."""
     return settings.WEBHOOK_BACKOFF_S * 2 ** (attempts - 1)

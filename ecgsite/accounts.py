@@ -3,6 +3,7 @@ tokens, webhooks) and deleting the account; log out and password change/reset ar
 views."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -135,6 +136,7 @@ def render_account(request: HttpRequest, form: WebhookForm, status: int = 200) -
         "webhooks": request.user.webhooks.all(),
         "deliveries": deliveries,
         "form": form,
+        "log_days": settings.WEBHOOK_LOG_DAYS,
     }
     return render(request, "account/account.html", context, status=status)
 

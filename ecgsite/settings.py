@@ -264,6 +264,8 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_BACKOFF_S = float(os.environ.get("WEBHOOK_BACKOFF_S", 30))
 # A pending delivery this long past its due time lost its task: recover_analyses sends it again.
 WEBHOOK_RESEND_AFTER_S = envint("WEBHOOK_RESEND_AFTER_S", 600)
+# The delivery log keeps a finished (delivered or failed) delivery this many days; 0: for ever.
+WEBHOOK_LOG_DAYS = envint("WEBHOOK_LOG_DAYS", 30)
 # After a secret is replaced, deliveries carry a second signature made with the old one this long.
 WEBHOOK_SECRET_GRACE_S = envint("WEBHOOK_SECRET_GRACE_S", 86400)
 # Webhooks to loopback/private addresses (calls into the server's own network): off unless asked
