@@ -24,16 +24,17 @@ from django.utils import timezone
 
 from analysis.models import INTERNAL_ERROR, Analysis, ChunkResult, Event
 from analysis.storage import code_version, model_version, save_arrays, save_file
+from mlcore.agreement import reference_agreement
 from mlcore.analyse import ChunkResult as Chunk
 from mlcore.analyse import Span, analyse_span, plan_chunks, stitch
 from mlcore.datasets import model_lead
 from mlcore.envelope import build_levels
 from mlcore.errors import SignalError
-from mlcore.findings import find_events, needs_review, summarise, window_table
+from mlcore.findings import BeatTrack, find_events, needs_review, summarise, window_table
 from mlcore.infer import DefaultModels, analyse_table, load_default_models, load_table_models
-from mlcore.readers import read_span, read_ucr
+from mlcore.readers import read_annotations, read_span, read_ucr
 from mlcore.tables import summarise_table
-from recordings.models import delete_stored
+from recordings.models import Recording, delete_stored
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,7 @@ def finalize(analysis_id: int) -> None:
         summary = summarise(track, stitched.unreadable, analysis.recording.duration_s, stitched.vf)
         summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
         summary["anomaly_threshold"] = threshold
+        summary["reference_agreement"] = agreement_with_file(analysis.recording, track)
         artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))
         del display
     timings = {
@@ -242,6 +244,17 @@ def finalize(analysis_id: int) -> None:
         return
     delete_chunk_files(rows)  # their arrays now live in the results and envelope files
     analysis.announce_finished()
+
+
+def agreement_with_file(recording: Recording, track: BeatTrack) -> dict | None:
+    """The beats found against the file's own beat annotations (a WFDB .atr), if it has any."""
+    with recording.local_path() as path:
+        annotations = read_annotations(path)  # read at upload, so it reads (or is None)
+    if annotations is None:
+        return None
+    return reference_agreement(
+        track.times_s, track.classes, annotations, recording.sampling_rate, recording.duration_s
+    )
 
 
 def classified_lead(lead_names: list[str]) -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from mlcore.agreement import NO_BEAT, detection_report, match_to_reference
 from mlcore.checkpoint import load_artefact, write_model_card
 from mlcore.datasets import lead_order, model_input, reference_beats
 from mlcore.errors import SignalError
@@ -57,9 +58,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="annotated",
         help="cut beats at the annotations (default) or where the platform's detector finds them",
     )
-
-
-NO_BEAT = len(AAMI_CLASSES)  # "none": a detection with no annotated beat, or a missed beat
 
 
 def _read_annotated(path: Path) -> tuple[ECGSignal, np.ndarray, float]:
@@ -98,10 +96,8 @@ def detected_beats(path: Path, n_leads: int) -> tuple[np.ndarray, np.ndarray, Be
     scored = np.isin(pos, detection.drop_excluded(pos, flutter))
     scored &= (pos >= before) & (pos + after <= x.shape[1])  # a window fits, as in beat_windows
     pos, labels = pos[scored], labels[scored]
-    pairs = detection.match_pairs(pos, beats.samples, round(detection.MATCH_WINDOW_S * fs))
-    found_labels = np.full(len(beats), NO_BEAT, dtype=np.int64)
-    found_labels[pairs[pairs >= 0]] = labels[pairs >= 0]
-    return found_labels, labels[pairs < 0], beats
+    tolerance = round(detection.MATCH_WINDOW_S * fs)
+    return *match_to_reference(beats.samples, pos, labels, tolerance), beats
 
 
 def record_predictions(
@@ -124,19 +120,6 @@ def record_predictions(
         classes = probs.argmax(axis=1)
     predicted = np.concatenate([classes, np.full(len(missed), NO_BEAT)])
     return np.concatenate([labels, missed]), predicted, beats
-
-
-def detection_report(labels: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...]) -> dict:
-    """``classification_report`` with "none" (NO_BEAT) as a sixth row and column, left out of the
-    per-class metrics and the macro-F1: missed beats and false detections are errors of the classes
-    they were or were given."""
-    report = classification_report(labels, predicted, (*classes, "none"))
-    del report["per_class"]["none"]
-    present = [m["f1"] for m in report["per_class"].values() if m["support"]]
-    report["macro_f1"] = float(np.mean(present)) if present else 0.0
-    report["missed_beats"] = int(np.sum(predicted == NO_BEAT))
-    report["false_detections"] = int(np.sum(labels == NO_BEAT))
-    return report
 
 
 def print_report(report: dict, classes: tuple[str, ...]) -> None:

@@ -22,7 +22,7 @@ from mlcore.readers.detect import detect_format
 from mlcore.readers.records import BeatTable, Chunk, RecordInfo
 from mlcore.readers.source import Source, reason
 from mlcore.readers.validate import check_finite, check_size, validate
-from mlcore.signal import ECGSignal
+from mlcore.signal import Annotations, ECGSignal
 
 FORMATS = ("wfdb", "csv", "edf", "npy", "ucr")
 
@@ -34,6 +34,7 @@ __all__ = [
     "describe",
     "detect_format",
     "iter_chunks",
+    "read_annotations",
     "read_record",
     "read_ucr",
     "read_ucr_row",
@@ -72,6 +73,16 @@ def describe(path: str | Path, *, fs: float | None = None) -> RecordInfo:
     path = Path(path)
     with _guard(path):
         return _open(path, fs).info
+
+
+def read_annotations(path: str | Path) -> Annotations | None:
+    """A record's reference annotations (samples at its own rate, symbols), None if it has none;
+    no samples are read. Only WFDB (.atr) and EDF+ files carry them."""
+    path = Path(path)
+    if detect_format(path) not in ("wfdb", "edf"):
+        return None
+    with _guard(path):
+        return _open_format(path, None).annotations
 
 
 def iter_chunks(

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
+from mlcore.agreement import NO_BEAT, detection_report
 from mlcore.evaluate.__main__ import main
-from mlcore.evaluate.beats import NO_BEAT, detection_report
 from mlcore.paths import MODELS_DIR
 from mlcore.segment import AAMI_CLASSES
 from tests.mlcore.helpers import write_slice

@@ -29,10 +29,16 @@ def make_csv(
 
 
 def wfdb_slice(
-    mitdb: Path, record: str, seconds: float, folder: Path, start: datetime | None = None
+    mitdb: Path,
+    record: str,
+    seconds: float,
+    folder: Path,
+    start: datetime | None = None,
+    annotations: bool = False,
 ) -> list[SimpleUploadedFile]:
     """The first ``seconds`` of a MIT-BIH record, written as a WFDB record (format 212) to upload,
-    its header giving ``start`` as the clock time of its first sample."""
+    its header giving ``start`` as the clock time of its first sample; with ``annotations``, its
+    reference annotations (.atr) too."""
     import wfdb
 
     source = wfdb.rdrecord(str(mitdb / record), sampto=int(seconds * 360), physical=False)
@@ -49,7 +55,14 @@ def wfdb_slice(
         base_time=start.time() if start else None,
         write_dir=str(folder),
     )
-    return [upload_file(folder / f"{record}.{ext}") for ext in ("hea", "dat")]
+    parts = ["hea", "dat"]
+    if annotations:
+        ann = wfdb.rdann(str(mitdb / record), "atr", sampto=int(seconds * 360))
+        wfdb.wrann(
+            record, "atr", ann.sample, ann.symbol, aux_note=ann.aux_note, write_dir=str(folder)
+        )
+        parts.append("atr")
+    return [upload_file(folder / f"{record}.{ext}") for ext in parts]
 
 
 def run_analysis_inline(analysis_id: int) -> None:
