@@ -172,6 +172,26 @@ def with_latest_analysis(recordings: QuerySet[Recording]) -> QuerySet[Recording]
     )
 
 
+def scored_against_annotations(owner) -> list[Analysis]:
+    """Each of ``owner``'s recordings' latest succeeded analysis, where it scored the beats
+    against the file's own beat annotations (``summary["reference_agreement"]``), by name."""
+    analyses = (
+        Analysis.objects.filter(
+            recording__owner=owner,
+            # the formats that carry annotations
+            recording__format__in=[Recording.Format.WFDB, Recording.Format.EDF],
+            status=Analysis.Status.SUCCEEDED,
+        )
+        .select_related("recording")
+        .order_by("recording_id", "-created", "-id")
+    )
+    latest: dict[int, Analysis] = {}
+    for analysis in analyses:
+        latest.setdefault(analysis.recording_id, analysis)
+    scored = [a for a in latest.values() if a.summary.get("reference_agreement")]
+    return sorted(scored, key=lambda a: (a.recording.name.lower(), a.recording_id))
+
+
 class ChunkResult(models.Model):
     """The stored result of one chunk; its unique index makes a re-delivered chunk a no-op."""
 

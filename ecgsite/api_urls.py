@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", account_api.account, name="api_account"),
     path("account/export.zip", account_api.account_export, name="api_account_export"),
     path("recordings/", recordings_api.recordings, name="api_recordings"),
+    path("recordings/agreement/", recordings_api.agreement, name="api_recordings_agreement"),
     path("recordings/<int:pk>/", recordings_api.recording, name="api_recording"),
     path(
         "recordings/<int:pk>/files/<str:name>",

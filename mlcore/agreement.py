@@ -16,9 +16,10 @@ from mlcore.evaluate.rpeaks import MATCH_WINDOW_S, drop_excluded, match_pairs, r
 from mlcore.preprocess import MODEL_FS
 from mlcore.segment import AAMI_CLASSES, AFTER_S, BEFORE_S, aami_class
 from mlcore.signal import Annotations
-from mlcore.train.metrics import classification_report
+from mlcore.train.metrics import classification_report, confusion
 
 NO_BEAT = len(AAMI_CLASSES)  # "none": a beat found with no annotated beat, or a missed beat
+ROWS = (*AAMI_CLASSES, "none")
 
 
 def detection_report(labels: np.ndarray, predicted: np.ndarray, classes: tuple[str, ...]) -> dict:
@@ -53,8 +54,8 @@ def reference_agreement(
     duration_s: float,
 ) -> dict | None:
     """The beats found (times in seconds from the first sample, AAMI class indices) against the
-    annotations (samples at ``fs``): counts, accuracy, Se and +P per class and the confusion
-    matrix, rounded for storing with a summary; None if the annotations hold no beat to score."""
+    annotations (samples at ``fs``), as ``agreement_summary``; None if the annotations hold no
+    beat to score."""
     symbols = np.asarray(annotations.symbols).astype(str)
     samples = np.asarray(annotations.samples, dtype=np.int64)
     _, flutter = reference_beats(samples, symbols)
@@ -83,23 +84,45 @@ def reference_agreement(
     found_labels, missed = match_to_reference(
         found, reference, labels, round(MATCH_WINDOW_S * MODEL_FS)
     )
-    report = detection_report(
+    cm = confusion(
         np.concatenate([found_labels, missed]),
         np.concatenate([predicted, np.full(len(missed), NO_BEAT)]),
-        AAMI_CLASSES,
+        len(ROWS),
     )
+    return agreement_summary(cm)
+
+
+def agreement_summary(cm: np.ndarray) -> dict:
+    """Counts, accuracy, Se and +P per class of a confusion matrix (rows: the annotated class,
+    "none" for a beat found where none is annotated; columns: the class given, "none" for an
+    annotated beat not found), rounded for storing with a summary. Summed matrices pool
+    recordings."""
+    cm = np.asarray(cm, dtype=np.int64)
+    classes = len(AAMI_CLASSES)
+    per_class = {}
+    for i, name in enumerate(AAMI_CLASSES):
+        annotated, given = int(cm[i].sum()), int(cm[:, i].sum())
+        per_class[name] = {
+            "annotated": annotated,
+            "se": round(float(cm[i, i] / annotated), 4) if annotated else 0.0,
+            "ppv": round(float(cm[i, i] / given), 4) if given else 0.0,
+        }
     return {
-        "annotated_beats": len(reference),
-        "found_beats": len(found),
-        "missed_beats": report["missed_beats"],
-        "extra_beats": report["false_detections"],
-        "accuracy": round(report["accuracy"], 4),
-        "per_class": {
-            name: {"annotated": m["support"], "se": round(m["se"], 4), "ppv": round(m["ppv"], 4)}
-            for name, m in report["per_class"].items()
-        },
-        # Rows: the annotated class, "none" for a beat found where none is annotated; columns:
-        # the class the analysis gave, "none" for an annotated beat it did not find.
-        "confusion": dict(zip((*AAMI_CLASSES, "none"), report["confusion"], strict=True)),
+        "annotated_beats": int(cm[:classes].sum()),
+        "found_beats": int(cm[:, :classes].sum()),
+        "missed_beats": int(cm[:, NO_BEAT].sum()),
+        "extra_beats": int(cm[NO_BEAT].sum()),
+        "accuracy": round(float(np.trace(cm) / cm.sum()), 4) if cm.sum() else 0.0,
+        "per_class": per_class,
+        "labels": list(ROWS),  # of the confusion matrix's rows and columns (JSON objects may
+        "confusion": cm.tolist(),  # come back from a database with their keys reordered)
         "match_window_s": MATCH_WINDOW_S,
     }
+
+
+def pooled(summaries: list[dict]) -> dict | None:
+    """``agreement_summary`` of several recordings' agreements together (their confusion matrices
+    summed), or None for none."""
+    if not summaries:
+        return None
+    return agreement_summary(sum(np.array(s["confusion"]) for s in summaries))

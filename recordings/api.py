@@ -17,7 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.models import Analysis, with_latest_analysis
+from analysis.models import Analysis, scored_against_annotations, with_latest_analysis
 from analysis.serializers import AnalysisPage, AnalysisSerializer
 from ecgsite.api import (
     BadRequest,
@@ -31,9 +31,11 @@ from ecgsite.api import (
     throttle,
 )
 from ecgsite.decorators import api_view
+from mlcore.agreement import pooled
 from recordings.ingest import UploadError, ingest
 from recordings.models import Questionnaire, Recording
 from recordings.serializers import (
+    AgreementSerializer,
     QuestionnaireSerializer,
     RecordingFilter,
     RecordingSerializer,
@@ -201,3 +203,19 @@ def questionnaire(request: Request, pk: int) -> Response:
         return Response(QuestionnaireSerializer(answers.save_answers()).data)
     existing = Questionnaire.objects.filter(recording=rec).first()
     return Response(QuestionnaireSerializer(existing or Questionnaire(recording=rec)).data)
+
+
+@extend_schema(
+    operation_id="recordings_agreement",
+    summary="How the analyses agree with the beat annotations the files carry (a WFDB .atr): each "
+    "annotated recording's latest succeeded analysis, and all of them pooled",
+    responses=responses({200: AgreementSerializer}),
+)
+@api_view(["GET"])
+def agreement(request: Request) -> Response:
+    analyses = scored_against_annotations(request.user)
+    body = {
+        "recordings": analyses,
+        "pooled": pooled([a.summary["reference_agreement"] for a in analyses]),
+    }
+    return Response(AgreementSerializer(body).data)

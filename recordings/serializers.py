@@ -201,3 +201,22 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
                 for s in data.get("symptoms", [])
             )
         return questionnaire
+
+
+class ScoredRecordingSerializer(serializers.Serializer):
+    recording = serializers.IntegerField(source="recording_id")
+    name = serializers.CharField(source="recording.name")
+    analysis = serializers.IntegerField(source="pk", help_text="its latest succeeded analysis")
+    classifier = serializers.CharField(source="model_versions.classifier", default="")
+    agreement = serializers.JSONField(
+        source="summary.reference_agreement", help_text="as the analysis's summary gives it"
+    )
+
+
+class AgreementSerializer(serializers.Serializer):
+    recordings = ScoredRecordingSerializer(many=True)
+    pooled = serializers.JSONField(
+        allow_null=True,
+        help_text="the recordings' confusion matrices summed, with their counts, accuracy, Se and "
+        "+P per class; null without any",
+    )

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from analysis import exports, pdf, tables
 from analysis.event_list import event_list
-from analysis.models import Analysis, Event, with_latest_analysis
+from analysis.models import Analysis, Event, scored_against_annotations, with_latest_analysis
 from analysis.report import build_report
 from analysis.views import own_analysis
 from ecgsite.api import UploadRateThrottle
+from mlcore.agreement import pooled
 from mlcore.findings import EVENT_TYPES
 from recordings.forms import QuestionnaireForm, UploadForm
 from recordings.ingest import UploadError, ingest
@@ -69,6 +70,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "statuses": [*STATUSES, "flagged"],
         },
     )
+
+
+@login_required
+def agreement(request: HttpRequest) -> HttpResponse:
+    """How the analyses agree with the beat annotations the files carry: each annotated
+    recording's latest analysis, and all of them pooled."""
+    analyses = scored_against_annotations(request.user)
+    context = {
+        "analyses": analyses,
+        "pooled": pooled([a.summary["reference_agreement"] for a in analyses]),
+        "classifiers": sorted({a.model_versions.get("classifier", "?") for a in analyses}),
+    }
+    return render(request, "recordings/agreement.html", context)
 
 
 def over_upload_budget(request: HttpRequest) -> str:

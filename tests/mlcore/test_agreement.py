@@ -26,10 +26,12 @@ def test_matched_missed_extra_and_wrong_classes_are_counted():
     r = reference_agreement(found, classes, ann, FS, duration_s=10)
     assert (r["annotated_beats"], r["found_beats"]) == (5, 5)  # "+" is a rhythm mark, not a beat
     assert (r["missed_beats"], r["extra_beats"]) == (2, 2)
-    assert r["confusion"]["N"] == [2, 0, 0, 0, 0, 1]
-    assert r["confusion"]["V"] == [1, 0, 0, 0, 0, 0]
-    assert r["confusion"]["S"] == [0, 0, 0, 0, 0, 1]
-    assert r["confusion"]["none"] == [1, 0, 1, 0, 0, 0]
+    rows = dict(zip(r["labels"], r["confusion"], strict=True))
+    assert r["labels"] == ["N", "S", "V", "F", "Q", "none"]
+    assert rows["N"] == [2, 0, 0, 0, 0, 1]
+    assert rows["V"] == [1, 0, 0, 0, 0, 0]
+    assert rows["S"] == [0, 0, 0, 0, 0, 1]
+    assert rows["none"] == [1, 0, 1, 0, 0, 0]
     assert r["per_class"]["N"] == {"annotated": 3, "se": round(2 / 3, 4), "ppv": 0.5}
     assert r["per_class"]["V"]["se"] == 0.0 and r["accuracy"] == round(2 / 7, 4)
 
