@@ -10,11 +10,13 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from mlcore.findings import EVENT_TYPES, MAJOR, MINOR, MODERATE, URGENT_TYPES
-from recordings.models import Recording
+from recordings.models import Recording, delete_stored
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,14 @@ class Analysis(models.Model):
 
     @property
     def storage_prefix(self) -> str:
-        return f"analyses/{self.recording.owner_id}/{self.recording.uid}/{self.pk}"
+        return f"{self.recording.results_folder}/{self.pk}"
+
+    def file_names(self) -> list[str]:
+        """Storage names of every result file: results, envelope levels, chunk results."""
+        artefacts = self.artefacts or {}
+        names = [artefacts.get("results", ""), *artefacts.get("envelope", [])]
+        names += [chunk.file for chunk in self.chunks.all()]
+        return [name for name in names if name]
 
     @classmethod
     def start(cls, recording: Recording) -> Analysis:
@@ -416,3 +425,12 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} at {self.created:%Y-%m-%d %H:%M}"
+
+
+@receiver(pre_delete, sender=Analysis)
+def delete_result_files(sender, instance: Analysis, **kwargs) -> None:
+    """An analysis's result files, and its folder, go once its deletion commits, however it is
+    deleted (with its recording, its owner's account, in the admin); pre_delete, while its chunk
+    rows can still be read."""
+    names, folders = instance.file_names(), [instance.storage_prefix]
+    transaction.on_commit(lambda: delete_stored(names, folders))

@@ -57,16 +57,16 @@ def what_goes(user: User) -> Erased:
 def delete_account(user: User) -> Erased:
     """Delete the account and everything stored for it; all or nothing.
 
-    The recordings go one by one (``delete_with_files``: their rows, then their files once the
-    deletion commits); then the user, whose token and webhooks go with it. A recording uploaded
+    The recordings go first, with their analyses and review cases (their files once the deletion
+    commits: ``recordings.signals``), since the user's row cannot go while audit entries of their
+    own cases name them; then the user, whose token and webhooks go with it. A recording uploaded
     while this runs is deleted with the user's row, and the owner's storage folders are removed
-    after the commit, so none of its files is left behind either.
+    after the commit, so nothing of it is left behind either.
     """
     erased = what_goes(user)
     owner_id = user.pk
     with transaction.atomic():
-        for recording in user.recordings.all():
-            recording.delete_with_files()
+        user.recordings.all().delete()
         user.delete()
         transaction.on_commit(lambda: remove_owner_folders(owner_id))
     return erased

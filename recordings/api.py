@@ -131,7 +131,7 @@ def recordings(request: Request) -> Response:
 def recording(request: Request, pk: int) -> Response:
     rec = own_recording(request, pk)
     if request.method == "DELETE":
-        rec.delete_with_files()
+        rec.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
     return Response(RecordingSerializer(rec, context={"request": request}).data)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import models
 from django.http import FileResponse
 from django.urls import reverse
 
@@ -122,28 +122,14 @@ class Recording(models.Model):
             for name, value in changed.items():
                 setattr(self, name, value)
 
-    def delete_with_files(self) -> None:
-        """Delete the recording, its analyses and every file stored for them: the originals, the
-        analyses' results and envelopes, chunk results, and the folders they leave empty.
+    @property
+    def originals_folder(self) -> str:
+        return f"recordings/{self.owner_id}/{self.uid}"
 
-        The originals go with their rows (``recordings.signals``); the result files once the
-        deletion has committed, so a rolled-back delete loses nothing of them.
-        """
-        names = self.analysis_file_names()
-        folders = [f"recordings/{self.owner_id}/{self.uid}", f"analyses/{self.owner_id}/{self.uid}"]
-        folders += [name.rsplit("/", 1)[0] for name in names if "/" in name]
-        with transaction.atomic():
-            self.delete()
-            transaction.on_commit(lambda: delete_stored(names, folders))
-
-    def analysis_file_names(self) -> list[str]:
-        """Storage names of every result file of the recording's analyses."""
-        names = []
-        for analysis in self.analyses.prefetch_related("chunks"):
-            artefacts = analysis.artefacts or {}
-            names += [artefacts.get("results", ""), *artefacts.get("envelope", [])]
-            names += [chunk.file for chunk in analysis.chunks.all()]
-        return [name for name in names if name]
+    @property
+    def results_folder(self) -> str:
+        """Where its analyses' result files go, one folder each (``Analysis.storage_prefix``)."""
+        return f"analyses/{self.owner_id}/{self.uid}"
 
     @contextmanager
     def local_path(self) -> Iterator[Path]:
@@ -206,8 +192,7 @@ def local_folder(stored: list[RecordingFile]) -> Path | None:
 
 
 def stored_file_path(instance: RecordingFile, filename: str) -> str:
-    rec = instance.recording
-    return f"recordings/{rec.owner_id}/{rec.uid}/{instance.name}"
+    return f"{instance.recording.originals_folder}/{instance.name}"
 
 
 class RecordingFileQuerySet(models.QuerySet):

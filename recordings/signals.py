@@ -1,11 +1,25 @@
-"""Stored files go when their row goes, however the row is deleted."""
+"""Stored files go when their row goes, however the row is deleted (a page, the API, the admin,
+an account's deletion), once that deletion commits: a rolled-back delete loses nothing.
 
+Callbacks run in the order they were made, so a recording's folders are removed after the files
+in them (its analyses' result files go the same way: ``analysis.models``).
+"""
+
+from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from recordings.models import RecordingFile
+from recordings.models import Recording, RecordingFile, delete_stored
 
 
 @receiver(post_delete, sender=RecordingFile)
 def delete_stored_file(sender, instance: RecordingFile, **kwargs) -> None:
-    instance.file.delete(save=False)
+    name = instance.file.name
+    transaction.on_commit(lambda: delete_stored([name], []))
+
+
+@receiver(post_delete, sender=Recording)
+def delete_recording_folders(sender, instance: Recording, **kwargs) -> None:
+    """The recording's folders of originals and of results, left empty by then."""
+    folders = [instance.originals_folder, instance.results_folder]
+    transaction.on_commit(lambda: delete_stored([], folders))

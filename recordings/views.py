@@ -304,7 +304,7 @@ def download_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
 def delete_recording(request: HttpRequest, pk: int) -> HttpResponse:
     recording = own_recording(request, pk)
     if request.method == "POST":
-        recording.delete_with_files()
+        recording.delete()
         messages.success(request, f"Deleted {recording.name} and its files.")
         return redirect("dashboard")
     return render(request, "recordings/delete.html", {"recording": recording})

@@ -89,7 +89,9 @@ def test_list_paginates_and_filters(api_alice, alice, ecg_csv):
     assert_error(api_alice.get(f"{API}/recordings/", {"page": 9}), 404, "not_found")
 
 
-def test_rerun_keeps_history_and_delete_removes_everything(api_alice, ecg_csv):
+def test_rerun_keeps_history_and_delete_removes_everything(
+    api_alice, ecg_csv, django_capture_on_commit_callbacks
+):
     rec = upload(api_alice, [upload_file(ecg_csv)], sampling_rate=250).json()
     Analysis.objects.filter(pk=rec["latest_analysis"]).update(status="succeeded")  # not running
     rerun = api_alice.post(f"{API}/recordings/{rec['id']}/analyses/")
@@ -102,7 +104,8 @@ def test_rerun_keeps_history_and_delete_removes_everything(api_alice, ecg_csv):
         == (rerun.json()["id"])
     )
     stored = Recording.objects.get().files.get().file
-    assert api_alice.delete(f"{API}/recordings/{rec['id']}/").status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the delete commits
+        assert api_alice.delete(f"{API}/recordings/{rec['id']}/").status_code == 204
     assert not Recording.objects.exists() and not Analysis.objects.exists()
     assert not stored.storage.exists(stored.name)
     assert_error(api_alice.get(f"{API}/recordings/{rec['id']}/"), 404, "not_found")

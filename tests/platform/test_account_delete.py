@@ -98,3 +98,17 @@ def test_reviews_of_ones_own_recordings_go_with_them(rita_client, rita):
 
 def test_the_account_page_links_to_the_deletion(alice_client):
     assert reverse("account_delete") in alice_client.get(reverse("account")).text
+
+
+def test_deleting_a_user_in_the_admin_leaves_no_file_either(
+    client, alice_client, alice, ecg_csv, media_root, django_capture_on_commit_callbacks
+):
+    alice_client.post(reverse("upload"), {"files": upload_file(ecg_csv), "sampling_rate": "250"})
+    run_analysis_inline(Recording.objects.get(owner=alice).analyses.get().pk)
+    assert stored_files(media_root)
+    client.force_login(User.objects.create_superuser("root", "root@example.org", None))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:auth_user_delete", args=[alice.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert stored_files(media_root) == []

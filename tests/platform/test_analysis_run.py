@@ -130,7 +130,7 @@ def test_a_recording_deleted_while_finalizing_leaves_no_files(
     def write_then_delete(analysis, *args):
         artefacts = written(analysis, *args)  # the owner deletes the recording meanwhile
         with django_capture_on_commit_callbacks(execute=True):
-            analysis.recording.delete_with_files()
+            analysis.recording.delete()
         return artefacts
 
     monkeypatch.setattr(pipeline, "write_artefacts", write_then_delete)

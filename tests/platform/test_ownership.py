@@ -13,7 +13,9 @@ def alices_recording(alice_client, alice, ecg_csv) -> Recording:
     return Recording.objects.get(owner=alice)
 
 
-def test_owner_sees_downloads_and_deletes(alice_client, alices_recording, ecg_csv):
+def test_owner_sees_downloads_and_deletes(
+    alice_client, alices_recording, ecg_csv, django_capture_on_commit_callbacks
+):
     detail = alice_client.get(reverse("recording_detail", args=[alices_recording.pk]))
     assert detail.status_code == 200
     download = alice_client.get(reverse("recording_file", args=[alices_recording.pk, "holter.csv"]))
@@ -23,7 +25,8 @@ def test_owner_sees_downloads_and_deletes(alice_client, alices_recording, ecg_cs
     assert download["Content-Type"] == "application/octet-stream"
     assert download["Content-Disposition"].startswith("attachment")
     stored = alices_recording.files.get().file.path
-    response = alice_client.post(reverse("recording_delete", args=[alices_recording.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("recording_delete", args=[alices_recording.pk]))
     assert response.status_code == 302
     assert not Recording.objects.filter(pk=alices_recording.pk).exists()
     assert not __import__("os").path.exists(stored)

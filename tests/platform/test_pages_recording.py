@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
 
 from analysis.models import Analysis
@@ -120,6 +121,19 @@ def test_delete_removes_the_recording_its_files_and_results(
     assert response.status_code == 302
     assert not Recording.objects.exists() and not Analysis.objects.exists()
     assert not any(default_storage.exists(name) for name in stored + results)
+
+
+def test_a_rolled_back_delete_keeps_every_file(analysis, django_capture_on_commit_callbacks):
+    recording, pk = analysis.recording, analysis.recording_id
+    stored = [f.file.name for f in recording.files.all()]
+    stored += [analysis.artefacts["results"], *analysis.artefacts["envelope"]]
+    assert all(default_storage.exists(name) for name in stored)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            recording.delete()
+            raise RuntimeError("a later step of the same transaction failed")
+    assert Recording.objects.filter(pk=pk).exists()
+    assert all(default_storage.exists(name) for name in stored)
 
 
 def test_other_users_get_404_and_unfinished_results_never_500(alice_client, bob_client, analysis):
