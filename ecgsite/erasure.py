@@ -8,12 +8,9 @@ deactivate it instead).
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib.auth.models import User
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from analysis.models import Analysis, AuditEntry, EventReview
@@ -61,22 +58,10 @@ def delete_account(user: User) -> Erased:
     commits: ``recordings.signals``), since the user's row cannot go while audit entries of their
     own cases name them; then the user, whose token and webhooks go with it. A recording uploaded
     while this runs is deleted with the user's row, and the owner's storage folders are removed
-    after the commit, so nothing of it is left behind either.
+    after the commit (``recordings.signals``), so nothing of it is left behind either.
     """
     erased = what_goes(user)
-    owner_id = user.pk
     with transaction.atomic():
         user.recordings.all().delete()
         user.delete()
-        transaction.on_commit(lambda: remove_owner_folders(owner_id))
     return erased
-
-
-def remove_owner_folders(owner_id: int) -> None:
-    """Remove what is left of an owner's stored files (local storage only)."""
-    for folder in (f"recordings/{owner_id}", f"analyses/{owner_id}"):
-        try:
-            path = Path(default_storage.path(folder))
-        except NotImplementedError:  # a storage without folders on disk: each file went by name
-            return
-        shutil.rmtree(path, ignore_errors=True)

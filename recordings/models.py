@@ -177,6 +177,16 @@ def delete_stored(names: list[str], folders: list[str]) -> None:
             pass  # not empty (another file is there), or already gone
 
 
+def remove_owner_folders(owner_id: int) -> None:
+    """Remove what is left of an owner's stored files and folders (local storage only)."""
+    for folder in (f"recordings/{owner_id}", f"analyses/{owner_id}"):
+        try:
+            path = Path(default_storage.path(folder))
+        except NotImplementedError:  # a storage without folders on disk: each file went by name
+            return
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def local_folder(stored: list[RecordingFile]) -> Path | None:
     """The one local folder holding every file under its original name, if there is one."""
     try:

@@ -5,11 +5,12 @@ Callbacks run in the order they were made, so a recording's folders are removed 
 in them (its analyses' result files go the same way: ``analysis.models``).
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from recordings.models import Recording, RecordingFile, delete_stored
+from recordings.models import Recording, RecordingFile, delete_stored, remove_owner_folders
 
 
 @receiver(post_delete, sender=RecordingFile)
@@ -23,3 +24,11 @@ def delete_recording_folders(sender, instance: Recording, **kwargs) -> None:
     """The recording's folders of originals and of results, left empty by then."""
     folders = [instance.originals_folder, instance.results_folder]
     transaction.on_commit(lambda: delete_stored([], folders))
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def delete_owner_folders(sender, instance, **kwargs) -> None:
+    """A deleted user's storage folders, with anything left in them (a file uploaded while the
+    deletion ran, which no row names)."""
+    owner_id = instance.pk
+    transaction.on_commit(lambda: remove_owner_folders(owner_id))

@@ -112,3 +112,4 @@ def test_deleting_a_user_in_the_admin_leaves_no_file_either(
     assert response.status_code == 302
     assert not User.objects.filter(pk=alice.pk).exists()
     assert stored_files(media_root) == []
+    assert not any(p.name == str(alice.pk) for p in media_root.rglob("*"))  # nor her folders
