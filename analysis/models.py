@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -183,21 +184,22 @@ def with_latest_analysis(recordings: QuerySet[Recording]) -> QuerySet[Recording]
 
 def scored_against_annotations(owner) -> list[Analysis]:
     """Each of ``owner``'s recordings' latest succeeded analysis, where it scored the beats
-    against the file's own beat annotations (``summary["reference_agreement"]``), by name."""
+    against the file's own beat annotations, by name. Only that part of each summary is read:
+    ``analysis.agreement`` (``summary["reference_agreement"]``; ``summary`` is deferred)."""
+    succeeded = Analysis.objects.filter(status=Analysis.Status.SUCCEEDED)
+    latest = succeeded.filter(recording=OuterRef("recording")).order_by("-created", "-id")
     analyses = (
-        Analysis.objects.filter(
+        succeeded.filter(
             recording__owner=owner,
             # the formats that carry annotations
             recording__format__in=[Recording.Format.WFDB, Recording.Format.EDF],
-            status=Analysis.Status.SUCCEEDED,
+            pk=Subquery(latest.values("pk")[:1]),
         )
         .select_related("recording")
-        .order_by("recording_id", "-created", "-id")
+        .defer("summary", "artefacts")
+        .annotate(agreement=KeyTransform("reference_agreement", "summary"))
     )
-    latest: dict[int, Analysis] = {}
-    for analysis in analyses:
-        latest.setdefault(analysis.recording_id, analysis)
-    scored = [a for a in latest.values() if a.summary.get("reference_agreement")]
+    scored = [a for a in analyses if a.agreement]
     return sorted(scored, key=lambda a: (a.recording.name.lower(), a.recording_id))
 
 

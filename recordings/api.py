@@ -216,6 +216,6 @@ def agreement(request: Request) -> Response:
     analyses = scored_against_annotations(request.user)
     body = {
         "recordings": analyses,
-        "pooled": pooled([a.summary["reference_agreement"] for a in analyses]),
+        "pooled": pooled([a.agreement for a in analyses]),
     }
     return Response(AgreementSerializer(body).data)

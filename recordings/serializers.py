@@ -209,7 +209,7 @@ class ScoredRecordingSerializer(serializers.Serializer):
     analysis = serializers.IntegerField(source="pk", help_text="its latest succeeded analysis")
     classifier = serializers.CharField(source="model_versions.classifier", default="")
     agreement = serializers.JSONField(
-        source="summary.reference_agreement", help_text="as the analysis's summary gives it"
+        help_text="as the analysis's summary gives it (its reference_agreement)"
     )
 
 

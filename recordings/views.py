@@ -79,7 +79,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
     analyses = scored_against_annotations(request.user)
     context = {
         "analyses": analyses,
-        "pooled": pooled([a.summary["reference_agreement"] for a in analyses]),
+        "pooled": pooled([a.agreement for a in analyses]),
         "classifiers": sorted({a.model_versions.get("classifier", "?") for a in analyses}),
     }
     return render(request, "recordings/agreement.html", context)
