@@ -692,7 +692,7 @@ def review_close(request: Request, pk: int) -> Response:
             case,
             request.user,
             fields["conclusion"],
-            fields.get("notes", ""),
+            fields.get("notes"),  # left out: the draft's notes stay
             with_undecided=fields["with_undecided"],
         )
     )

@@ -343,10 +343,11 @@ class Undecided(ReviewError):
 
 
 def close(
-    case: ReviewCase, user, conclusion: str, notes: str = "", with_undecided: bool = False
+    case: ReviewCase, user, conclusion: str, notes: str | None = None, with_undecided: bool = False
 ) -> ReviewCase:
     """Close the case with the reviewer's conclusion; the owner is emailed once this commits.
-    Events left undecided need ``with_undecided`` (the owner is told how many)."""
+    Events left undecided need ``with_undecided`` (the owner is told how many). ``notes`` None
+    keeps the notes saved with the draft."""
     conclusion = (conclusion or "").strip()
     if not conclusion:
         raise ReviewError("Write a conclusion for the owner before closing the case.")
@@ -359,7 +360,8 @@ def close(
                 "Decide them, or confirm closing the case with undecided events."
             )
         now = timezone.now()
-        changes = changed(case, conclusion=conclusion, notes=(notes or "").strip())
+        notes = case.notes if notes is None else notes.strip()
+        changes = changed(case, conclusion=conclusion, notes=notes)
         ReviewCase.objects.filter(pk=case.pk).update(status=Status.CLOSED, closed_at=now, **changes)
         case.refresh_from_db()
         taken = {d: n for d, n in decided.items() if d != "undecided" and n}

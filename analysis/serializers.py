@@ -562,7 +562,10 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 class CloseSerializer(serializers.Serializer):
     conclusion = serializers.CharField(max_length=10000, help_text="for the owner")
     notes = serializers.CharField(
-        required=False, allow_blank=True, max_length=10000, help_text="internal"
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        help_text="internal; left out, the notes saved with the draft stay",
     )
     with_undecided = serializers.BooleanField(
         default=False,

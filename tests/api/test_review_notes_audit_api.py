@@ -46,3 +46,17 @@ def test_the_audit_trail_is_for_reviewers_only(alice, api_alice):
     assert_error(api_alice.get(f"{API}/review/cases/{case.pk}/audit/"), 403, "permission_denied")
     audit = token_client(rita).get(f"{API}/review/cases/{case.pk}/audit/").json()["results"]
     assert [e["action"] for e in audit] == ["claim"]
+
+
+def test_closing_without_notes_keeps_the_drafts_notes(alice):
+    rita = make_reviewer("rita")
+    case = claimed(make_case(alice), rita)
+    api = token_client(rita)
+    url = f"{API}/review/cases/{case.pk}/"
+    api.patch(url, {"notes": "internal: ask the GP"}, format="json")
+    body = {"conclusion": "Sinus rhythm.", "with_undecided": True}
+    closed = api.post(f"{url}close/", body, format="json")
+    assert closed.status_code == 200, closed.content
+    assert (closed.json()["status"], closed.json()["notes"]) == ("closed", "internal: ask the GP")
+    close_entry = AuditEntry.objects.filter(case=case, action="close").get()
+    assert "notes" not in close_entry.details  # unchanged, so not in the close entry
