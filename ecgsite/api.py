@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from math import ceil
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import TooManyFieldsSent
@@ -91,7 +92,8 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body = error_body(code, first_message(exc.detail), details)
     elif isinstance(exc, exceptions.Throttled):
-        body = error_body(code, "Too many requests; slow down.", {"wait_s": exc.wait})
+        message = getattr(exc, "message", "Too many requests; slow down.")
+        body = error_body(code, message, {"wait_s": exc.wait})
     else:
         body = error_body(code, str(exc.detail))
     headers = {}
@@ -194,6 +196,18 @@ class UploadRateThrottle(UserRateThrottle):
     """Uploads and re-runs start work on the workers: a tighter budget per user."""
 
     scope = "upload"
+
+    def spent_message(self) -> str:
+        minutes = max(1, ceil((self.wait() or 0) / 60))
+        return f"Too many uploads or re-runs for now: try again in {minutes} min."
+
+
+class BudgetSpent(exceptions.Throttled):
+    """A throttle applied inside a view (``throttle``), with its own message."""
+
+    def __init__(self, wait: float | None, message: str) -> None:
+        super().__init__(wait)
+        self.message = message
 
 
 class Pagination(PageNumberPagination):
@@ -374,4 +388,5 @@ def throttle(request, throttle_class: type[SimpleRateThrottle]) -> None:
     """Apply one more throttle inside a view (e.g. only to its POST)."""
     checker = throttle_class()
     if not checker.allow_request(request, None):
-        raise exceptions.Throttled(checker.wait())
+        spent = getattr(checker, "spent_message", None)
+        raise BudgetSpent(checker.wait(), spent() if spent else "Too many requests; slow down.")

@@ -2,7 +2,6 @@
 the report, downloads, re-run and delete."""
 
 from datetime import datetime, time
-from math import ceil
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -89,10 +88,7 @@ def over_upload_budget(request: HttpRequest) -> str:
     """Spends one of the user's uploads and re-runs (the API's budget: pages and API share it);
     over it, the message to show."""
     budget = UploadRateThrottle()
-    if budget.allow_request(request, None):
-        return ""
-    minutes = max(1, ceil((budget.wait() or 0) / 60))
-    return f"Too many uploads or re-runs for now: try again in {minutes} min."
+    return "" if budget.allow_request(request, None) else budget.spent_message()
 
 
 @login_required

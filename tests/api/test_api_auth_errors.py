@@ -66,7 +66,8 @@ def test_uploads_have_their_own_tighter_budget(settings, api_alice, alice, ecg_c
     empty = {"files": []}
     assert api_alice.post(f"{API}/recordings/", empty, format="multipart").status_code == 400
     again = api_alice.post(f"{API}/recordings/", empty, format="multipart")
-    assert_error(again, 429, "throttled")
+    error = assert_error(again, 429, "throttled")
+    assert error["message"] == "Too many uploads or re-runs for now: try again in 1 min."
     assert api_alice.get(f"{API}/recordings/").status_code == 200
 
 
