@@ -176,6 +176,9 @@ def recording_analyses(request: Request, pk: int) -> Response:
     return paginator.get_paginated_response(AnalysisSerializer(page, many=True).data)
 
 
+EMPTY_ANSWERS = "The body is empty: send the answers as a JSON object ({} clears them all)."
+
+
 @extend_schema(
     methods=["GET"],
     operation_id="recordings_questionnaire",
@@ -198,6 +201,8 @@ def questionnaire(request: Request, pk: int) -> Response:
     if rec.is_beat_table:
         raise NotReady(Recording.NO_QUESTIONNAIRE, code="beat_table")
     if request.method == "PUT":
+        if request.stream is None:  # an empty body, likely by mistake: it would clear every answer
+            raise BadRequest(EMPTY_ANSWERS, code="invalid")
         answers = QuestionnaireSerializer(data=request.data, context={"recording": rec})
         answers.is_valid(raise_exception=True)
         return Response(QuestionnaireSerializer(answers.save_answers()).data)

@@ -53,6 +53,8 @@ def test_questionnaire_then_report(api_alice, alices_objects):
 def test_bad_answers_are_400_and_keep_the_old_ones(api_alice, alices_objects):
     url = f"{API}/recordings/{alices_objects.recording.pk}/questionnaire/"
     assert api_alice.put(url, {"age": 40}, format="json").status_code == 200
+    empty = api_alice.put(url, b"", content_type="application/json")  # not {}: a mistake
+    assert "The body is empty" in assert_error(empty, 400, "invalid")["message"]
     for bad, field in [
         ({"age": 300}, "age"),
         ({"sex": "robot"}, "sex"),
