@@ -29,7 +29,8 @@ DISCLAIMER = (
 )
 
 # Symptoms count as overlapping a finding this long before or after it (seconds): people note the
-# time of a symptom roughly.
+# time of a symptom roughly. A symptom is taken to last Symptom.duration_s (a minute), so the
+# window is 2 min before to 3 min after its time ("includes/symptom_findings.html" says so).
 SYMPTOM_SLACK_S = 120.0
 
 EXPLANATIONS = {

@@ -67,6 +67,10 @@ def test_symptoms_overlap_events_near_their_time():
     assert any("same time as findings" in s for s in steps)
     assert any("time of each symptom" in s for s in steps)
     assert steps[-1].startswith("Share this report")
+    # The window the report names: 2 min before to 3 min after (the symptom lasting a minute).
+    window = [event("pvc", t, 1) for t in (475, 485, 775, 785)]
+    (at_600,) = correlate([Symptom(kind="palpitations", at_s=600)], in_list(window))
+    assert sorted(e.start_s for e in at_600.events) == [485, 775]
     fainted = correlate([Symptom(kind="fainting", at_s=None)], in_list([]))
     assert "emergency" in next_steps([], fainted, questionnaire=None)[0]
 
@@ -113,6 +117,7 @@ def test_questionnaire_answers_shape_the_report_page_and_pdf(alice_client, analy
     assert "classified on lead MLII" in html
     assert html.index(target.get_type_display()) < html.index("Symptoms and findings")
     assert '<tr class="overlap"><td>Dizziness</td>' in html
+    assert "Findings from 2 min before to 3 min after" in html
     assert "High blood pressure" in html and "bisoprolol" in html
     assert "review/owner_summary.html" in [t.name for t in page.templates]
     in_db = findings_of(analysis)
