@@ -48,8 +48,11 @@ def url_problem(url: str) -> str | None:
     except ValueError:
         return "The URL's port is not a port number."
     if not settings.WEBHOOK_ALLOW_PRIVATE:
+        host = parts.hostname.lower().rstrip(".")
+        if host == "localhost" or host.endswith(".localhost"):  # loopback by definition (RFC 6761)
+            return "Webhooks cannot call private, loopback or link-local addresses."
         try:
-            literal = ipaddress.ip_address(parts.hostname)
+            literal = ipaddress.ip_address(host)
         except ValueError:
             return None  # a name: checked on every call, when it is resolved
         if not is_public(literal):
