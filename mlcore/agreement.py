@@ -92,27 +92,32 @@ def reference_agreement(
     return agreement_summary(cm)
 
 
+def ratio(hits: int, total: int) -> float | None:
+    """``hits / total`` rounded for storing, None for 0/0 (undefined, not a zero)."""
+    return round(float(hits / total), 4) if total else None
+
+
 def agreement_summary(cm: np.ndarray) -> dict:
     """Counts, accuracy, Se and +P per class of a confusion matrix (rows: the annotated class,
     "none" for a beat found where none is annotated; columns: the class given, "none" for an
-    annotated beat not found), rounded for storing with a summary. Summed matrices pool
-    recordings."""
+    annotated beat not found), rounded for storing with a summary; a ratio of nothing (Se of a
+    class never annotated, +P of one never given) is None. Summed matrices pool recordings."""
     cm = np.asarray(cm, dtype=np.int64)
     classes = len(AAMI_CLASSES)
     per_class = {}
     for i, name in enumerate(AAMI_CLASSES):
-        annotated, given = int(cm[i].sum()), int(cm[:, i].sum())
+        annotated = int(cm[i].sum())
         per_class[name] = {
             "annotated": annotated,
-            "se": round(float(cm[i, i] / annotated), 4) if annotated else 0.0,
-            "ppv": round(float(cm[i, i] / given), 4) if given else 0.0,
+            "se": ratio(cm[i, i], annotated),
+            "ppv": ratio(cm[i, i], cm[:, i].sum()),
         }
     return {
         "annotated_beats": int(cm[:classes].sum()),
         "found_beats": int(cm[:, :classes].sum()),
         "missed_beats": int(cm[:, NO_BEAT].sum()),
         "extra_beats": int(cm[NO_BEAT].sum()),
-        "accuracy": round(float(np.trace(cm) / cm.sum()), 4) if cm.sum() else 0.0,
+        "accuracy": ratio(np.trace(cm), cm.sum()),
         "per_class": per_class,
         "labels": list(ROWS),  # of the confusion matrix's rows and columns (JSON objects may
         "confusion": cm.tolist(),  # come back from a database with their keys reordered)
@@ -122,7 +127,8 @@ def agreement_summary(cm: np.ndarray) -> dict:
 
 def pooled(summaries: list[dict]) -> dict | None:
     """``agreement_summary`` of several recordings' agreements together (their confusion matrices
-    summed), or None for none."""
+    summed, so ratios stored as 0.0 for 0/0 by earlier analyses come back None), or None for
+    none."""
     if not summaries:
         return None
     return agreement_summary(sum(np.array(s["confusion"]) for s in summaries))

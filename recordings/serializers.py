@@ -209,7 +209,9 @@ class ScoredRecordingSerializer(serializers.Serializer):
     analysis = serializers.IntegerField(source="pk", help_text="its latest succeeded analysis")
     classifier = serializers.CharField(source="model_versions.classifier", default="")
     agreement = serializers.JSONField(
-        help_text="as the analysis's summary gives it (its reference_agreement)"
+        help_text="as the analysis's summary gives it (its reference_agreement): Se is null for a "
+        "class with no beat annotated, +P for one no beat was given (analyses from before that "
+        "gave 0.0: the counts and confusion matrix tell)"
     )
 
 
@@ -218,5 +220,6 @@ class AgreementSerializer(serializers.Serializer):
     pooled = serializers.JSONField(
         allow_null=True,
         help_text="the recordings' confusion matrices summed, with their counts, accuracy, Se and "
-        "+P per class; null without any",
+        "+P per class (null where undefined, 0/0: a class never annotated, or never given); "
+        "null without any",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlcore.agreement import reference_agreement
+from mlcore.agreement import agreement_summary, pooled, reference_agreement
 from mlcore.segment import AAMI_CLASSES
 from mlcore.signal import Annotations
 
@@ -34,6 +34,9 @@ def test_matched_missed_extra_and_wrong_classes_are_counted():
     assert rows["none"] == [1, 0, 1, 0, 0, 0]
     assert r["per_class"]["N"] == {"annotated": 3, "se": round(2 / 3, 4), "ppv": 0.5}
     assert r["per_class"]["V"]["se"] == 0.0 and r["accuracy"] == round(2 / 7, 4)
+    # Ratios of nothing are undefined, not zero: no beat called S; no F annotated nor called.
+    assert r["per_class"]["S"] == {"annotated": 1, "se": 0.0, "ppv": None}
+    assert r["per_class"]["F"] == {"annotated": 0, "se": None, "ppv": None}
 
 
 def test_flutter_episodes_and_beats_without_a_whole_window_are_left_out():
@@ -47,3 +50,16 @@ def test_flutter_episodes_and_beats_without_a_whole_window_are_left_out():
 def test_annotations_without_beats_score_nothing():
     ann = annotations((1, "+"), (5, "~"))
     assert reference_agreement(np.array([1.0]), np.array([N]), ann, FS, duration_s=10) is None
+
+
+def test_pooled_ratios_of_nothing_are_none_even_where_stored_as_zero():
+    cm = np.zeros((6, 6), dtype=np.int64)
+    cm[N, N], cm[V, N] = 9, 1  # a V called N; nothing called V
+    stored = agreement_summary(cm)
+    for m in stored["per_class"].values():  # as earlier analyses stored it: 0.0 for 0/0
+        m["se"], m["ppv"] = m["se"] or 0.0, m["ppv"] or 0.0
+    p = pooled([stored, agreement_summary(cm)])
+    assert p["per_class"]["V"] == {"annotated": 2, "se": 0.0, "ppv": None}
+    assert p["per_class"]["S"] == {"annotated": 0, "se": None, "ppv": None}
+    assert p["per_class"]["N"] == {"annotated": 18, "se": 1.0, "ppv": 0.9}
+    assert agreement_summary(np.zeros((6, 6)))["accuracy"] is None

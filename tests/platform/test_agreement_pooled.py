@@ -74,3 +74,36 @@ def test_different_models_are_pointed_out(alice_client, alice):
     scored(alice, "a", matrix(5, 5))
     scored(alice, "b", matrix(5, 5), model_versions={"classifier": "cnn-mitdb@new"})
     assert "analysed with different models" in alice_client.get(reverse("agreement")).text
+
+
+def stored_before_none(summary: dict) -> dict:
+    """``summary`` as analyses stored it before a ratio of nothing was None: 0.0."""
+    for m in summary["per_class"].values():
+        m["se"], m["ppv"] = m["se"] or 0.0, m["ppv"] or 0.0
+    return summary
+
+
+def test_ratios_of_nothing_are_null_and_shown_as_a_dash(alice, alice_client):
+    # Three V beats, all called N: V's Se is a real 0, its +P (nothing called V) undefined.
+    old = scored(alice, "old", None)
+    old.summary = {"reference_agreement": stored_before_none(agreement_summary(matrix(10, 0, 3)))}
+    old.save()
+    scored(alice, "new", matrix(5, 0, 1))
+
+    body = token_client(alice).get(f"{API}/recordings/agreement/").json()
+    assert [r["name"] for r in body["recordings"]] == ["new", "old"]
+    assert body["recordings"][0]["agreement"]["per_class"]["V"]["ppv"] is None
+    assert body["pooled"]["per_class"]["V"] == {"annotated": 4, "se": 0.0, "ppv": None}
+    assert body["pooled"]["per_class"]["F"] == {"annotated": 0, "se": None, "ppv": None}
+
+    page = alice_client.get(reverse("agreement")).text
+    assert "<tr><td>V</td><td>4</td><td>0.000</td><td>-</td></tr>" in page  # pooled
+    assert "<tr><td>F</td><td>0</td><td>-</td><td>-</td></tr>" in page
+    table = page[page.index('class="list recordings-agreement"') :]
+    for name in ("new", "old"):  # V Se / +P, then S's
+        row = table[table.index(f">{name}</a>") :].split("</tr>")[0]
+        assert [c.split("</td>")[0] for c in row.split("<td>")[-2:]] == ["0.000 / -", "- / -"]
+
+    detail = alice_client.get(reverse("recording_detail", args=[old.recording_id])).text
+    assert "<tr><td>V</td><td>3</td><td>0.000</td><td>-</td></tr>" in detail
+    assert "<tr><td>S</td><td>0</td><td>-</td><td>-</td></tr>" in detail
