@@ -253,7 +253,7 @@ def editable(case_id: int, user) -> ReviewCase:
     if case.status == Status.IN_REVIEW and case.claimed_by_id != user.pk:
         raise ReviewError(claimed_by_other(case))
     if case.status != Status.IN_REVIEW:
-        raise ReviewError("Claim this case before deciding on its events.")
+        raise ReviewError("Claim this case first: only the reviewer who claimed it can change it.")
     return case
 
 

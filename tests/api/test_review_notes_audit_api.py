@@ -60,3 +60,13 @@ def test_closing_without_notes_keeps_the_drafts_notes(alice):
     assert (closed.json()["status"], closed.json()["notes"]) == ("closed", "internal: ask the GP")
     close_entry = AuditEntry.objects.filter(case=case, action="close").get()
     assert "notes" not in close_entry.details  # unchanged, so not in the close entry
+
+
+def test_notes_of_an_unclaimed_case_say_to_claim_it(alice):
+    rita = make_reviewer("rita")
+    case = make_case(alice)
+    answer = token_client(rita).patch(
+        f"{API}/review/cases/{case.pk}/", {"notes": "x"}, format="json"
+    )
+    message = assert_error(answer, 409, "review_conflict")["message"]
+    assert message == "Claim this case first: only the reviewer who claimed it can change it."
