@@ -58,6 +58,7 @@ def strip_figure(
     beats = timeline.beats(analysis, start_s, end_s)
     lead = min(lead, len(env["min"]) - 1)
     lo, hi = env["min"][lead], env["max"][lead]
+    unit = strip_unit(analysis)
     times = [env["start_s"] + (i + 0.5) * env["bin_s"] for i in range(len(lo))]
     fig = Figure(figsize=(8, 1.9), dpi=dpi)
     ax = fig.add_axes((0.07, 0.22, 0.88, 0.7))  # room for the last time label on the right
@@ -73,14 +74,14 @@ def strip_figure(
         ax.plot(times, hi, color="#1d2733", lw=0.8)
     else:
         ax.fill_between(times, lo, hi, color="#1d2733", lw=0.5)
-    top = max(hi) if hi else 1.0
+    top = max(hi) if hi else unit
     for t, cls in zip(beats["time_s"], beats["class"], strict=True):
         name = beats["classes"][cls]
-        ax.plot(t, top + 0.15, "o", ms=4, color=BEAT_COLOURS.get(name, "#000"))
+        ax.plot(t, top + 0.15 * unit, "o", ms=4, color=BEAT_COLOURS.get(name, "#000"))
         if name != "N":
             ax.annotate(
                 name,
-                (t, top + 0.15),
+                (t, top + 0.15 * unit),
                 xytext=(0, 5),
                 textcoords="offset points",
                 ha="center",
@@ -88,22 +89,31 @@ def strip_figure(
                 color=BEAT_COLOURS.get(name, "#000"),
             )
     ax.set_xlim(start_s, end_s)
-    bottom = min(lo) - 0.2 if lo else -1
-    ax.set_ylim(bottom, top + 0.8)  # room above the beat dots for their class letters
+    bottom = min(lo) - 0.2 * unit if lo else -unit
+    ax.set_ylim(bottom, top + 0.8 * unit)  # room above the beat dots for their class letters
     # ECG paper: a light grid every 0.2 s and 0.5 mV (the minor ticks); labels on whole seconds
     # and on whole millivolts, few enough to read, so that they fall on grid lines too.
     ax.xaxis.set_minor_locator(MultipleLocator(GRID_S))
-    ax.yaxis.set_minor_locator(MultipleLocator(GRID_MV))
+    ax.yaxis.set_minor_locator(MultipleLocator(GRID_MV * unit))
     ax.grid(which="both", color="#f3b8b8", lw=0.4)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.yaxis.set_major_locator(MultipleLocator(max(1, math.ceil((top + 0.8 - bottom) / 5))))
+    step = max(1, math.ceil((top + 0.8 * unit - bottom) / unit / 5)) * unit
+    ax.yaxis.set_major_locator(MultipleLocator(step))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: hms(x)))
     # Said on the strip: its grid looks like ECG paper, but the strip is not drawn to 25 mm/s.
-    ax.set_xlabel(f"time into the recording (h:mm:ss); grid {GRID_S} s × {GRID_MV} mV", fontsize=7)
+    grid = f"grid {GRID_S} s × {GRID_MV * unit:g} mV"
+    ax.set_xlabel(f"time into the recording (h:mm:ss); {grid}", fontsize=7)
     label = f"{env['leads'][lead]} (mV)" if env["leads"] else "mV"
     ax.set_ylabel(label, fontsize=7, parse_math=False)  # a lead name is the uploader's text
     ax.tick_params(labelsize=7)
     return fig
+
+
+def strip_unit(analysis: Analysis) -> int:
+    """What the strip's grid and spacing are multiplied by: 1 for an ECG in mV; the analysis's
+    coarser display step (``envelope_scale_uv``) for a file in far larger units, such as ADC counts,
+    whose hundreds of units would otherwise hide the trace under thousands of grid lines."""
+    return int(analysis.artefacts.get("envelope_scale_uv", 1))
 
 
 def event_strip_png(analysis: Analysis, event: Event, dpi: int = 110) -> bytes:

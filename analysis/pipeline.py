@@ -26,7 +26,7 @@ from analysis.models import INTERNAL_ERROR, Analysis, ChunkResult, Event
 from analysis.storage import code_version, model_version, save_arrays, save_file
 from mlcore.agreement import reference_agreement
 from mlcore.analyse import ChunkResult as Chunk
-from mlcore.analyse import Span, analyse_span, plan_chunks, stitch
+from mlcore.analyse import Span, analyse_span, plan_chunks, rescale_display, stitch
 from mlcore.datasets import model_lead
 from mlcore.envelope import build_levels
 from mlcore.errors import SignalError
@@ -264,19 +264,28 @@ def classified_lead(lead_names: list[str]) -> str:
     return str(lead_names[model_lead(lead_names)])
 
 
+def stored_display_scale(row: ChunkResult) -> int:
+    """µV per display step of a stored chunk (1 for chunks stored before it was chosen)."""
+    with default_storage.open(row.file, "rb") as fh, np.load(fh) as arrays:
+        return int(arrays["display_scale_uv"]) if "display_scale_uv" in arrays else 1
+
+
 def load_chunks(rows: list[ChunkResult], folder: Path) -> tuple[list[Chunk], np.ndarray, float]:
-    """Per-beat arrays of every chunk, and their display samples streamed into one .npy on disk.
+    """Per-beat arrays of every chunk, and their display samples streamed into one .npy on disk,
+    all in the coarsest scale any chunk needed (each chunk's ``display_scale_uv`` says it).
 
     A 24-hour recording's display signal is ~125 MB; it is never held in memory twice.
     """
+    scale = max(stored_display_scale(row) for row in rows)
     chunks, seconds, n_rows, leads = [], 0.0, 0, 0
     raw = folder / "display.raw"
     with open(raw, "wb") as out:
         for row in rows:
             chunk, spent = load_chunk(row)
-            out.write(np.ascontiguousarray(chunk.display).tobytes())
-            n_rows, leads = n_rows + len(chunk.display), chunk.display.shape[1]
-            chunks.append(replace(chunk, display=chunk.display[:0]))
+            display = rescale_display(chunk.display, chunk.display_scale_uv, scale)
+            out.write(np.ascontiguousarray(display).tobytes())
+            n_rows, leads = n_rows + len(display), display.shape[1]
+            chunks.append(replace(chunk, display=display[:0], display_scale_uv=scale))
             seconds += spent
     path = folder / "envelope-0.npy"
     with open(path, "wb") as out, open(raw, "rb") as src:
@@ -308,7 +317,7 @@ def write_artefacts(analysis: Analysis, track, chunks: list[Chunk], display, fol
         "envelope": levels,
         "envelope_fs": chunks[0].fs,
         "leads": analysis.recording.lead_names,
-        "envelope_scale_uv": 1,
+        "envelope_scale_uv": chunks[0].display_scale_uv,
         "n_samples": int(display.shape[0]),
     }
 

@@ -24,7 +24,8 @@ from mlcore.signal import ECGSignal
 from mlcore.spans import clip_spans, merge_spans, subtract_spans
 from mlcore.ventricular import vf_spans
 
-DISPLAY_SCALE = 1000.0  # display samples are int16 in microvolts (signal units are mV)
+DISPLAY_SCALE = 1000.0  # microvolts per signal unit (signal units are mV)
+INT16_MAX = 32767
 # Small enough that a worker's activations stay in tens of MB, large enough to keep the CPU busy.
 INFERENCE_BATCH = 256
 
@@ -60,12 +61,13 @@ class ChunkResult:
     confidence: np.ndarray  # float32 (n,), probability of the chosen class
     scores: np.ndarray  # float32 (n,), autoencoder anomaly score
     unreadable_s: np.ndarray  # float64 (k, 2), unreadable [start, stop) spans inside the core
-    display: np.ndarray  # int16 (n_samples, n_leads), filtered signal at fs, microvolts
+    display: np.ndarray  # int16 (n_samples, n_leads), filtered signal at fs, display_scale_uv µV
     fs: float
     in_af: np.ndarray  # bool (n,), beat inside a span judged atrial fibrillation (mlcore.rhythm)
     vf_s: np.ndarray  # float64 (k, 2), possible ventricular flutter/fibrillation inside the core
     # float64 (k, 2), the parts of unreadable_s that are gaps between beats which may hide beats
     hidden_s: np.ndarray
+    display_scale_uv: int = 1  # microvolts per display step
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -79,18 +81,24 @@ class ChunkResult:
             "in_af": self.in_af,
             "vf_s": self.vf_s,
             "hidden_s": self.hidden_s,
+            "display_scale_uv": np.array(self.display_scale_uv),
         }
 
     @classmethod
     def from_arrays(cls, arrays) -> ChunkResult:
-        fields = {k: arrays[k] for k in cls.__dataclass_fields__ if k in arrays and k != "fs"}
+        scalars = ("fs", "display_scale_uv")
+        fields = {
+            k: arrays[k] for k in cls.__dataclass_fields__ if k in arrays and k not in scalars
+        }
         # Chunks stored before the atrial-fibrillation rule existed have no in_af.
         fields.setdefault("in_af", np.zeros(len(fields["beat_times_s"]), dtype=bool))
         # ... and those stored before the ventricular flutter detector no vf_s.
         fields.setdefault("vf_s", np.zeros((0, 2)))
         # ... and those stored before gaps that may hide beats were told apart, no hidden_s.
         fields.setdefault("hidden_s", np.zeros((0, 2)))
-        return cls(**fields, fs=float(arrays["fs"]))
+        # ... and those stored before the display scale was chosen per chunk are in µV.
+        scale = int(arrays["display_scale_uv"]) if "display_scale_uv" in arrays else 1
+        return cls(**fields, fs=float(arrays["fs"]), display_scale_uv=scale)
 
 
 def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
@@ -115,7 +123,8 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
     core = (times >= span.start_s) & (times < span.stop_s)
     first = round((span.start_s - offset) * fs)
     last = round((span.stop_s - offset) * fs)
-    display = np.clip(np.round(x[:, first:last].T * DISPLAY_SCALE), -32768, 32767).astype(np.int16)
+    scale = display_scale_uv(x[:, first:last])
+    display = to_display(x[:, first:last].T, scale)
     vf = clip_spans(vf_spans(ordered[0], fs) + offset, span.start_s, span.stop_s)
     rhythm = merge_spans(sorted([*map(tuple, vf), *organised_spans(times)]))
     gaps = clip_spans(offset + hidden_beat_gaps(x, fs, rpeaks, PAUSE_S), span.start_s, span.stop_s)
@@ -131,7 +140,32 @@ def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkR
         in_af=in_af[core],
         vf_s=vf,
         hidden_s=subtract_spans(gaps, rhythm),
+        display_scale_uv=scale,
     )
+
+
+def display_scale_uv(x: np.ndarray) -> int:
+    """The smallest power of ten of microvolts per int16 step that keeps the peak of ``x`` (mV)
+    unclipped: 1 µV for an ECG in mV (up to ±32.767 mV); more for a file in other units, such as
+    ADC counts left as they are."""
+    peak = float(np.max(np.abs(x), initial=0.0)) * DISPLAY_SCALE
+    if peak <= INT16_MAX:
+        return 1
+    return 10 ** math.ceil(math.log10(peak / INT16_MAX))
+
+
+def to_display(x: np.ndarray, scale_uv: int) -> np.ndarray:
+    """``x`` (mV) as int16 steps of ``scale_uv`` microvolts."""
+    steps = np.round(x * (DISPLAY_SCALE / scale_uv))
+    return np.clip(steps, -INT16_MAX - 1, INT16_MAX).astype(np.int16)
+
+
+def rescale_display(display: np.ndarray, from_uv: int, to_uv: int) -> np.ndarray:
+    """int16 display samples in steps of ``from_uv`` µV, in the coarser steps of ``to_uv`` µV:
+    the chunks of one recording may have chosen different scales."""
+    if from_uv == to_uv:
+        return display
+    return np.round(display * (from_uv / to_uv)).astype(np.int16)
 
 
 def unreadable_spans(signal: ECGSignal, offset_s: float, span: Span) -> np.ndarray:
