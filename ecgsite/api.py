@@ -42,6 +42,7 @@ class BadRequest(exceptions.APIException):
     default_code = "bad_request"
 
 
+THROTTLED = "Too many requests; slow down."
 CODES = {
     exceptions.ValidationError: "invalid",
     exceptions.ParseError: "parse_error",
@@ -92,7 +93,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body = error_body(code, first_message(exc.detail), details)
     elif isinstance(exc, exceptions.Throttled):
-        message = getattr(exc, "message", "Too many requests; slow down.")
+        message = getattr(exc, "message", THROTTLED)
         body = error_body(code, message, {"wait_s": exc.wait})
     else:
         body = error_body(code, str(exc.detail))
@@ -389,4 +390,4 @@ def throttle(request, throttle_class: type[SimpleRateThrottle]) -> None:
     checker = throttle_class()
     if not checker.allow_request(request, None):
         spent = getattr(checker, "spent_message", None)
-        raise BudgetSpent(checker.wait(), spent() if spent else "Too many requests; slow down.")
+        raise BudgetSpent(checker.wait(), spent() if spent else THROTTLED)
