@@ -26,7 +26,14 @@ from analysis.models import INTERNAL_ERROR, Analysis, ChunkResult, Event
 from analysis.storage import code_version, model_version, save_arrays, save_file
 from mlcore.agreement import reference_agreement
 from mlcore.analyse import ChunkResult as Chunk
-from mlcore.analyse import Span, analyse_span, plan_chunks, rescale_display, stitch
+from mlcore.analyse import (
+    Span,
+    analyse_span,
+    plan_chunks,
+    rescale_display,
+    stitch,
+    stored_scale_uv,
+)
 from mlcore.datasets import model_lead
 from mlcore.envelope import build_levels
 from mlcore.errors import SignalError
@@ -265,9 +272,10 @@ def classified_lead(lead_names: list[str]) -> str:
 
 
 def stored_display_scale(row: ChunkResult) -> int:
-    """µV per display step of a stored chunk (1 for chunks stored before it was chosen)."""
+    """µV per display step of a stored chunk, read before its arrays are (``np.load`` of an .npz
+    reads only the arrays asked for)."""
     with default_storage.open(row.file, "rb") as fh, np.load(fh) as arrays:
-        return int(arrays["display_scale_uv"]) if "display_scale_uv" in arrays else 1
+        return stored_scale_uv(arrays)
 
 
 def load_chunks(rows: list[ChunkResult], folder: Path) -> tuple[list[Chunk], np.ndarray, float]:

@@ -96,9 +96,13 @@ class ChunkResult:
         fields.setdefault("vf_s", np.zeros((0, 2)))
         # ... and those stored before gaps that may hide beats were told apart, no hidden_s.
         fields.setdefault("hidden_s", np.zeros((0, 2)))
-        # ... and those stored before the display scale was chosen per chunk are in µV.
-        scale = int(arrays["display_scale_uv"]) if "display_scale_uv" in arrays else 1
-        return cls(**fields, fs=float(arrays["fs"]), display_scale_uv=scale)
+        return cls(**fields, fs=float(arrays["fs"]), display_scale_uv=stored_scale_uv(arrays))
+
+
+def stored_scale_uv(arrays) -> int:
+    """µV per display step of a stored chunk's arrays; chunks stored before the scale was chosen
+    per chunk are in µV."""
+    return int(arrays["display_scale_uv"]) if "display_scale_uv" in arrays else 1
 
 
 def analyse_span(signal: ECGSignal, span: Span, models: DefaultModels) -> ChunkResult:
