@@ -141,6 +141,8 @@ def run_table(analysis: Analysis) -> None:
     )
     if updated:
         analysis.announce_finished()
+    elif not Analysis.objects.filter(pk=analysis.pk).exists():
+        discard(analysis, [name])
 
 
 def run_chunk(analysis_id: int, index: int) -> None:
@@ -182,6 +184,10 @@ def store_chunk(analysis: Analysis, index: int, result: Chunk, seconds: float) -
     )
     try:
         with transaction.atomic():
+            # Locked, so that a deletion of the recording waits for this row (RecordingQuerySet).
+            if Analysis.objects.select_for_update().filter(pk=analysis.pk).first() is None:
+                discard(analysis, [name])
+                return
             ChunkResult.objects.create(
                 analysis=analysis, index=index, file=name, n_beats=len(result.beat_times_s)
             )
@@ -189,6 +195,12 @@ def store_chunk(analysis: Analysis, index: int, result: Chunk, seconds: float) -
         # Another delivery of the same chunk stored it first; keep theirs.
         if not ChunkResult.objects.filter(analysis=analysis, index=index, file=name).exists():
             default_storage.delete(name)
+
+
+def discard(analysis: Analysis, names: list[str]) -> None:
+    """Result files saved for an analysis that was deleted meanwhile (with its recording's
+    files and folders): these belong to no one. Their folders go too, once empty."""
+    delete_stored(names, [analysis.storage_prefix, analysis.recording.results_folder])
 
 
 def load_chunk(row: ChunkResult) -> tuple[Chunk, float]:
@@ -243,11 +255,7 @@ def finalize(analysis_id: int) -> None:
             transaction.set_rollback(True)  # someone else finished it meanwhile, or it is gone
     if not updated:
         if not Analysis.objects.filter(pk=analysis_id).exists():
-            # Deleted while this ran (its recording's files are gone): these belong to no one.
-            prefix = analysis.storage_prefix
-            delete_stored(
-                [artefacts["results"], *artefacts["envelope"]], [prefix, prefix.rsplit("/", 1)[0]]
-            )
+            discard(analysis, [artefacts["results"], *artefacts["envelope"]])
         return
     delete_chunk_files(rows)  # their arrays now live in the results and envelope files
     analysis.announce_finished()

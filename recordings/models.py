@@ -12,14 +12,30 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse
 from django.urls import reverse
 
 from mlcore.readers import RecordInfo, describe
 from mlcore.signal import ECGSignal
+
+
+class RecordingQuerySet(models.QuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the recordings with all of theirs, once no worker is storing rows of theirs.
+
+        Their analyses are locked first. A worker locks its analysis to store a chunk or the
+        final events (``analysis.pipeline``), so the deletion either waits and deletes that row
+        with the rest, or goes first and the worker finds its analysis gone; without the lock a
+        row stored in between would make the deletion fail.
+        """
+        with transaction.atomic():
+            analyses = apps.get_model("analysis", "Analysis").objects
+            list(analyses.select_for_update().filter(recording__in=self).values_list("pk"))
+            return super().delete()
 
 
 class Recording(models.Model):
@@ -58,6 +74,8 @@ class Recording(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
 
+    objects = RecordingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-id"]
 
@@ -66,6 +84,12 @@ class Recording(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("recording_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        """As ``RecordingQuerySet.delete``: waits for a worker storing rows of its analyses."""
+        with transaction.atomic():
+            list(self.analyses.select_for_update().values_list("pk"))
+            return super().delete(*args, **kwargs)
 
     @property
     def is_beat_table(self) -> bool:

@@ -136,7 +136,9 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
     medication = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, trim_whitespace=True
     )
-    symptoms = SymptomSerializer(many=True, required=False, max_length=200)
+    symptoms = SymptomSerializer(
+        many=True, required=False, max_length=200, help_text="at most 200; a PUT replaces them all"
+    )
     updated = serializers.DateTimeField(read_only=True, allow_null=True, help_text="null: never")
 
     class Meta:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from analysis import pipeline
 from analysis.models import Analysis, ChunkResult, Event
+from recordings.models import Recording
 from tests.platform.helpers import run_analysis_inline, upload_file, wfdb_slice
 
 
@@ -137,3 +138,21 @@ def test_a_recording_deleted_while_finalizing_leaves_no_files(
     run_analysis_inline(analysis_119.pk)
     assert not Analysis.objects.filter(pk=analysis_119.pk).exists()
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
+
+
+def test_a_recording_deleted_while_a_chunk_ran_leaves_no_files(
+    analysis_119, monkeypatch, media_root, django_capture_on_commit_callbacks
+):
+    computed = pipeline.compute_chunk
+
+    def compute_then_delete(analysis, span):
+        result = computed(analysis, span)  # the owner deletes the recording meanwhile
+        with django_capture_on_commit_callbacks(execute=True):
+            Recording.objects.filter(pk=analysis.recording_id).delete()
+        return result
+
+    monkeypatch.setattr(pipeline, "compute_chunk", compute_then_delete)
+    uid = str(analysis_119.recording.uid)
+    run_analysis_inline(analysis_119.pk)
+    assert not ChunkResult.objects.exists()
+    assert [p for p in media_root.rglob("*") if p.is_file() or uid in p.parts] == []

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from analysis import pipeline
 from analysis.models import Analysis
 from mlcore.datasets import ECG5000_CLASSES
 from mlcore.infer import analyse_table, load_table_models
 from mlcore.readers import read_ucr
 from recordings.models import Recording
-from tests.platform.helpers import analysed_upload, upload_file
+from tests.platform.helpers import analysed_upload, run_analysis_inline, upload_file
 
 ROWS = 300
 
@@ -139,3 +140,20 @@ def test_a_table_without_ecg5000_labels_is_analysed_without_agreement(
     assert analysis.summary["agreement"] is None and analysis.summary["rows"] == 50
     page = alice_client.get(analysis.recording.get_absolute_url()).content.decode()
     assert "the labels are not ECG5000" in page
+
+
+def test_a_table_deleted_while_its_analysis_ran_leaves_no_files(
+    alice_client, table_file, monkeypatch, media_root, django_capture_on_commit_callbacks
+):
+    def analyse_then_delete(table, models):
+        result = analyse_table(table, models)  # the owner deletes the recording meanwhile
+        with django_capture_on_commit_callbacks(execute=True):
+            Recording.objects.all().delete()
+        return result
+
+    monkeypatch.setattr(pipeline, "analyse_table", analyse_then_delete)
+    alice_client.post(reverse("upload"), {"files": [upload_file(table_file)]})
+    uid = str(Recording.objects.get().uid)
+    run_analysis_inline(Analysis.objects.get().pk)
+    assert not Analysis.objects.exists()
+    assert [p for p in media_root.rglob("*") if p.is_file() or uid in p.parts] == []
