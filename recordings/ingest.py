@@ -32,6 +32,7 @@ MAX_NAME_BYTES = 255  # the longest file name most filesystems store, in UTF-8 b
 # wfdb finds a record's header and annotations by the record name and these lowercase suffixes
 LOWERCASE_SUFFIXES = {".hea", ".atr"}
 WFDB_COMPANIONS = {".dat", ".atr"}  # parts of a WFDB record that are useless without its .hea
+KNOWN_SUFFIXES = RECORD_SUFFIXES | WFDB_COMPANIONS | {".tsv", ".zip"}
 FS_TOLERANCE = 0.01  # a given sampling rate within 1% of the file's own is the same rate
 
 
@@ -73,6 +74,12 @@ def staged_name(name: str) -> str:
         filename = get_valid_filename(Path(name.replace("\\", "/")).name)
     except SuspiciousFileOperation:
         raise UploadError(f"{name!r} is not a usable file name; rename the file.") from None
+    stem, dot, extension = filename.rpartition(".")
+    if dot and not stem.strip(". ") and f".{extension.lower()}" in KNOWN_SUFFIXES:
+        raise UploadError(
+            f"{Path(name).name} has no name before its extension; rename the file, e.g. to "
+            f"recording.{extension}."
+        )
     stem, suffix = Path(filename).stem, Path(filename).suffix
     if suffix.lower() in LOWERCASE_SUFFIXES:
         suffix = suffix.lower()

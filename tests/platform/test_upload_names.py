@@ -25,3 +25,15 @@ def test_messages_show_the_users_names_and_no_server_folder():
     message = f"REC.hea cannot be read: No such file ({folder}/REC.hea); see REC.hea."
     shown = user_message(message, folder, {"REC.hea": "REC.HEA", "a.csv": "a.csv"})
     assert shown == "REC.HEA cannot be read: No such file (REC.HEA); see REC.HEA."
+
+
+def test_a_name_that_is_only_an_extension_says_so(alice_client, ecg_csv):
+    for name in (".csv", "..csv", ".hea"):
+        response = alice_client.post(
+            reverse("upload"), {"files": [upload_file(ecg_csv, name)], "sampling_rate": "250"}
+        )
+        assert response.status_code == 400
+        suffix = name.rsplit(".", 1)[1]
+        assert f"{name} has no name before its extension" in response.text
+        assert f"e.g. to recording.{suffix}" in response.text
+    assert not Recording.objects.exists()
