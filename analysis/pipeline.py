@@ -217,18 +217,13 @@ def finalize(analysis_id: int) -> None:
     if len(rows) < analysis.n_chunks:
         return
     began = time.perf_counter()
-    threshold = float(load_default_models().autoencoder.threshold)
-    with tempfile.TemporaryDirectory(prefix="beatline-finalize-") as tmp:
-        chunks, display, chunk_seconds = load_chunks(rows, Path(tmp))
-        stitched = stitch(chunks, threshold)
-        track = stitched.track
-        findings = find_events(track, stitched.unreadable, stitched.vf, stitched.hidden)
-        summary = summarise(track, stitched.unreadable, analysis.recording.duration_s, stitched.vf)
-        summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
-        summary["anomaly_threshold"] = threshold
-        summary["reference_agreement"] = agreement_with_file(analysis.recording, track)
-        artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))
-        del display
+    try:
+        findings, summary, artefacts, chunk_seconds = stitch_results(analysis, rows)
+    except Exception:
+        # Failed, not left running: a re-run is possible at once, and retrying would fail alike.
+        log.exception("analysis %s failed while stitching its chunks", analysis_id)
+        analysis.fail(INTERNAL_ERROR)
+        return
     timings = {
         "chunks_s": round(chunk_seconds, 3),
         "finalize_s": round(time.perf_counter() - began, 3),
@@ -259,6 +254,24 @@ def finalize(analysis_id: int) -> None:
         return
     delete_chunk_files(rows)  # their arrays now live in the results and envelope files
     analysis.announce_finished()
+
+
+def stitch_results(analysis: Analysis, rows: list[ChunkResult]) -> tuple[list, dict, dict, float]:
+    """The findings, summary and stored artefacts of the analysis's chunks, and the seconds the
+    chunks took."""
+    threshold = float(load_default_models().autoencoder.threshold)
+    with tempfile.TemporaryDirectory(prefix="beatline-finalize-") as tmp:
+        chunks, display, chunk_seconds = load_chunks(rows, Path(tmp))
+        stitched = stitch(chunks, threshold)
+        track = stitched.track
+        findings = find_events(track, stitched.unreadable, stitched.vf, stitched.hidden)
+        summary = summarise(track, stitched.unreadable, analysis.recording.duration_s, stitched.vf)
+        summary["classified_lead"] = classified_lead(analysis.recording.lead_names)
+        summary["anomaly_threshold"] = threshold
+        summary["reference_agreement"] = agreement_with_file(analysis.recording, track)
+        artefacts = write_artefacts(analysis, track, chunks, display, Path(tmp))
+        del display
+    return findings, summary, artefacts, chunk_seconds
 
 
 def agreement_with_file(recording: Recording, track: BeatTrack) -> dict | None:

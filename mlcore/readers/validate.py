@@ -14,6 +14,9 @@ MIN_FS = 25.0  # Hz; below this an ECG cannot be analysed
 MAX_FS = 20_000.0  # Hz; MAX_FS / MIN_FS < 1000 keeps the s/ms guess for CSV time columns unique
 MIN_DURATION_S = 2.0  # one heartbeat at 30 bpm
 MAX_VALUES = 2**28  # float32 values loaded at once (1 GiB); larger records go through iter_chunks
+# Largest sample magnitude read, in the file's units after conversion to mV: far above any ECG in
+# mV and any 32-bit ADC count, far below where float32 arithmetic and the display scale break down.
+MAX_ABS_VALUE = 1e12
 
 
 def check_fs(fs: object, *, source: str = "the recording") -> float:
@@ -59,7 +62,8 @@ def check_size(n_leads: int, n_samples: int) -> None:
 
 
 def check_finite(signal: ECGSignal, *, offset: int = 0) -> None:
-    """Raise on NaN/inf samples, naming the lead and the time of the first one.
+    """Raise on NaN/inf samples or samples beyond ±MAX_ABS_VALUE, naming the lead and the time of
+    the first one.
 
     ``offset`` is the index of the first sample in the whole record (for chunks).
     """
@@ -67,7 +71,15 @@ def check_finite(signal: ECGSignal, *, offset: int = 0) -> None:
         # min/max propagate NaN and expose inf without allocating a mask for the whole lead
         lo, hi = row.min(), row.max()
         if np.isfinite(lo) and np.isfinite(hi):
-            continue
+            if max(-lo, hi) <= MAX_ABS_VALUE:
+                continue
+            first = int(np.argmax(np.abs(row) > MAX_ABS_VALUE)) + offset
+            raise InvalidSignalError(
+                f"Lead {signal.lead_names[lead]} has samples out of range (up to "
+                f"{float(max(-lo, hi)):.3g} {signal.units[lead]}), the first at "
+                f"{first / signal.fs:.3f} s (sample {first}); Beatline reads values up to "
+                f"±{MAX_ABS_VALUE:.0e}."
+            )
         bad = ~np.isfinite(row)
         first = int(np.argmax(bad)) + offset
         count = int(bad.sum())

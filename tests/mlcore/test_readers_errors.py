@@ -39,6 +39,17 @@ def test_infinite_sample():
         validate(_signal(x))
 
 
+def test_sample_out_of_range_names_lead_value_and_time():
+    x = _good() * 2e9  # 32-bit ADC counts: read
+    validate(_signal(x))
+    x[1, 750] = -1e36
+    with pytest.raises(
+        InvalidSignalError,
+        match=r"Lead L1 has samples out of range \(up to 1e\+36 mV\), the first at 3.000 s",
+    ):
+        validate(_signal(x))
+
+
 def test_constant_lead():
     x = _good()
     x[0] = 3.0

@@ -156,3 +156,15 @@ def test_a_recording_deleted_while_a_chunk_ran_leaves_no_files(
     run_analysis_inline(analysis_119.pk)
     assert not ChunkResult.objects.exists()
     assert [p for p in media_root.rglob("*") if p.is_file() or uid in p.parts] == []
+
+
+def test_a_crash_while_stitching_fails_the_analysis_at_once(analysis_119, monkeypatch):
+    def crash(*args):
+        raise ValueError("Object arrays cannot be loaded when allow_pickle=False")
+
+    monkeypatch.setattr(pipeline, "stitch", crash)
+    run_analysis_inline(analysis_119.pk)
+    analysis_119.refresh_from_db()
+    assert analysis_119.status == "failed"
+    assert analysis_119.error == pipeline.INTERNAL_ERROR
+    assert not Analysis.is_running(analysis_119.recording)  # so a re-run is not refused
