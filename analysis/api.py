@@ -220,9 +220,9 @@ def events(request: Request, pk: int) -> Response:
     if "start" in request.query_params or "end" in request.query_params:
         start, end = bad_range_is_400(timeline.parse_span, request, analysis)
         if "start" in request.query_params:
-            found = found.filter(end_s__gte=start)
+            found = found.filter(end_s__gte=start - timeline.HALF_STEP_S)
         if "end" in request.query_params:
-            found = found.filter(start_s__lte=end)
+            found = found.filter(start_s__lte=end + timeline.HALF_STEP_S)
     return page_of(request, found, EventSerializer)
 
 

@@ -26,6 +26,11 @@ MILLIVOLTS = 3
 BPM = 1
 
 
+# Half the last decimal of an answered time: a stored time within it of a bound, which rounds
+# to the bound itself, is inside the range (a start_s or end_s passed back finds its own event).
+HALF_STEP_S = 0.5 * 10**-SECONDS
+
+
 def rounded(values, decimals: int):
     """``values`` (a number or an array) as float64 rounded to ``decimals``, as a float or a list:
     every rounded number goes through here, so the same value rounds the same everywhere. float64
@@ -127,7 +132,8 @@ def stored_results(name: str) -> dict[str, np.ndarray]:
 
 def beats(analysis: Analysis, start_s: float, end_s: float) -> dict:
     arrays = results(analysis)
-    times = arrays["beat_times_s"]
+    # The range is of the times as answered (rounded): a time_s passed back finds its own beat.
+    times = np.round(np.asarray(arrays["beat_times_s"], dtype=np.float64), SECONDS)
     lo, hi = np.searchsorted(times, [start_s, end_s])
     return {
         "classes": list(AAMI_CLASSES),
