@@ -47,10 +47,13 @@ def read_ucr(path: str | Path) -> BeatTable:
             f"{MIN_LENGTH} samples."
         )
     labels, beats = table[:, 0], table[:, 1:]
-    if not np.isfinite(labels).all() or np.any(labels != np.round(labels)):
-        row = int(np.argmax(~np.isfinite(labels) | (labels != np.round(labels))))
+    # Whole numbers of up to 15 digits: float64 holds them exactly, so a label is kept as written.
+    bad = ~np.isfinite(labels) | (labels != np.round(labels)) | (np.abs(labels) >= 1e15)
+    if bad.any():
+        row = int(np.argmax(bad))
         raise InvalidSignalError(
-            f"Row {row + 1} of {path.name} has label {float(labels[row]):g}; labels must be integers."
+            f"Row {row + 1} of {path.name} has label {float(labels[row]):g}; labels must be "
+            "whole numbers of at most 15 digits."
         )
     bad = ~np.isfinite(beats)
     if bad.any():

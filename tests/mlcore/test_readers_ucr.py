@@ -37,7 +37,7 @@ def test_ucr_bad_rows(tmp_path):
     with pytest.raises(CorruptRecordError, match="Row 2 of x.tsv has 20 values, the others 21"):
         read_ucr(path)
     path.write_text("1.5\t" + "\t".join(["0.5"] * 20) + "\n")
-    with pytest.raises(InvalidSignalError, match="labels must be integers"):
+    with pytest.raises(InvalidSignalError, match="labels must be whole numbers"):
         read_ucr(path)
     path.write_text("1\t" + "\t".join(["nan"] * 20) + "\n")
     with pytest.raises(InvalidSignalError, match="Row 1 .*NaN"):

@@ -55,4 +55,12 @@ def test_text_labels(tmp_path):
 
 
 def test_fractional_labels_of_a_tsv(tmp_path):
-    assert "labels must be integers" in table_error(tmp_path / "x.tsv", rows(label="1.5"))
+    assert "labels must be whole numbers" in table_error(tmp_path / "x.tsv", rows(label="1.5"))
+
+
+def test_labels_too_long_to_keep_as_written(tmp_path):
+    message = table_error(tmp_path / "x.tsv", rows(label="99999999999999999999999"))
+    assert "has label 1e+23; labels must be whole numbers of at most 15 digits" in message
+    ok = tmp_path / "ok.tsv"
+    ok.write_text("\n".join(rows(label="999999999999999")) + "\n")
+    assert read_ucr(ok).labels[0] == 999999999999999
