@@ -252,6 +252,7 @@ def main_file(paths: list[Path]) -> Path:
             raise UploadError("Upload one WFDB record at a time (several .hea headers were given).")
         return masters[0]
     if headers:
+        check_record_files(headers, paths)
         return headers[0]
     records = [p for p in paths if p.suffix.lower() in RECORD_SUFFIXES | {".tsv"}]
     companions = sorted(p for p in paths if p.suffix.lower() in WFDB_COMPANIONS)
@@ -267,6 +268,25 @@ def main_file(paths: list[Path]) -> Path:
     if len(paths) > 1:
         raise UploadError("Upload one recording at a time: several data files were given.")
     return records[0]
+
+
+def check_record_files(headers: list[Path], paths: list[Path]) -> None:
+    """Refuse files that are not part of the WFDB record: a file belongs if it is a header, a
+    signal file a header names, or shares a header's record name (100.atr, 100.qrs)."""
+    named = {name for header in headers for name in signal_file_names(header)}
+    records = {header.stem for header in headers}
+    strays = [
+        p.name
+        for p in paths
+        if p.suffix != ".hea" and p.name not in named and p.name.rsplit(".", 1)[0] not in records
+    ]
+    if strays:
+        record = " ".join(sorted(records))
+        raise UploadError(
+            f"{', '.join(sorted(strays))} {'is' if len(strays) == 1 else 'are'} not part of the "
+            f"WFDB record {record} (its header names {', '.join(sorted(named)) or 'no files'}); "
+            "upload other files on their own."
+        )
 
 
 def first_header_line(path: Path) -> str:

@@ -176,3 +176,17 @@ def test_sampling_rate_matching_the_files_own_is_accepted(alice_client, mitdb, t
     )
     assert response.status_code == 302, page_errors(response)
     assert Recording.objects.get().sampling_rate == 360
+
+
+def test_files_beside_a_wfdb_record_that_are_not_part_of_it(
+    alice_client, existing, media_root, mitdb, tmp_path, ecg_csv
+):
+    header, dat = wfdb_slice(mitdb, "119", 30, tmp_path)
+    notes = SimpleUploadedFile("notes.pdf", b"%PDF-1.4 notes")
+    response = post_upload(alice_client, [header, dat, notes, upload_file(ecg_csv)])
+    assert_rejected(
+        response,
+        "holter.csv, notes.pdf are not part of the WFDB record 119 (its header names 119.dat)",
+        "upload other files on their own",
+    )
+    assert_nothing_new_stored(existing, media_root)
