@@ -77,10 +77,13 @@ def alert_reviewers(case_id: int) -> int:
     recording = case.analysis.recording
     url = site_url("review_case", case.pk)
     found = case.analysis.events.filter(type__in=URGENT_TYPES).order_by("start_s")
-    times = ", ".join(hms(event.start_s) for event in found[:5])
+    count = found.count()
+    at = f"at {', '.join(hms(event.start_s) for event in found[:5])} into the recording"
+    if count > 5:
+        at += f", and {count - 5} more"
     body = (
-        f"A new case in the review queue holds {found.count()} possible ventricular "
-        f"flutter/fibrillation event(s) (at {times} into the recording), in "
+        f"A new case in the review queue holds {count} possible ventricular "
+        f"flutter/fibrillation event(s) ({at}), in "
         f"{recording.name!r} of {recording.owner.get_username()}.\n\n"
         f"The case: {url}\n\n"
         "Beatline is decision support for trained clinicians, not a diagnosis.\n"

@@ -45,3 +45,15 @@ def test_no_reviewer_with_an_address_is_no_error(alice, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(alice, [("vf", 1, 5, 3)])
     assert review.alert_reviewers(case.pk) == 0 and mail.outbox == []
+
+
+def test_more_than_five_events_say_how_many_more(alice, django_capture_on_commit_callbacks):
+    reviewers_with_mail()
+    events = [("vf", 60.0 * k, 60.0 * k + 5, 3) for k in range(1, 8)]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case(alice, events)
+    (message,) = mail.outbox
+    assert "7 possible ventricular" in message.body
+    assert "(at 0:01:00, 0:02:00, 0:03:00, 0:04:00, 0:05:00 into the recording, and 2 more)" in (
+        message.body
+    )
