@@ -49,6 +49,8 @@ _INDEX_RE = re.compile(
     r"^(index|idx|sample|samples|sample ?#|sample[ _]?(no|nr|number|index)|n|#)$"
 )
 _UNIT_IN_NAME = re.compile(r"^(.*?)\s*[\(\[]([^\)\]]*)[\)\]]\s*$")
+# ... or after the name: "ECG_uV", "II mV" (not a bare V: "lead_V" may be a precordial lead)
+_VOLTAGE_AFTER_NAME = re.compile(r"^(.+?)[ _\-]+(mv|uv|\u00b5v|\u03bcv|nv)$", re.IGNORECASE)
 # a line of nothing but spaces and delimiters (Excel's trailing ";;" rows): no data, skipped
 _BLANK_ROW = re.compile(r"^[ \t,;\r\f\v]+$", re.MULTILINE)
 # a whole number, or two around one comma ("0,512"), maybe quoted
@@ -318,7 +320,7 @@ def _columns(header, unit_row, n_cols):
         return names, units, time_col, time_scale, index_cols
     for c, raw in enumerate(header):
         name, unit = raw, None
-        m = _UNIT_IN_NAME.match(raw)
+        m = _UNIT_IN_NAME.match(raw) or _VOLTAGE_AFTER_NAME.match(raw.strip())
         if m:
             name, unit = m.group(1).strip(), m.group(2).strip()
         if unit_row is not None and unit_row[c]:

@@ -15,7 +15,8 @@ def test_latin1_header_is_detected_and_read(tmp_path):
     assert detect_format(path) == "csv"
     signal = read_record(path)
     assert signal.fs == 250 and signal.n_samples == 2500
-    assert signal.lead_names == ("ECG µV",)
+    assert signal.lead_names == ("ECG",)  # in µV, read in mV
+    np.testing.assert_allclose(signal.samples[0], np.sin(7 * t) / 1000, atol=1e-6)
 
 
 def test_binary_bytes_are_still_not_text(tmp_path):

@@ -34,13 +34,23 @@ def test_csv_units_row_is_applied(tmp_path, unit, per_mv):
     np.testing.assert_allclose(sig.samples[0], x, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["ECG (µV)", "ECG (μV)", "ECG [uV]"])
+@pytest.mark.parametrize("name", ["ECG (µV)", "ECG (μV)", "ECG [uV]", "ECG_uV", "ECG uV", "ECG-µV"])
 def test_csv_unit_in_the_column_name_is_applied(tmp_path, name):
     x = synthetic_ecg()
     path = tmp_path / "a.csv"
     path.write_text(csv_text(name, [x * 1000]), encoding="utf-8")
     sig = read_record(path, fs=FS)
     assert sig.lead_names == ("ECG",)
+    np.testing.assert_allclose(sig.samples[0], x, atol=1e-5)
+
+
+@pytest.mark.parametrize(("name", "lead"), [("II_mV", "II"), ("lead_V", "lead_V"), ("V5", "V5")])
+def test_a_name_ending_in_a_lead_is_not_read_as_a_unit(tmp_path, name, lead):
+    x = synthetic_ecg()
+    path = tmp_path / "a.csv"
+    path.write_text(csv_text(name, [x]))
+    sig = read_record(path, fs=FS)
+    assert sig.lead_names == (lead,)
     np.testing.assert_allclose(sig.samples[0], x, atol=1e-5)
 
 
