@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from analysis import report, review, timeline
 from analysis.event_list import event_list
 from analysis.models import Event, EventReview, ReviewCase
+from analysis.serializers import DecisionSerializer, NotesSerializer
 from mlcore.findings import EVENT_TYPES
 from mlcore.segment import AAMI_CLASSES
 
@@ -37,10 +38,45 @@ def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def text(params: QueryDict, name: str, limit: int) -> str:
-    """A free-text field cut at ``limit``, without NUL characters (PostgreSQL cannot store or
-    search for them)."""
-    return params.get(name, "").replace("\x00", "")[:limit]
+def text(params: QueryDict, name: str) -> str:
+    """A free-text field, stripped, without NUL characters (PostgreSQL cannot store or search
+    for them)."""
+    return params.get(name, "").replace("\x00", "").strip()
+
+
+# The API's limits, read from its serializers so that the page and the API cannot drift apart.
+LIMITS = {
+    "note": DecisionSerializer().fields["note"].max_length,
+    "conclusion": NotesSerializer().fields["conclusion"].max_length,
+    "notes": NotesSerializer().fields["notes"].max_length,
+}
+LABELS = {"note": "Note", "conclusion": "Conclusion", "notes": "Internal notes"}
+
+
+def limited(params: QueryDict, name: str) -> str:
+    """``text`` of a field the API limits (``LIMITS``): refused past the limit, never cut, so a
+    reviewer's text is saved whole or not at all."""
+    value = text(params, name)
+    if len(value) > LIMITS[name]:
+        raise review.ReviewError(
+            f"{LABELS[name]}: ensure it has no more than {LIMITS[name]} characters "
+            f"(it has {len(value)}); nothing was saved."
+        )
+    return value
+
+
+TYPED = "review_typed"  # in the session: a refused form's fields, for the case page to show again
+
+
+def keep_typed(request: HttpRequest, case: ReviewCase, **fields: object) -> None:
+    """Keep what a refused form sent, so that the case page it redirects to shows it again."""
+    request.session[TYPED] = {"case": case.pk, **fields}
+
+
+def typed(request: HttpRequest, case: ReviewCase) -> dict:
+    """What a refused form of this case sent (``keep_typed``), shown once; else empty."""
+    kept = request.session.pop(TYPED, None) or {}
+    return kept if kept.get("case") == case.pk else {}
 
 
 def get_case(pk: int) -> ReviewCase:
@@ -65,7 +101,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         min_severity = 0
     event_type = params.get("type") if params.get("type") in EVENT_TYPES else ""
     mine = params.get("mine") == "1"
-    search = text(params, "q", 100).strip()
+    search = text(params, "q")[:100]  # a search cut short is harmless
     cases = review.queue(
         status=status,
         min_severity=min_severity,
@@ -103,6 +139,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         decided=case.decisions.values("event_id"),
         keep=("audit",),
     )
+    kept = typed(request, case)
+    events = review.case_events(case, listed.page.object_list)
+    for row in events:
+        if row["id"] == kept.get("event"):
+            row["typed"] = kept  # the decide form shows what was sent, not what is stored
     counts = review.decision_counts(case)  # every event once: decided ones and "undecided"
     # Every decision writes an entry: a long case's trail would outgrow the rest of the page.
     audit = case.audit.select_related("actor")
@@ -121,7 +162,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "analysis": case.analysis,
             "recording": case.analysis.recording,
             "listed": listed,
-            "events": review.case_events(case, listed.page.object_list),
+            "events": events,
+            "conclusion_text": kept.get("conclusion", case.conclusion),
+            "notes_text": kept.get("notes", case.notes),
+            "limits": LIMITS,
             "n_undecided": counts["undecided"],
             "n_all_events": sum(counts.values()),
             "can_edit": case.status == ReviewCase.Status.IN_REVIEW
@@ -183,11 +227,13 @@ def decide(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
             data.get("decision", ""),
             new_type=data.get("new_type", ""),
             new_class=data.get("new_class", ""),
-            note=text(data, "note", 2000),
+            note=limited(data, "note"),
         )
     except review.ReviewError as exc:
-        if wants_json(request):
+        if wants_json(request):  # the page's script keeps the row's fields as they are
             return JsonResponse({"error": str(exc)}, status=400)
+        fields = ("decision", "new_type", "new_class", "note")
+        keep_typed(request, case, event=event.pk, **{name: data.get(name, "") for name in fields})
         messages.error(request, str(exc))
         return redirect(case_url(case, data.get("list", "")))
     if wants_json(request):
@@ -213,9 +259,9 @@ def case_url(case: ReviewCase, list_query: str = "") -> str:
 def conclude(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the conclusion and notes; with ``close`` in the form, close the case too."""
     case = get_case(pk)
-    conclusion = text(request.POST, "conclusion", 10000)
-    notes = text(request.POST, "notes", 10000)
     try:
+        conclusion = limited(request.POST, "conclusion")
+        notes = limited(request.POST, "notes")
         if "close" in request.POST:
             confirmed = request.POST.get("close_undecided") == "1"
             try:
@@ -230,6 +276,11 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
         review.save_notes(case, request.user, conclusion, notes)
         messages.success(request, "Saved.")
     except review.ReviewError as exc:
+        # Nothing was saved: the page shows the text again, as it was sent.
+        data = request.POST
+        keep_typed(
+            request, case, conclusion=data.get("conclusion", ""), notes=data.get("notes", "")
+        )
         messages.error(request, str(exc))
     return redirect("review_case", pk=case.pk)
 

@@ -5,6 +5,7 @@ from django import forms
 from django.db import transaction
 
 from recordings.models import CONDITIONS, SYMPTOMS, Questionnaire, Recording, Symptom
+from recordings.serializers import ANSWER_TEXT_MAX, MAX_SYMPTOMS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,13 +42,23 @@ class UploadForm(forms.Form):
     )
 
 
-def parse_times(text: str, duration_s: float, clock_start: datetime | None = None) -> list[float]:
+UNTIMED = "?"  # among a symptom's times: once more, at a time not known
+SHOWN_S = 0.001  # format_time shows times to the millisecond
+
+
+def parse_times(
+    text: str, duration_s: float, clock_start: datetime | None = None
+) -> list[float | None]:
     """Seconds into the recording of comma-separated times: into the recording (``h:mm``,
     ``h:mm:ss`` or plain minutes), or, with ``clock_start``, clock times (``h:mm`` or ``h:mm:ss``,
-    24-hour), each the first such moment after the recording's start."""
-    times = []
+    24-hour), each the first such moment after the recording's start; ``?`` (``UNTIMED``) is a
+    time not known (None)."""
+    times: list[float | None] = []
     for part in (p.strip() for p in text.replace(";", ",").split(",")):
         if not part:
+            continue
+        if part == UNTIMED:
+            times.append(None)
             continue
         pieces = _time_pieces(part, clock=clock_start is not None)
         if len(pieces) == 1:  # minutes
@@ -57,17 +68,18 @@ def parse_times(text: str, duration_s: float, clock_start: datetime | None = Non
         if clock_start is not None:
             since_midnight = clock_start - clock_start.replace(hour=0, minute=0, second=0)
             seconds = (seconds - since_midnight.total_seconds()) % 86400
-            if seconds > duration_s:
+        # A time at the end, shown rounded up past it (format_time), is the end.
+        if seconds > duration_s + SHOWN_S / 2:
+            if clock_start is not None:
                 end = clock_start + timedelta(seconds=duration_s)
                 raise forms.ValidationError(
                     f"{part} is not during the recording, which ran from "
                     f"{clock_start:%H:%M:%S} to {end:%H:%M:%S} by its clock."
                 )
-        elif seconds > duration_s:
             raise forms.ValidationError(
                 f"{part} is after the end of the recording ({duration_s / 60:.0f} minutes long)."
             )
-        times.append(seconds)
+        times.append(min(seconds, duration_s))
     return times
 
 
@@ -90,10 +102,44 @@ def _time_pieces(part: str, clock: bool) -> list[float]:
 
 
 def format_time(seconds: float | None) -> str:
+    """``h:mm:ss``, with the milliseconds where there are some (``0:00:10.4``), as
+    ``parse_times`` reads it back."""
     if seconds is None:
         return ""
-    seconds = round(seconds)
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    whole, ms = divmod(round(seconds * 1000), 1000)
+    text = f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return f"{text}.{ms:03d}".rstrip("0") if ms else text
+
+
+def format_times(times: list[float | None]) -> str:
+    """A symptom's times as the page shows them: the known ones in order, then a ``?`` for each
+    one not known (an API client may give both, or several untimed ones, for one symptom)."""
+    known = sorted(t for t in times if t is not None)
+    return ", ".join([*map(format_time, known), *[UNTIMED] * (len(times) - len(known))])
+
+
+def as_stored(times: list[float | None], stored: list[float]) -> list[float | None]:
+    """``times`` with each one that shows as a ``stored`` time does (``format_time``) replaced by
+    that stored time, to the last digit: a time left as the page showed it is saved unchanged
+    (10.4004 s, shown as 0:00:10.4, stays 10.4004 s)."""
+    by_text: dict[str, list[float]] = {}
+    for t in stored:
+        by_text.setdefault(format_time(t), []).append(t)
+    exact: list[float | None] = []
+    for t in times:
+        same = by_text.get(format_time(t)) if t is not None else None
+        exact.append(same.pop() if same else t)
+    return exact
+
+
+class AnswerText(forms.CharField):
+    """Free text refused past ``max_length`` with the form's message, never cut short: without
+    the ``maxlength`` attribute, at which a browser cuts a paste without a word."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 class QuestionnaireForm(forms.Form):
@@ -109,17 +155,29 @@ class QuestionnaireForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Known conditions",
     )
-    other_conditions = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Other conditions"
-    )
-    medication = forms.CharField(
+    # The API's limits (recordings/serializers.py): what one saves, the other takes back.
+    other_conditions = AnswerText(
         required=False,
+        max_length=ANSWER_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Names and doses, e.g. bisoprolol 2.5 mg daily.",
+        label="Other conditions",
+        help_text=f"Up to {ANSWER_TEXT_MAX} characters.",
+    )
+    medication = AnswerText(
+        required=False,
+        max_length=ANSWER_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"Names and doses, e.g. bisoprolol 2.5 mg daily. Up to {ANSWER_TEXT_MAX} "
+        "characters.",
     )
 
     def __init__(self, *args, recording: Recording, **kwargs):
         self.recording = recording
+        answers = getattr(recording, "questionnaire", None)
+        self.stored: dict[str, list[float]] = {}  # each symptom's stored times, to keep them exact
+        for symptom in answers.symptoms.all() if answers else []:
+            if symptom.at_s is not None:
+                self.stored.setdefault(symptom.kind, []).append(symptom.at_s)
         super().__init__(*args, **kwargs)
         if recording.clock_start:  # a diary's times are clock times
             self.fields["time_base"] = forms.ChoiceField(
@@ -141,7 +199,7 @@ class QuestionnaireForm(forms.Form):
                 required=False,
                 label="When",
                 help_text="Time into the recording (h:mm, or minutes); several: separate with commas. "
-                "Leave blank if you do not know.",
+                "Leave blank if you do not know; ? is one more time not known.",
             )
 
     def symptom_fields(self):
@@ -156,6 +214,7 @@ class QuestionnaireForm(forms.Form):
         data = super().clean()
         clock = data.get("time_base") == "clock"
         start = self.recording.started_at if clock else None
+        n_symptoms = 0
         for key in SYMPTOMS:
             try:
                 times = parse_times(data.get(f"{key}_at") or "", self.recording.duration_s, start)
@@ -165,6 +224,15 @@ class QuestionnaireForm(forms.Form):
             if times:
                 data[key] = True
             data[f"{key}_times"] = times
+            n_symptoms += len(times) or int(bool(data.get(key)))  # ticked without times: one
+        if n_symptoms > MAX_SYMPTOMS:
+            raise forms.ValidationError(
+                f"Ensure there are no more than {MAX_SYMPTOMS} symptom times in all (there are "
+                f"{n_symptoms}; each ? and each ticked symptom without a time counts as one)."
+            )
+        for key in SYMPTOMS:
+            if f"{key}_times" in data:
+                data[f"{key}_times"] = as_stored(data[f"{key}_times"], self.stored.get(key, []))
         return data
 
     @classmethod
@@ -178,12 +246,13 @@ class QuestionnaireForm(forms.Form):
             "other_conditions": questionnaire.other_conditions,
             "medication": questionnaire.medication,
         }
+        times: dict[str, list[float | None]] = {}
         for symptom in questionnaire.symptoms.all():
-            initial[symptom.kind] = True
-            if symptom.at_s is not None:
-                before = initial.get(f"{symptom.kind}_at")
-                now = format_time(symptom.at_s)
-                initial[f"{symptom.kind}_at"] = f"{before}, {now}" if before else now
+            times.setdefault(symptom.kind, []).append(symptom.at_s)
+        for kind, kind_times in times.items():
+            initial[kind] = True
+            if kind_times != [None]:  # one untimed symptom alone: ticked, its times left blank
+                initial[f"{kind}_at"] = format_times(kind_times)
         return initial
 
     def save(self) -> Questionnaire:
@@ -195,7 +264,7 @@ class QuestionnaireForm(forms.Form):
                 defaults={
                     "age": data["age"],
                     "sex": data["sex"],
-                    "conditions": data["conditions"],
+                    "conditions": list(dict.fromkeys(data["conditions"])),  # as the API does
                     "other_conditions": data["other_conditions"].strip(),
                     "medication": data["medication"].strip(),
                 },

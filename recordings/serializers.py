@@ -105,6 +105,11 @@ class RecordingFilter(serializers.Serializer):
     created_before = serializers.DateTimeField(required=False)
 
 
+# The questionnaire's limits, shared with its page (recordings/forms.py) so the two cannot drift.
+ANSWER_TEXT_MAX = 2000  # characters of other_conditions and of medication
+MAX_SYMPTOMS = 200  # symptoms in all, each time (or untimed entry) one
+
+
 class SymptomSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=list(SYMPTOMS))
     at_s = serializers.FloatField(
@@ -131,13 +136,16 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=list(CONDITIONS)), required=False, max_length=20
     )
     other_conditions = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, trim_whitespace=True
+        required=False, allow_blank=True, max_length=ANSWER_TEXT_MAX, trim_whitespace=True
     )
     medication = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, trim_whitespace=True
+        required=False, allow_blank=True, max_length=ANSWER_TEXT_MAX, trim_whitespace=True
     )
     symptoms = SymptomSerializer(
-        many=True, required=False, max_length=200, help_text="at most 200; a PUT replaces them all"
+        many=True,
+        required=False,
+        max_length=MAX_SYMPTOMS,
+        help_text=f"at most {MAX_SYMPTOMS}; a PUT replaces them all",
     )
     updated = serializers.DateTimeField(read_only=True, allow_null=True, help_text="null: never")
 
