@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.db import transaction
 
+from mlcore.readers.validate import MAX_FS, MIN_FS
 from recordings.models import CONDITIONS, SYMPTOMS, Questionnaire, Recording, Symptom
 from recordings.serializers import ANSWER_TEXT_MAX, MAX_SYMPTOMS
 
@@ -35,8 +36,8 @@ class UploadForm(forms.Form):
     )
     sampling_rate = forms.FloatField(
         required=False,
-        min_value=1,
-        max_value=100_000,
+        min_value=MIN_FS,
+        max_value=MAX_FS,
         label="Sampling rate (Hz)",
         help_text="Needed for a CSV without a time column, or a .npy file.",
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mlcore.readers.validate import MAX_FS, MIN_FS
 from recordings.models import (
     CONDITIONS,
     SYMPTOMS,
@@ -89,8 +90,8 @@ class UploadSerializer(serializers.Serializer):
     sampling_rate = serializers.FloatField(
         required=False,
         allow_null=True,
-        min_value=1,
-        max_value=100_000,
+        min_value=MIN_FS,
+        max_value=MAX_FS,
         help_text="Hz; needed for CSV or .npy files without a time column",
     )
 
