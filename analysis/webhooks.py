@@ -143,7 +143,16 @@ def redeliver(delivery: WebhookDelivery) -> None:
     (after its owner fixed the receiver, say); its body is the one first sent."""
     if not delivery.webhook.active:
         raise DeliveryConflict(PAUSED)
-    reset = {"status": Status.PENDING, "attempts": 0, "next_attempt_at": None}
+    # A fresh start: nothing of the earlier tries (their code, error, delivery time) is left to
+    # read as this one's.
+    reset = {
+        "status": Status.PENDING,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "last_status_code": None,
+        "last_error": "",
+        "delivered_at": None,
+    }
     # A conditional update: of two requests at once, one resets it, the other finds it pending.
     if (
         not WebhookDelivery.objects.filter(pk=delivery.pk)

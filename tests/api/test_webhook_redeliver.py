@@ -26,7 +26,9 @@ def test_a_failed_delivery_is_sent_again_over_the_api(
     with django_capture_on_commit_callbacks(execute=True):  # queued for the workers
         again = api_alice.post(url)
     assert again.status_code == 202, again.content
-    assert (again.json()["status"], again.json()["attempts"]) == ("pending", 0)
+    answered = {key: again.json()[key] for key in ("status", "attempts", "last_status_code")}
+    assert answered == {"status": "pending", "attempts": 0, "last_status_code": None}
+    assert again.json()["last_error"] == "" and again.json()["delivered_at"] is None
     assert_error(api_alice.post(url), 409, "delivery_conflict")  # still being sent
 
     tasks.deliver_webhook(delivery.pk)  # what the worker runs
