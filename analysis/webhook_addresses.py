@@ -12,6 +12,9 @@ import urllib3
 from django.conf import settings
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# RFC 8215's local-use NAT64 prefix: where the IPv4 address sits in it, and where it leads, is up
+# to the local network, so none of it counts as public.
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 class Refused(Exception):
@@ -20,8 +23,10 @@ class Refused(Exception):
 
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """A globally reachable address, looking through the IPv6 forms that carry an IPv4 one
-    (mapped, 6to4, NAT64), which ``is_global`` alone calls public."""
+    (mapped, 6to4, NAT64), which ``is_global`` alone calls public; local-use NAT64 never is."""
     if address.version == 6:
+        if address in LOCAL_NAT64:
+            return False
         inner = address.ipv4_mapped or address.sixtofour
         if inner is None and address in NAT64:
             inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)

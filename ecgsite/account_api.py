@@ -58,7 +58,7 @@ def account(request: Request) -> Response:
         if problem := erasure.deletion_problem(user):
             raise NotReady(problem, code="account_has_reviews")
         try:
-            wrong = password_problem(user, body.validated_data["password"])
+            wrong = password_problem(request, user, body.validated_data["password"])
         except PasswordLocked as exc:
             raise exceptions.Throttled(wait=LOGIN_LOCK_S, detail=str(exc)) from exc
         if wrong:

@@ -40,9 +40,16 @@ class RegisterForm(UserCreationForm):
 
 
 # Failed log-ins allowed per account name and address before it must wait LOGIN_LOCK_S: enough
-# for typing mistakes, too few to guess a password.
+# for typing mistakes, too few to guess a password. Wrong passwords given to delete the account
+# count on the same counter.
 LOGIN_FAILURES = 10
 LOGIN_LOCK_S = 15 * 60
+
+
+def failures_key(request: HttpRequest | None, username: str) -> str:
+    """The cache key counting wrong passwords for ``username`` from the request's address."""
+    address = request.META.get("REMOTE_ADDR", "") if request else ""
+    return f"login-failures:{address}:{username.strip().lower()}"
 
 
 def locked_out(key: str) -> bool:
@@ -57,8 +64,7 @@ def count_failure(key: str) -> None:
 class LimitedLoginForm(AuthenticationForm):
     def clean(self):
         username = (self.data.get("username") or "").strip().lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        key = f"login-failures:{address}:{username}"
+        key = failures_key(self.request, username)
         if locked_out(key):
             raise forms.ValidationError(
                 f"Too many failed log-ins for {username or 'this account'} from this address: "
@@ -247,19 +253,22 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 class PasswordLocked(Exception):
-    """Too many wrong passwords for this account lately; the message says how long to wait."""
+    """Too many wrong passwords for this account from this address lately (log-ins included);
+    the message says how long to wait."""
 
 
-def password_problem(user: User, password: str) -> str | None:
-    """None if ``password`` is ``user``'s; otherwise why not. Wrong passwords count towards the
-    log-in limit's lock (per account), so a stolen session or token cannot guess it either.
+def password_problem(request: HttpRequest, user: User, password: str) -> str | None:
+    """None if ``password`` is ``user``'s; otherwise why not. Wrong passwords count on the log-in
+    limit's counter (the account's name from the request's address), so a stolen session or token
+    gets no more guesses than the log-in page gives, and failed log-ins lock this too.
 
     Raises ``PasswordLocked`` while the account is locked out.
     """
-    key = f"password-failures:{user.pk}"
+    key = failures_key(request, user.get_username())
     if locked_out(key):
         raise PasswordLocked(
-            f"Too many wrong passwords: try again in {LOGIN_LOCK_S // 60} minutes."
+            f"Too many wrong passwords or failed log-ins for {user.get_username()} from this "
+            f"address: try again in {LOGIN_LOCK_S // 60} minutes."
         )
     if user.check_password(password):
         return None
@@ -273,14 +282,15 @@ class DeleteAccountForm(forms.Form):
         help_text="your password, to confirm that it is you",
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, request: HttpRequest, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         try:
-            problem = password_problem(self.user, password)
+            problem = password_problem(self.request, self.user, password)
         except PasswordLocked as exc:
             raise forms.ValidationError(str(exc)) from exc
         if problem:
@@ -294,7 +304,7 @@ class DeleteAccountForm(forms.Form):
 def account_delete(request: HttpRequest) -> HttpResponse:
     """Confirm with the password, then delete the account and all its data, and log out."""
     problem = erasure.deletion_problem(request.user)
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request, request.POST or None)
     if request.method == "POST" and problem is None and form.is_valid():
         erased = erasure.delete_account(request.user)
         logout(request)

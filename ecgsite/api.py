@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from math import ceil
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -17,7 +19,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import exceptions, renderers, serializers, status
+from rest_framework import exceptions, parsers, renderers, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -159,6 +161,19 @@ def file_renderers(renderer: type[FileRenderer]) -> list:
     return [*api_settings.DEFAULT_RENDERER_CLASSES, renderer]
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python's decoder (which recurses) a
+    400 ``parse_error`` too: DRF turns only ``ValueError`` into one, so it was a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(
+                "JSON parse error - the body is nested too deeply."
+            ) from exc
+
+
 class RateFromSettings(SimpleRateThrottle):
     """Rates read at request time, so settings (and tests) can change them."""
 
@@ -194,9 +209,26 @@ class UserRateThrottle(RateFromSettings):
 
 
 class UploadRateThrottle(UserRateThrottle):
-    """Uploads and re-runs start work on the workers: a tighter budget per user."""
+    """Uploads and re-runs start work on the workers: a tighter budget per user. Only accepted
+    ones count: a place is taken before the upload or re-run is checked (so a burst of concurrent
+    ones cannot all pass), and ``refund`` gives it back when it is refused."""
 
     scope = "upload"
+    spent_at: float | None = None
+
+    def throttle_success(self) -> bool:
+        self.spent_at = self.now
+        return super().throttle_success()
+
+    def refund(self) -> None:
+        """Give back the place ``allow_request`` just took: the upload or re-run started nothing."""
+        if self.spent_at is None:
+            return
+        history = self.cache.get(self.key, [])
+        if self.spent_at in history:
+            history.remove(self.spent_at)
+            self.cache.set(self.key, history, self.duration)
+        self.spent_at = None
 
     def spent_message(self) -> str:
         minutes = max(1, ceil((self.wait() or 0) / 60))
@@ -385,9 +417,15 @@ def paginated(name: str, item: type[serializers.Serializer]):
     )
 
 
-def throttle(request, throttle_class: type[SimpleRateThrottle]) -> None:
-    """Apply one more throttle inside a view (e.g. only to its POST)."""
-    checker = throttle_class()
-    if not checker.allow_request(request, None):
-        spent = getattr(checker, "spent_message", None)
-        raise BudgetSpent(checker.wait(), spent() if spent else THROTTLED)
+@contextmanager
+def upload_budget(request) -> Iterator[None]:
+    """Spend one of the user's uploads and re-runs on the block (429 ``throttled`` when none is
+    left); an exception out of it, a refused upload or re-run, gives the place back."""
+    budget = UploadRateThrottle()
+    if not budget.allow_request(request, None):
+        raise BudgetSpent(budget.wait(), budget.spent_message())
+    try:
+        yield
+    except Exception:
+        budget.refund()
+        raise

@@ -224,6 +224,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ecgsite.api.JSONParser",  # a body nested too deeply is a 400, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["ecgsite.api.TokenRateThrottle", "ecgsite.api.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("API_THROTTLE_TOKEN", "1200/min"),

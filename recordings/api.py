@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import parser_classes, renderer_classes
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,13 +22,13 @@ from analysis.serializers import AnalysisPage, AnalysisSerializer
 from ecgsite.api import (
     BadRequest,
     FileRenderer,
+    JSONParser,
     NotReady,
     Pagination,
-    UploadRateThrottle,
     file_renderers,
     paginated,
     responses,
-    throttle,
+    upload_budget,
 )
 from ecgsite.decorators import api_view
 from mlcore.agreement import pooled
@@ -95,18 +95,18 @@ def recordings(request: Request) -> Response:
         return paginator.get_paginated_response(
             RecordingSerializer(page, many=True, context={"request": request}).data
         )
-    throttle(request, UploadRateThrottle)
-    upload = UploadSerializer(data=request.data)
-    upload.is_valid(raise_exception=True)
-    data = upload.validated_data
-    try:
-        with transaction.atomic():
-            recording = ingest(
-                request.user, data.get("name", ""), data["files"], fs=data.get("sampling_rate")
-            )
-            Analysis.start(recording)
-    except UploadError as exc:
-        raise BadRequest(str(exc), code="upload_rejected") from exc
+    with upload_budget(request):  # a refused upload does not spend it
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        try:
+            with transaction.atomic():
+                recording = ingest(
+                    request.user, data.get("name", ""), data["files"], fs=data.get("sampling_rate")
+                )
+                Analysis.start(recording)
+        except UploadError as exc:
+            raise BadRequest(str(exc), code="upload_rejected") from exc
     return Response(
         RecordingSerializer(
             own_recording(request, recording.pk), context={"request": request}
@@ -165,9 +165,9 @@ def recording_file(request: Request, pk: int, name: str) -> FileResponse:
 def recording_analyses(request: Request, pk: int) -> Response:
     rec = own_recording(request, pk)
     if request.method == "POST":
-        throttle(request, UploadRateThrottle)
         try:
-            analysis = Analysis.rerun(rec)
+            with upload_budget(request):  # a refused re-run does not spend it
+                analysis = Analysis.rerun(rec)
         except Analysis.AlreadyRunning as exc:
             raise NotReady(str(exc), code="analysis_running") from exc
         return Response(AnalysisSerializer(analysis).data, status=status.HTTP_202_ACCEPTED)

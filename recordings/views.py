@@ -84,19 +84,13 @@ def agreement(request: HttpRequest) -> HttpResponse:
     return render(request, "recordings/agreement.html", context)
 
 
-def over_upload_budget(request: HttpRequest) -> str:
-    """Spends one of the user's uploads and re-runs (the API's budget: pages and API share it);
-    over it, the message to show."""
-    budget = UploadRateThrottle()
-    return "" if budget.allow_request(request, None) else budget.spent_message()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and (over := over_upload_budget(request)):
-        form.add_error(None, over)
+    budget = UploadRateThrottle()  # the API's budget: pages and API share it
+    if request.method == "POST" and not budget.allow_request(request, None):
+        form.add_error(None, budget.spent_message())
         return render(request, "recordings/upload.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,6 +107,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Uploaded {recording.name}; the analysis is queued.")
             return redirect(recording)
+    if form.errors:
+        budget.refund()  # a refused upload stored nothing: it does not spend the budget
     status = 400 if form.errors else 200
     return render(request, "recordings/upload.html", {"form": form}, status=status)
 
@@ -168,12 +164,14 @@ def table_detail(request: HttpRequest, recording: Recording, analyses, shown) ->
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a new analysis of the recording; earlier ones stay in its history."""
     recording = own_recording(request, pk)
-    if over := over_upload_budget(request):
-        messages.error(request, over)
+    budget = UploadRateThrottle()  # the API's budget: pages and API share it
+    if not budget.allow_request(request, None):
+        messages.error(request, budget.spent_message())
         return redirect(recording)
     try:
         Analysis.rerun(recording)
     except Analysis.AlreadyRunning as exc:
+        budget.refund()  # a refused re-run does not spend the budget
         messages.error(request, str(exc))
     else:
         messages.success(request, "A new analysis is queued; the earlier ones stay below.")

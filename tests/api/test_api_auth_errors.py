@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.api.helpers import API, assert_error
+from tests.platform.helpers import upload_file
 
 
 def test_no_or_bad_credentials_are_401(client, alice):
@@ -63,9 +64,10 @@ def test_uploads_have_their_own_tighter_budget(settings, api_alice, alice, ecg_c
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": "100/min", "user": "100/min", "upload": "1/min"},
     }
-    empty = {"files": []}
-    assert api_alice.post(f"{API}/recordings/", empty, format="multipart").status_code == 400
-    again = api_alice.post(f"{API}/recordings/", empty, format="multipart")
+    upload = {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
+    assert api_alice.post(f"{API}/recordings/", upload, format="multipart").status_code == 201
+    upload = {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
+    again = api_alice.post(f"{API}/recordings/", upload, format="multipart")
     error = assert_error(again, 429, "throttled")
     assert error["message"] == "Too many uploads or re-runs for now: try again in 1 min."
     assert api_alice.get(f"{API}/recordings/").status_code == 200

@@ -19,14 +19,16 @@ def test_the_page_and_the_api_share_one_upload_budget(settings, alice, alice_cli
         reverse("upload"), {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
     )
     assert first.status_code == 302  # uploaded
-    api = token_client(alice).post(f"{API}/recordings/", {"files": []}, format="multipart")
-    assert api.status_code == 400  # the second attempt of the budget
+    api = token_client(alice).post(
+        f"{API}/recordings/", {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
+    )
+    assert api.status_code == 201  # the second upload of the budget
     refused = alice_client.post(
         reverse("upload"), {"files": [upload_file(ecg_csv)], "sampling_rate": 250}
     )
     assert refused.status_code == 429
     assert "Too many uploads or re-runs for now: try again in 1 min." in refused.content.decode()
-    assert alice.recordings.count() == 1
+    assert alice.recordings.count() == 2
 
 
 def test_re_runs_from_the_page_spend_the_budget(settings, alice, alice_client, ecg_csv):
