@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import io
 import math
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -121,11 +126,52 @@ def event_strip_png(analysis: Analysis, event: Event, dpi: int = 110) -> bytes:
     return strip_png(analysis, start, end, event=event, dpi=dpi)
 
 
+# reportlab's built-in Helvetica draws only Latin-1: names and notes in Polish, Greek, Cyrillic
+# and more need a font with their letters. DejaVu Sans comes with matplotlib (no CJK, though).
+FONT_FILES = {
+    "Helvetica": "DejaVuSans.ttf",
+    "Helvetica-Bold": "DejaVuSans-Bold.ttf",
+    "Helvetica-Oblique": "DejaVuSans-Oblique.ttf",
+    "Helvetica-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+}
+
+
+@cache
+def fonts() -> dict[str, str]:
+    """Register DejaVu Sans with reportlab once; each Helvetica style's replacement by name."""
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    names = {}
+    for helvetica, file in FONT_FILES.items():
+        name = Path(file).stem
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+        names[helvetica] = name
+    pdfmetrics.registerFontFamily(
+        "DejaVuSans",
+        normal="DejaVuSans",
+        bold="DejaVuSans-Bold",
+        italic="DejaVuSans-Oblique",
+        boldItalic="DejaVuSans-BoldOblique",
+    )
+    return names
+
+
+def report_styles():
+    """reportlab's sample styles, in DejaVu Sans instead of Helvetica."""
+    styles = getSampleStyleSheet()
+    replacement = fonts()
+    for style in styles.byName.values():
+        for attribute in ("fontName", "bulletFontName"):  # list styles have no fontName
+            font = getattr(style, attribute, None)
+            if font in replacement:
+                setattr(style, attribute, replacement[font])
+    return styles
+
+
 def report_pdf(report: Report) -> bytes:
     """The report as an A4 PDF, in the same order as the page."""
     analysis = report.analysis
     recording = analysis.recording
-    styles = getSampleStyleSheet()
+    styles = report_styles()
     body, small = styles["BodyText"], styles["Italic"]
     styles["Heading2"].keepWithNext = 1
     story: list = []
@@ -145,6 +191,7 @@ def report_pdf(report: Report) -> bytes:
     box.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), fonts()["Helvetica"]),
                 ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#b3261e")),
                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdecea")),
             ]
@@ -246,6 +293,7 @@ def report_pdf(report: Report) -> bytes:
         buffer,
         pagesize=A4,
         title=f"Beatline report: {recording.name}",
+        initialFontName=fonts()["Helvetica"],
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=18 * mm,
@@ -255,7 +303,7 @@ def report_pdf(report: Report) -> bytes:
 
     def number_page(canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
+        canvas.setFont(fonts()["Helvetica"], 7)
         canvas.drawString(20 * mm, 10 * mm, footer[:120])
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"page {document.page}")
         canvas.restoreState()

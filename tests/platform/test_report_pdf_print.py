@@ -32,3 +32,16 @@ def test_pages_are_numbered_and_named(alice_client, mitdb, tmp_path):
     assert f"analysis {analysis.pk}" in text and analysis.recording.name in text
     strip = alice_client.get(reverse("event_strip", args=[analysis.pk, analysis.events.first().pk]))
     assert strip.status_code == 200
+
+
+def test_names_beyond_latin_1_are_drawn_in_a_font_that_has_their_letters(
+    alice_client, mitdb, tmp_path
+):
+    analysis = analysed_upload(alice_client, wfdb_slice(mitdb, "119", 20, tmp_path))
+    analysis.recording.name = "Łódź Ωμέγα Ёжик"
+    analysis.recording.save()
+    pdf = alice_client.get(reverse("analysis_report_pdf", args=[analysis.pk])).content
+    fonts = set(re.findall(rb"/BaseFont /(?:[A-Z]{6}\+)?([\w-]+)", pdf))
+    assert b"DejaVuSans" in fonts and b"DejaVuSans-Bold" in fonts
+    assert not fonts & {b"Helvetica", b"ZapfDingbats"}  # Helvetica draws none of these letters
+    assert "(page 1)" in page_texts(pdf)
