@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from ecgsite.limits import BODY_LIMIT_ERRORS, limit_message
+from ecgsite.limits import BODY_LIMIT_ERRORS, MALFORMED_FORM, limit_message
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,17 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(
                 "JSON parse error - the body is nested too deeply."
             ) from exc
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, with Django's misleading words for a form it cannot parse
+    replaced by ``MALFORMED_FORM`` (a 400 ``parse_error`` either way)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except exceptions.ParseError as exc:
+            raise exceptions.ParseError(MALFORMED_FORM) from exc
 
 
 class RateFromSettings(SimpleRateThrottle):

@@ -1,4 +1,5 @@
-"""Requests over Django's body limits (``DATA_UPLOAD_MAX_*``) get a clear 400, not a bare page.
+"""Requests over Django's body limits (``DATA_UPLOAD_MAX_*``), or with a form Django cannot
+parse, get a clear 400, not a bare page.
 
 Django raises these when ``request.POST``/``FILES`` (or ``GET``) is first read, which for a page is
 the CSRF check, before any view. The middleware reads them first and answers with a page that
@@ -12,12 +13,19 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 log = logging.getLogger(__name__)
 
 BODY_LIMIT_ERRORS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+# Django's own words for a form it cannot parse mislead: a file name in Latin-1 rather than UTF-8
+# reads to it as a header that never ends ("max total header size exceeded").
+MALFORMED_FORM = (
+    "The upload could not be read as a form. A file name that is not UTF-8 (an accented name "
+    "from an older system, say) causes this: rename the file with plain letters and try again."
+)
 API_PREFIX = "/api/"
 
 
@@ -56,13 +64,14 @@ class BodyLimitMiddleware:
                 if request.method == "POST":
                     request.POST  # noqa: B018
                     request.FILES  # noqa: B018
-            except BODY_LIMIT_ERRORS as exc:
+            except (*BODY_LIMIT_ERRORS, MultiPartParserError) as exc:
                 log.warning("Rejected %s %s: %s", request.method, request.path, exc)
+                message = MALFORMED_FORM if isinstance(exc, MultiPartParserError) else None
                 # Nothing was done with the request, so the page is safe without a CSRF check.
                 return render(
                     request,
                     "request_rejected.html",
-                    {"message": limit_message(exc), "retry": retry_url(request)},
+                    {"message": message or limit_message(exc), "retry": retry_url(request)},
                     status=400,
                 )
         return self.get_response(request)

@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "ecgsite.api.JSONParser",  # a body nested too deeply is a 400, not a 500
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "ecgsite.api.MultiPartParser",  # a form Django cannot parse is told plainly
     ],
     "DEFAULT_THROTTLE_CLASSES": ["ecgsite.api.TokenRateThrottle", "ecgsite.api.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import parser_classes, renderer_classes
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +23,7 @@ from ecgsite.api import (
     BadRequest,
     FileRenderer,
     JSONParser,
+    MultiPartParser,
     NotReady,
     Pagination,
     file_renderers,
