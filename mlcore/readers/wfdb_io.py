@@ -30,6 +30,7 @@ _BYTES_PER_SAMPLE = {
     "310": 4 / 3,
     "311": 4 / 3,
 }
+_FLAC_FORMATS = {"508", "516", "524"}  # compressed: sizes checked while decoding
 
 
 class WfdbSource:
@@ -41,6 +42,11 @@ class WfdbSource:
         if isinstance(header, wfdb.MultiRecord):
             lead_names, units = _check_segments(path, header)
         else:
+            if not header.n_sig:
+                raise CorruptRecordError(
+                    f"{path.name} declares no signals: a WFDB header needs a line for each "
+                    "signal after its first line."
+                )
             _check_dat_files(path, header)
             lead_names, units = _names_units(header)
         # only the ECG channels: Fantasia's RESP, ECG, BP or MIMIC's ABP, PLETH are not leads
@@ -95,7 +101,10 @@ def _read_header(path: Path):
     try:
         return wfdb.rdheader(str(path.with_suffix("")))
     except Exception as exc:
-        raise CorruptRecordError(f"{path.name} is not a valid WFDB header: {reason(exc)}") from exc
+        why = reason(exc)
+        if "does not match format" in why:  # datetime's words for the base time or date
+            why = f"its start time or date on the first line is not a real one ({why})"
+        raise CorruptRecordError(f"{path.name} is not a valid WFDB header: {why}") from exc
 
 
 def _check_declared_fs(path: Path, header) -> None:
@@ -159,8 +168,14 @@ def _check_dat_files(path: Path, header) -> None:
                 "together with the header."
             )
         fmt = header.fmt[sigs[0]]
+        if fmt in _FLAC_FORMATS:
+            continue
         if fmt not in _BYTES_PER_SAMPLE:
-            continue  # FLAC (508/516/524): checked while decoding
+            known = ", ".join(sorted([*_BYTES_PER_SAMPLE, *_FLAC_FORMATS], key=int))
+            raise CorruptRecordError(
+                f"{path.name} gives {name} the storage format {fmt!r}, which is not a WFDB "
+                f"format (those are {known})."
+            )
         offset = int((header.byte_offset or [None] * header.n_sig)[sigs[0]] or 0)
         spf = header.samps_per_frame or [1] * header.n_sig
         per_frame = sum(int(spf[i] or 1) for i in sigs)

@@ -167,3 +167,28 @@ def test_header_without_length_is_reported(tmp_path):
     hea.write_text("\n".join(lines) + "\n")
     with pytest.raises(CorruptRecordError, match="does not declare the number of samples.*1000"):
         read_record(hea)
+
+
+def test_header_without_signals_says_so(tmp_path):
+    hea, _ = _write(tmp_path, "r", _ecg_like(1000), "16")
+    hea.write_text("r 0 250 1000\n")
+    with pytest.raises(CorruptRecordError, match="r.hea declares no signals"):
+        read_record(hea)
+
+
+def test_unknown_storage_format_is_named(tmp_path):
+    hea, _ = _write(tmp_path, "r", _ecg_like(1000), "16")
+    lines = hea.read_text().splitlines()
+    lines[1:] = [line.replace(" 16 ", " 999 ", 1) for line in lines[1:]]
+    hea.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CorruptRecordError, match=r"storage format '999', which is not a WFDB"):
+        read_record(hea)
+
+
+def test_impossible_start_time_is_named(tmp_path):
+    hea, _ = _write(tmp_path, "r", _ecg_like(1000), "16")
+    lines = hea.read_text().splitlines()
+    lines[0] = "r 2 250 1000 25:00:00"
+    hea.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CorruptRecordError, match="start time or date on the first line"):
+        read_record(hea)
