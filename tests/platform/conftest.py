@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from recordings.models import Recording
 from tests.platform.helpers import make_csv, upload_file
 from tests.platform.review_helpers import make_reviewer
 
@@ -74,3 +75,19 @@ def record_100(mitdb) -> list[SimpleUploadedFile]:
 @pytest.fixture
 def ecg_csv(tmp_path) -> Path:
     return make_csv(tmp_path / "holter.csv")
+
+
+@pytest.fixture
+def holter_hour(alice) -> Recording:
+    """An hour-long CSV recording of Alice's, its row alone (no files): for what needs only its
+    facts, such as the questionnaire."""
+    return Recording.objects.create(
+        owner=alice,
+        name="holter",
+        format="csv",
+        main_file="holter.csv",
+        sampling_rate=250.0,
+        lead_names=["I"],
+        n_samples=250 * 3600,
+        duration_s=3600.0,
+    )

@@ -7,23 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from recordings.models import Questionnaire, Recording
+from recordings.models import Questionnaire
 from recordings.serializers import ANSWER_TEXT_MAX, MAX_SYMPTOMS
 from tests.api.helpers import API, assert_error, token_client
-
-
-@pytest.fixture
-def recording(alice) -> Recording:
-    return Recording.objects.create(
-        owner=alice,
-        name="holter",
-        format="csv",
-        main_file="holter.csv",
-        sampling_rate=250.0,
-        lead_names=["I"],
-        n_samples=250 * 3600,
-        duration_s=3600.0,
-    )
 
 
 def minutes(n: int) -> str:
@@ -31,8 +17,8 @@ def minutes(n: int) -> str:
     return ", ".join(str(i % 60) for i in range(n))
 
 
-def test_the_page_refuses_more_symptom_times_than_the_api(alice_client, recording):
-    url = reverse("questionnaire", args=[recording.pk])
+def test_the_page_refuses_more_symptom_times_than_the_api(alice_client, holter_hour):
+    url = reverse("questionnaire", args=[holter_hour.pk])
     data = {"palpitations_at": minutes(150), "dizziness_at": minutes(50), "fatigue": "on"}
     page = alice_client.post(url, data)
     assert page.status_code == 400
@@ -42,8 +28,8 @@ def test_the_page_refuses_more_symptom_times_than_the_api(alice_client, recordin
 
 
 @pytest.mark.parametrize("field", ["medication", "other_conditions"])
-def test_the_page_refuses_longer_text_than_the_api(alice_client, recording, field):
-    url = reverse("questionnaire", args=[recording.pk])
+def test_the_page_refuses_longer_text_than_the_api(alice_client, holter_hour, field):
+    url = reverse("questionnaire", args=[holter_hour.pk])
     page = alice_client.post(url, {field: "m" * 2001})
     assert page.status_code == 400
     assert "Ensure this value has at most 2000 characters (it has 2001)." in page.text
@@ -52,8 +38,8 @@ def test_the_page_refuses_longer_text_than_the_api(alice_client, recording, fiel
     assert not Questionnaire.objects.exists()
 
 
-def test_page_answers_at_the_limits_go_back_through_the_api(alice, alice_client, recording):
-    url = reverse("questionnaire", args=[recording.pk])
+def test_page_answers_at_the_limits_go_back_through_the_api(alice, alice_client, holter_hour):
+    url = reverse("questionnaire", args=[holter_hour.pk])
     data = {
         "palpitations_at": minutes(199),
         "dizziness": "on",  # untimed: the 200th
@@ -64,16 +50,16 @@ def test_page_answers_at_the_limits_go_back_through_the_api(alice, alice_client,
     }
     assert alice_client.post(url, data).status_code == 302
     client = token_client(alice)
-    api_url = f"{API}/recordings/{recording.pk}/questionnaire/"
+    api_url = f"{API}/recordings/{holter_hour.pk}/questionnaire/"
     answers = client.get(api_url).json()
     assert len(answers["symptoms"]) == 200 and answers["conditions"] == ["diabetes", "thyroid"]
     answers["age"] = 60
     assert client.put(api_url, answers, format="json").status_code == 200
 
 
-def test_the_limits_are_the_apis(alice, recording):
+def test_the_limits_are_the_apis(alice, holter_hour):
     client = token_client(alice)
-    api_url = f"{API}/recordings/{recording.pk}/questionnaire/"
+    api_url = f"{API}/recordings/{holter_hour.pk}/questionnaire/"
     too_many = {"symptoms": [{"kind": "fatigue", "at_s": None}] * (MAX_SYMPTOMS + 1)}
     assert_error(client.put(api_url, too_many, format="json"), 400, "invalid")
     too_long = {"medication": "m" * (ANSWER_TEXT_MAX + 1)}
