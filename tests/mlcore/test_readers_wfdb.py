@@ -160,11 +160,17 @@ def test_corrupt_flac_data_raises_signal_error(tmp_path):
         read_record(hea)
 
 
-def test_header_without_length_is_reported(tmp_path):
+def _with_first_line(tmp_path, line: str):
+    """A two-lead record of 1000 samples whose header's first line is ``line``."""
     hea, _ = _write(tmp_path, "r", _ecg_like(1000), "16")
     lines = hea.read_text().splitlines()
-    lines[0] = "r 2 250"
+    lines[0] = line
     hea.write_text("\n".join(lines) + "\n")
+    return hea
+
+
+def test_header_without_length_is_reported(tmp_path):
+    hea = _with_first_line(tmp_path, "r 2 250")
     with pytest.raises(CorruptRecordError, match="does not declare the number of samples.*1000"):
         read_record(hea)
 
@@ -186,9 +192,6 @@ def test_unknown_storage_format_is_named(tmp_path):
 
 
 def test_impossible_start_time_is_named(tmp_path):
-    hea, _ = _write(tmp_path, "r", _ecg_like(1000), "16")
-    lines = hea.read_text().splitlines()
-    lines[0] = "r 2 250 1000 25:00:00"
-    hea.write_text("\n".join(lines) + "\n")
+    hea = _with_first_line(tmp_path, "r 2 250 1000 25:00:00")
     with pytest.raises(CorruptRecordError, match="start time or date on the first line"):
         read_record(hea)
