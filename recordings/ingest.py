@@ -74,8 +74,8 @@ def staged_name(name: str) -> str:
         filename = get_valid_filename(Path(name.replace("\\", "/")).name)
     except SuspiciousFileOperation:
         raise UploadError(f"{name!r} is not a usable file name; rename the file.") from None
-    stem, dot, extension = filename.rpartition(".")
-    if dot and not stem.strip(". ") and f".{extension.lower()}" in KNOWN_SUFFIXES:
+    before, dot, extension = filename.rpartition(".")
+    if dot and not before.strip(". ") and f".{extension.lower()}" in KNOWN_SUFFIXES:
         raise UploadError(
             f"{Path(name).name} has no name before its extension; rename the file, e.g. to "
             f"recording.{extension}."
