@@ -13,7 +13,7 @@
  *     eventNames: {pvc: "Isolated PVC", ...},    // optional: event type -> name on the strip
  *     onEvent: (event) => {},                    // optional: called when an event band is clicked
  *   });
- *   tl.jumpTo(startS, endS);   // show a range in the strip (an event, a click on the overview)
+ *   tl.jumpTo(startS, endS);   // show a range in the strip, with a margin (an event)
  *   tl.zoom(factor);           // > 1 zooms in, < 1 zooms out, around the strip's centre
  *   tl.pan(fraction);          // moves the strip by that many windows (< 0 earlier, > 0 later)
  *   tl.setLead(index);
@@ -78,7 +78,8 @@
   /* h:mm:ss (or m:ss) with `digits` decimals on the seconds. */
   function fmtTime(s, digits) {
     digits = digits || 0;
-    s = Math.max(0, s);
+    // Rounded first, so that 59.96 s with one decimal is 1:00.0, not 0:60.0.
+    s = Math.round(Math.max(0, s) * 10 ** digits) / 10 ** digits;
     const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
     const sec = (s % 60).toFixed(digits).padStart(digits ? digits + 3 : 2, "0");
     return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
@@ -171,14 +172,14 @@
           annotation: { annotations: {} },
         },
         scales: {
-          x: { type: "linear", min: 0, max: duration, ticks: { callback: (v) => fmtTime(v), maxTicksLimit: 12 } },
+          x: { type: "linear", min: 0, max: duration, ticks: { callback: (v) => fmtTime(v, digitsFor(duration)), maxTicksLimit: 12 } },
           hr: { position: "left", title: { display: true, text: "bpm" }, suggestedMin: 40, suggestedMax: 120 },
           score: { position: "right", title: { display: true, text: "anomaly score" }, grid: { drawOnChartArea: false }, beginAtZero: true },
         },
         onClick: (evt, elements, chart) => {
           const x = chart.scales.x.getValueForPixel(evt.x);
           const span = state.end - state.start;
-          api.jumpTo(x - span / 2, x + span / 2);
+          setRange(x - span / 2, x + span / 2, true); // centred there, the zoom kept
         },
       },
     });
@@ -186,7 +187,8 @@
     async function loadOverview() {
       const [windows, events] = await Promise.all([getJSON(opts.urls.windows), getJSON(opts.urls.events)]);
       api.events = events.events;
-      const mid = (i) => windows.start_s[i] + 5;
+      // A window's point at its middle: 5 s into a whole one, halfway to the end for the last.
+      const mid = (i) => Math.min(windows.start_s[i] + 5, (windows.start_s[i] + duration) / 2);
       const hr = [], score = [];
       windows.start_s.forEach((s, i) => {
         hr.push({ x: mid(i), y: windows.hr_bpm[i] });

@@ -38,7 +38,7 @@ def page_html(lead_name: str | None) -> str:
     return f'<!doctype html><div id="timeline" style="width:900px"{attribute}></div>{scripts}'
 
 
-def mounted(browser, lead_name: str | None):
+def mounted(browser, lead_name: str | None, duration: float = 10):
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -47,7 +47,7 @@ def mounted(browser, lead_name: str | None):
         path = route.request.url.removeprefix(ORIGIN).split("?")[0]
         if path.startswith("/static/"):
             body = (STATIC / path.removeprefix("/static/")).read_text()
-            route.fulfill(body=body, content_type="text/javascript")
+            route.fulfill(body=body, content_type="text/javascript; charset=utf-8")
         elif path in JSON:
             route.fulfill(body=json.dumps(JSON[path]), content_type="application/json")
         else:
@@ -56,12 +56,13 @@ def mounted(browser, lead_name: str | None):
     page.route(f"{ORIGIN}/**", answer)
     page.goto(f"{ORIGIN}/recording")
     page.evaluate(
-        """async () => {
+        """async (duration) => {
           const urls = {envelope: "/envelope", beats: "/beats", windows: "/windows", events: "/events"};
           const box = document.getElementById("timeline");
-          window.tl = BeatlineTimeline.mount(box, {duration: 10, leads: ["V5", "MLII"], urls});
+          window.tl = BeatlineTimeline.mount(box, {duration, leads: ["V5", "MLII"], urls});
           await window.tl.ready;
-        }"""
+        }""",
+        duration,
     )
     page.wait_for_selector("#timeline[data-state=ready]")
     return page, errors
