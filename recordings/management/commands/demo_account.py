@@ -17,4 +17,14 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        self.stdout.write(f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+        self.stdout.write(login_line(user))
+
+
+def login_line(user: User) -> str:
+    """The demo login as it stands: an existing ``demo`` is never changed, so its password may
+    no longer be the one it was made with, or the account may be deactivated."""
+    if not user.is_active:
+        return f"Demo login: {DEMO_USERNAME} is deactivated (reactivate it in the admin)."
+    if not user.check_password(DEMO_PASSWORD):
+        return f"Demo login: {DEMO_USERNAME} (its password was changed from {DEMO_PASSWORD})."
+    return f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}"
