@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from analysis.management.arguments import positive_int
 from analysis.models import Analysis
 
 # Each wrk connection is one client: it picks requests at random (half status polls, half timeline
@@ -95,13 +96,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--analysis", type=int, help="default: the latest >= 23 h analysis")
-        parser.add_argument("--clients", type=int, default=50)
-        parser.add_argument("--seconds", type=int, default=30, help="per run (four runs)")
+        parser.add_argument("--clients", type=positive_int, default=50)
+        parser.add_argument("--seconds", type=positive_int, default=30, help="per run (four runs)")
         parser.add_argument(
             "--think-ms", type=int, default=500, help="mean pause of a client between requests"
         )
-        parser.add_argument("--gunicorn-workers", type=int, default=3)
-        parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker (gthread)")
+        parser.add_argument("--gunicorn-workers", type=positive_int, default=3)
+        parser.add_argument(
+            "--threads", type=positive_int, default=4, help="per gunicorn worker (gthread)"
+        )
         parser.add_argument("--json", type=Path, dest="json_out", help="also write the numbers")
 
     def handle(self, *args, **options) -> None:

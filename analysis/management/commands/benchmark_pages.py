@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.urls import reverse
 
+from analysis.management.arguments import positive_int
 from analysis.models import Analysis
 
 
@@ -94,7 +95,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--analysis", type=int, required=True, help="a succeeded analysis id")
-        parser.add_argument("--repeat", type=int, default=20)
+        parser.add_argument("--repeat", type=positive_int, default=20)
 
     def handle(self, *args, analysis: int, repeat: int, **options) -> None:
         found = Analysis.objects.select_related("recording__owner").filter(pk=analysis).first()

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.urls import reverse
 
+from analysis.management.arguments import positive_int
 from analysis.models import Analysis
 from ecgsite.celery import app
 from mlcore.benchmark.signal_layer import build_day
@@ -63,7 +64,7 @@ class Command(BaseCommand):
     help = "Upload and analyse 24 h of MIT-BIH with real workers; compare with NeuroKit2."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--workers", type=positive_int, default=2)
         parser.add_argument("--skip-neurokit", action="store_true")
         parser.add_argument(
             "--json", type=Path, dest="json_out", help="also write the numbers here"

@@ -25,6 +25,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from analysis import review
+from analysis.management.arguments import positive_int
 from analysis.management.commands.benchmark_pages import time_get, timings
 from analysis.models import Analysis, Event, ReviewCase
 from mlcore.findings import EVENT_TYPES
@@ -106,8 +107,8 @@ class Command(BaseCommand):
     help = "Time the review queue, a case and their API on many cases (median, p95, max)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--cases", type=int, default=1500)
-        parser.add_argument("--repeat", type=int, default=20)
+        parser.add_argument("--cases", type=positive_int, default=1500)
+        parser.add_argument("--repeat", type=positive_int, default=20)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--fresh", action="store_true", help="delete and remake the cases")
 

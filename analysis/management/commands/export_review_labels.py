@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from analysis import timeline
 from analysis.models import EventReview, ReviewCase
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-signals", action="store_true", help="labels.csv only")
 
     def handle(self, *args, out: Path, no_signals: bool, **options) -> None:
+        if out.exists() and not out.is_dir():
+            raise CommandError(f"{out} is a file; give a folder to write the labels into.")
         out.mkdir(parents=True, exist_ok=True)
         cases = ReviewCase.objects.filter(status=ReviewCase.Status.CLOSED).select_related(
             "analysis__recording"

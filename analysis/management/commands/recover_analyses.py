@@ -5,6 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from analysis.management.arguments import positive_seconds
 from analysis.pipeline import recover_stuck
 from analysis.webhooks import prune_log, resend_overdue
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--loop", type=float, metavar="SECONDS", help="repeat every SECONDS")
+        parser.add_argument(
+            "--loop", type=positive_seconds, metavar="SECONDS", help="repeat every SECONDS"
+        )
 
     def handle(self, *args, loop: float | None = None, **options) -> None:
         while True:
