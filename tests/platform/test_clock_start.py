@@ -23,6 +23,8 @@ def test_clock_times_of_a_recording_that_gives_its_start(alice_client, mitdb, tm
 
     page = alice_client.get(reverse("recording_detail", args=[recording.pk])).content.decode()
     assert "2026-11-30 23:59:30 (the file's clock)" in page
+    event = analysis.events.order_by("start_s").first()
+    assert f'<small class="by-clock">{recording.clock_at(event.start_s)}</small>' in page
 
     finding = findings_of(analysis)[0]
     assert finding.clock == recording.clock_at(finding.example.start_s) != ""
@@ -53,4 +55,4 @@ def test_a_file_without_a_clock_has_none(alice_client, tmp_path):
     recording = Recording.objects.get(name="plain")
     assert recording.clock_start == "" and recording.clock_at(10.0) == ""
     page = alice_client.get(reverse("recording_detail", args=[recording.pk])).content.decode()
-    assert "the file's clock" not in page
+    assert "the file's clock" not in page and 'class="by-clock"' not in page
