@@ -31,7 +31,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	@$(PY) manage.py demo_account
 	@echo "Beatline: open http://$(HOST):$(PORT)/ (Ctrl-C stops the web server, the workers and the recovery loop)"
-	@$(VENV)/bin/celery -A ecgsite worker -Q celery --loglevel=INFO --concurrency=2 & worker=$$!; \
+	@export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(VENV)/bin/celery -A ecgsite worker -Q celery --loglevel=INFO --concurrency=2 & worker=$$!; \
 	$(VENV)/bin/celery -A ecgsite worker -Q webhooks -n webhooks@%h --loglevel=INFO --concurrency=2 & hooks=$$!; \
 	$(PY) manage.py recover_analyses --loop 60 & recover=$$!; \
 	trap 'kill $$worker $$hooks $$recover 2>/dev/null; wait $$worker $$hooks 2>/dev/null' EXIT INT TERM; \
