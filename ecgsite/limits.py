@@ -30,7 +30,9 @@ API_PREFIX = "/api/"
 
 
 def limit_message(exc: Exception) -> str:
-    """What the user sent too much of, and the limit."""
+    """What the user sent too much of, and the limit; or that the form could not be read."""
+    if isinstance(exc, MultiPartParserError):
+        return MALFORMED_FORM
     if isinstance(exc, TooManyFilesSent):
         return (
             f"Too many files: upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at a "
@@ -66,12 +68,11 @@ class BodyLimitMiddleware:
                     request.FILES  # noqa: B018
             except (*BODY_LIMIT_ERRORS, MultiPartParserError) as exc:
                 log.warning("Rejected %s %s: %s", request.method, request.path, exc)
-                message = MALFORMED_FORM if isinstance(exc, MultiPartParserError) else None
                 # Nothing was done with the request, so the page is safe without a CSRF check.
                 return render(
                     request,
                     "request_rejected.html",
-                    {"message": message or limit_message(exc), "retry": retry_url(request)},
+                    {"message": limit_message(exc), "retry": retry_url(request)},
                     status=400,
                 )
         return self.get_response(request)

@@ -33,9 +33,13 @@ class RecordingQuerySet(models.QuerySet):
         row stored in between would make the deletion fail.
         """
         with transaction.atomic():
-            analyses = apps.get_model("analysis", "Analysis").objects
-            list(analyses.select_for_update().filter(recording__in=self).values_list("pk"))
+            self.lock_analyses()
             return super().delete()
+
+    def lock_analyses(self) -> None:
+        """Inside a transaction: hold these recordings' analyses' rows until it ends."""
+        analyses = apps.get_model("analysis", "Analysis").objects
+        list(analyses.select_for_update().filter(recording__in=self).values_list("pk"))
 
 
 class Recording(models.Model):
@@ -88,7 +92,7 @@ class Recording(models.Model):
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         """As ``RecordingQuerySet.delete``: waits for a worker storing rows of its analyses."""
         with transaction.atomic():
-            list(self.analyses.select_for_update().values_list("pk"))
+            Recording.objects.filter(pk=self.pk).lock_analyses()
             return super().delete(*args, **kwargs)
 
     @property
